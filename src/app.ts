@@ -1,0 +1,92 @@
+/**
+ * The Hono app: cross-cutting middleware, one error handler, one router per resource, and the
+ * OpenAPI document generated from the routes themselves.
+ */
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { ApiError, toProblem } from "./lib/errors";
+import { router } from "./lib/router";
+import { apiKeysRouter } from "./routes/api-keys";
+import { certifiersRouter } from "./routes/certifiers";
+import { healthRouter } from "./routes/health";
+import { structuresRouter } from "./routes/structures";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const app = router();
+
+app.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError("payload-too-large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  }),
+);
+
+// Without this a JSON body sent with another content type would validate as `{}` and a PATCH
+// would silently change nothing; webhooks read the raw body themselves and are exempt.
+app.use("/v1/*", async (c, next) => {
+  const m = c.req.method;
+  if ((m === "POST" || m === "PUT" || m === "PATCH") && !c.req.path.startsWith("/v1/webhooks/")) {
+    const type = c.req.header("Content-Type") ?? "";
+    const hasBody = c.req.header("Content-Length") !== "0" && c.req.raw.body !== null;
+    if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+      throw new ApiError("unsupported-media-type", "Send the body as `Content-Type: application/json`");
+    }
+  }
+  await next();
+});
+
+app.route("/", healthRouter);
+app.route("/v1/structures", structuresRouter);
+app.route("/v1/certifiers", certifiersRouter);
+app.route("/v1/api-keys", apiKeysRouter);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "`ADMIN_TOKEN`, an admin API key, or a certification body's API key.",
+});
+
+app.doc31("/openapi.json", (c) => ({
+  openapi: "3.1.0",
+  info: {
+    title: "Registre du label « Services Publics + »",
+    version: "1.0.0",
+    description:
+      "System of record for the French public-service quality label « Services Publics + »: structures, " +
+      "certification bodies, audits and surveys received by signed webhooks, tiers computed from a " +
+      "versioned référentiel, and public verification. Errors are RFC 9457 `application/problem+json`.",
+  },
+  servers: [{ url: new URL(c.req.url).origin }],
+}));
+
+app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Services Publics + — API" }));
+
+app.notFound((c) => {
+  throw new ApiError("not-found", `No route for ${c.req.method} ${c.req.path}`);
+});
+
+app.onError((err, c) => {
+  let problem: ApiError;
+  if (err instanceof ApiError) problem = err;
+  else if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own 4xx (e.g. malformed JSON from the validator) keep their status and message.
+    const code = err.status === 400 ? "bad-request" : err.status === 401 ? "unauthorized" : "bad-request";
+    problem = new ApiError(code, err.message || "Bad request");
+  } else {
+    // Log the error, never the request: headers carry keys and bodies carry signatures.
+    console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, error: String(err), stack: err.stack }));
+    problem = new ApiError("internal", "An unexpected error occurred; it has been logged");
+  }
+  const body = toProblem(problem, c.req.path);
+  return c.body(JSON.stringify(body), problem.status, {
+    "Content-Type": "application/problem+json",
+    ...problem.headers,
+  });
+});
+
+export default app;

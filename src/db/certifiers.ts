@@ -1,0 +1,187 @@
+/** Certification bodies, their API keys and webhook secrets. */
+import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
+import { newApiKey, newId, newWebhookSecret, sha256Hex } from "../lib/crypto";
+import { ApiError, notFound } from "../lib/errors";
+import type { Db } from "./client";
+import { apiKeys, certifiers, webhookSecrets } from "./schema";
+
+export type CertifierInput = {
+  name: string;
+  siret?: string;
+  contactEmail: string;
+  habilitation: { from: string; until: string; status?: "active" | "suspended" | "revoked" };
+};
+
+function present(row: typeof certifiers.$inferSelect) {
+  const { habilitationFrom, habilitationUntil, habilitationStatus, ...rest } = row;
+  return { ...rest, habilitation: { from: habilitationFrom, until: habilitationUntil, status: habilitationStatus } };
+}
+
+function checkPeriod(h: { from?: string; until?: string }) {
+  if (h.from && h.until && h.from > h.until) {
+    throw new ApiError("validation", "The habilitation ends before it starts", {
+      errors: [{ path: "habilitation.until", message: "Must be on or after habilitation.from" }],
+    });
+  }
+}
+
+/** Creates the body with its first API key and webhook secret, in one batch. */
+export async function createCertifier(db: Db, input: CertifierInput) {
+  checkPeriod(input.habilitation);
+  const id = newId("oc");
+  const apiKey = newApiKey();
+  const webhookSecret = newWebhookSecret();
+  await db.batch([
+    db.insert(certifiers).values({
+      id,
+      name: input.name,
+      siret: input.siret,
+      contactEmail: input.contactEmail,
+      habilitationFrom: input.habilitation.from,
+      habilitationUntil: input.habilitation.until,
+      habilitationStatus: input.habilitation.status ?? "active",
+    }),
+    db.insert(apiKeys).values({
+      id: newId("key"),
+      hash: await sha256Hex(apiKey),
+      prefix: apiKey.slice(0, 10),
+      role: "certifier",
+      certifierId: id,
+      name: "initial",
+    }),
+    db.insert(webhookSecrets).values({ id: newId("whs"), certifierId: id, secret: webhookSecret }),
+  ]);
+  return { ...(await getCertifier(db, id)), apiKey, webhookSecret };
+}
+
+export async function getCertifier(db: Db, id: string) {
+  const [row] = await db.select().from(certifiers).where(eq(certifiers.id, id));
+  if (!row) throw notFound(`Certification body ${id}`);
+  return present(row);
+}
+
+export async function listCertifiers(db: Db, limit: number, after?: string) {
+  const rows = await db
+    .select()
+    .from(certifiers)
+    .where(after ? gt(certifiers.id, after) : undefined)
+    .orderBy(asc(certifiers.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit).map(present);
+  return { items, next: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+export type CertifierPatch = Partial<Omit<CertifierInput, "habilitation">> & {
+  habilitation?: Partial<CertifierInput["habilitation"]>;
+};
+
+export async function updateCertifier(db: Db, id: string, patch: CertifierPatch) {
+  const current = await getCertifier(db, id);
+  const h = patch.habilitation;
+  checkPeriod({ from: h?.from ?? current.habilitation.from, until: h?.until ?? current.habilitation.until });
+  await db
+    .update(certifiers)
+    .set({
+      name: patch.name,
+      siret: patch.siret,
+      contactEmail: patch.contactEmail,
+      habilitationFrom: h?.from,
+      habilitationUntil: h?.until,
+      habilitationStatus: h?.status,
+      updatedAt: new Date().toISOString(),
+    })
+    .where(eq(certifiers.id, id));
+  return getCertifier(db, id);
+}
+
+/**
+ * Issues a new webhook secret. Secrets still current get an end date `graceHours` from now, so
+ * deliveries signed before the body switched keep verifying for a while.
+ */
+export async function rotateWebhookSecret(db: Db, id: string, graceHours: number, now = new Date()) {
+  await getCertifier(db, id);
+  const secret = newWebhookSecret();
+  const expiresAt = new Date(now.getTime() + graceHours * 3_600_000).toISOString();
+  await db.batch([
+    db
+      .update(webhookSecrets)
+      .set({ expiresAt })
+      .where(and(eq(webhookSecrets.certifierId, id), isNull(webhookSecrets.expiresAt))),
+    db.insert(webhookSecrets).values({ id: newId("whs"), certifierId: id, secret, createdAt: now.toISOString() }),
+  ]);
+  return { webhookSecret: secret, previousValidUntil: expiresAt };
+}
+
+/** Secrets that verify a delivery at `now`: the current one and those still in their grace period. */
+export async function activeWebhookSecrets(db: Db, id: string, now = new Date()) {
+  const rows = await db
+    .select({ secret: webhookSecrets.secret, expiresAt: webhookSecrets.expiresAt })
+    .from(webhookSecrets)
+    .where(eq(webhookSecrets.certifierId, id))
+    .orderBy(desc(webhookSecrets.createdAt));
+  const at = now.toISOString();
+  return rows.filter((r) => r.expiresAt === null || r.expiresAt > at).map((r) => r.secret);
+}
+
+export async function createApiKey(
+  db: Db,
+  input: { role: "admin" | "certifier"; certifierId?: string; name?: string },
+) {
+  if (input.role === "certifier") {
+    if (!input.certifierId) {
+      throw new ApiError("validation", "A certifier key belongs to a body", {
+        errors: [{ path: "certifierId", message: "Required when role is certifier" }],
+      });
+    }
+    await getCertifier(db, input.certifierId);
+  } else if (input.certifierId) {
+    throw new ApiError("validation", "An admin key belongs to no body", {
+      errors: [{ path: "certifierId", message: "Only for role certifier" }],
+    });
+  }
+  const key = newApiKey();
+  const id = newId("key");
+  await db.insert(apiKeys).values({
+    id,
+    hash: await sha256Hex(key),
+    prefix: key.slice(0, 10),
+    role: input.role,
+    certifierId: input.certifierId,
+    name: input.name,
+  });
+  return { ...(await getApiKey(db, id)), apiKey: key };
+}
+
+const keyColumns = {
+  id: apiKeys.id,
+  prefix: apiKeys.prefix,
+  role: apiKeys.role,
+  certifierId: apiKeys.certifierId,
+  name: apiKeys.name,
+  createdAt: apiKeys.createdAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
+export async function getApiKey(db: Db, id: string) {
+  const [row] = await db.select(keyColumns).from(apiKeys).where(eq(apiKeys.id, id));
+  if (!row) throw notFound(`API key ${id}`);
+  return row;
+}
+
+export async function listApiKeys(db: Db, limit: number, after?: string) {
+  const rows = await db
+    .select(keyColumns)
+    .from(apiKeys)
+    .where(after ? gt(apiKeys.id, after) : undefined)
+    .orderBy(asc(apiKeys.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+export async function revokeApiKey(db: Db, id: string) {
+  const key = await getApiKey(db, id);
+  if (key.revokedAt) return key;
+  await db.update(apiKeys).set({ revokedAt: new Date().toISOString() }).where(eq(apiKeys.id, id));
+  return getApiKey(db, id);
+}

@@ -1,0 +1,179 @@
+/**
+ * The registry's data model: the single source of truth for D1.
+ * `npm run db:generate` turns changes here into a new SQL file under migrations/.
+ *
+ * Conventions: days are ISO `YYYY-MM-DD` text, instants are ISO 8601 text (UTC);
+ * JSON columns hold data read as a whole (contacts, scores, rules, checks).
+ * Nothing is deleted: audits, surveys, decisions, events and e-mails are appended.
+ */
+import { sql } from "drizzle-orm";
+import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CATEGORIES } from "../domain/identifiers";
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+export type Contact = { email: string; name?: string; role?: string };
+
+/** A public service as the programme knows it: a node in a hierarchy keyed on its Code SP+. */
+export const structures = sqliteTable(
+  "structures",
+  {
+    code: text("code").primaryKey(),
+    name: text("name").notNull(),
+    network: text("network").notNull(),
+    typology: text("typology"),
+    category: text("category", { enum: CATEGORIES }).notNull(),
+    parentCode: text("parent_code"),
+    siret: text("siret"),
+    postcode: text("postcode").notNull(),
+    city: text("city").notNull(),
+    department: text("department").notNull(),
+    region: text("region"),
+    website: text("website"),
+    contacts: text("contacts", { mode: "json" }).$type<Contact[]>().notNull(),
+    /** The body currently assigned (history in `assignments`). */
+    certifierId: text("certifier_id").references(() => certifiers.id),
+    contractRef: text("contract_ref"),
+    /** Lower-cased, accent-free name and code, for `q` searches (« prefecture » finds « Préfecture »). */
+    searchText: text("search_text").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    index("structures_network_code").on(t.network, t.code),
+    index("structures_department_code").on(t.department, t.code),
+    index("structures_category_code").on(t.category, t.code),
+    index("structures_parent").on(t.parentCode),
+    index("structures_name").on(t.name),
+    index("structures_certifier").on(t.certifierId),
+  ],
+);
+
+/** An independent certification body (« organisme de certification »). */
+export const certifiers = sqliteTable("certifiers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  siret: text("siret"),
+  contactEmail: text("contact_email").notNull(),
+  habilitationFrom: text("habilitation_from").notNull(),
+  habilitationUntil: text("habilitation_until").notNull(),
+  /** `active`, or `suspended` / `revoked` by the commission nationale. */
+  habilitationStatus: text("habilitation_status", { enum: ["active", "suspended", "revoked"] })
+    .notNull()
+    .default("active"),
+  createdAt: text("created_at").notNull().default(now),
+  updatedAt: text("updated_at").notNull().default(now),
+});
+
+/**
+ * Webhook signing secrets. Kept in clear because HMAC verification needs the key itself;
+ * a rotated secret gets `expiresAt` = rotation + grace period.
+ */
+export const webhookSecrets = sqliteTable(
+  "webhook_secrets",
+  {
+    id: text("id").primaryKey(),
+    certifierId: text("certifier_id")
+      .notNull()
+      .references(() => certifiers.id),
+    secret: text("secret").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    expiresAt: text("expires_at"),
+  },
+  (t) => [index("webhook_secrets_certifier").on(t.certifierId, t.createdAt)],
+);
+
+/** API keys: only the SHA-256 of the key is stored; the key is shown once. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    hash: text("hash").notNull(),
+    /** First characters of the key, to recognise it in listings. */
+    prefix: text("prefix").notNull(),
+    role: text("role", { enum: ["admin", "certifier"] }).notNull(),
+    certifierId: text("certifier_id").references(() => certifiers.id),
+    name: text("name"),
+    createdAt: text("created_at").notNull().default(now),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.hash), index("api_keys_certifier").on(t.certifierId)],
+);
+
+/** Append-only history of which body audits which structure, under which contract. */
+export const assignments = sqliteTable(
+  "assignments",
+  {
+    id: text("id").primaryKey(),
+    structureCode: text("structure_code")
+      .notNull()
+      .references(() => structures.code),
+    certifierId: text("certifier_id")
+      .notNull()
+      .references(() => certifiers.id),
+    contractRef: text("contract_ref").notNull(),
+    assignedAt: text("assigned_at").notNull().default(now),
+    actor: text("actor").notNull(),
+  },
+  (t) => [index("assignments_structure").on(t.structureCode, t.assignedAt)],
+);
+
+export const TIERS = ["bronze", "argent", "or"] as const;
+export type Tier = (typeof TIERS)[number];
+export const LABEL_STATUSES = ["valid", "suspended", "withdrawn", "expired"] as const;
+export type LabelStatus = (typeof LABEL_STATUSES)[number];
+
+/**
+ * A label awarded by a decision. `awardedOn` is the decision date (not the audit date);
+ * `supersedes` links a renewal to the label it replaces.
+ */
+export const labels = sqliteTable(
+  "labels",
+  {
+    number: text("number").primaryKey(),
+    structureCode: text("structure_code")
+      .notNull()
+      .references(() => structures.code),
+    certifierId: text("certifier_id")
+      .notNull()
+      .references(() => certifiers.id),
+    tier: text("tier", { enum: TIERS }).notNull(),
+    status: text("status", { enum: LABEL_STATUSES }).notNull(),
+    awardedOn: text("awarded_on").notNull(),
+    expiresOn: text("expires_on").notNull(),
+    /** Date of the first label of the renewal chain (IAF's « original issue date »). */
+    originalAwardedOn: text("original_awarded_on").notNull(),
+    supersedes: text("supersedes"),
+    supersededBy: text("superseded_by"),
+    decisionId: text("decision_id"),
+    statusChangedAt: text("status_changed_at").notNull().default(now),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("labels_structure").on(t.structureCode, t.awardedOn),
+    index("labels_status_expires").on(t.status, t.expiresOn),
+    index("labels_tier_number").on(t.tier, t.number),
+  ],
+);
+
+/** Every change of a label's status, with who did it and why. Append-only. */
+export const labelEvents = sqliteTable(
+  "label_events",
+  {
+    id: text("id").primaryKey(),
+    labelNumber: text("label_number")
+      .notNull()
+      .references(() => labels.number),
+    type: text("type", {
+      enum: ["awarded", "suspended", "reinstated", "withdrawn", "expired", "superseded"],
+    }).notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status").notNull(),
+    reason: text("reason"),
+    /** `admin:<keyId|token>`, `certifier:<id>` or `system:cron`. */
+    actor: text("actor").notNull(),
+    effectiveOn: text("effective_on").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("label_events_label").on(t.labelNumber, t.createdAt)],
+);

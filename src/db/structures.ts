@@ -1,0 +1,165 @@
+/** Structure queries. Every write is a single statement or one `batch()`. */
+import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
+import type { Category } from "../domain/identifiers";
+import { ApiError, notFound } from "../lib/errors";
+import { fold, likeEscape } from "../lib/text";
+import type { Db } from "./client";
+import { assignments, type Contact, certifiers, structures } from "./schema";
+
+export type StructureInput = {
+  code: string;
+  name: string;
+  network: string;
+  typology?: string;
+  category: Category;
+  parentCode?: string;
+  siret?: string;
+  postcode: string;
+  city: string;
+  department: string;
+  region?: string;
+  website?: string;
+  contacts: Contact[];
+};
+
+const columns = {
+  code: structures.code,
+  name: structures.name,
+  network: structures.network,
+  typology: structures.typology,
+  category: structures.category,
+  parentCode: structures.parentCode,
+  siret: structures.siret,
+  postcode: structures.postcode,
+  city: structures.city,
+  department: structures.department,
+  region: structures.region,
+  website: structures.website,
+  contacts: structures.contacts,
+  certifierId: structures.certifierId,
+  certifierName: certifiers.name,
+  contractRef: structures.contractRef,
+  createdAt: structures.createdAt,
+  updatedAt: structures.updatedAt,
+};
+
+function present<T extends { certifierId: string | null; certifierName: string | null; contractRef: string | null }>(
+  row: T,
+) {
+  const { certifierId, certifierName, contractRef, ...rest } = row;
+  return {
+    ...rest,
+    certifier:
+      certifierId && certifierName ? { id: certifierId, name: certifierName, contractRef: contractRef ?? "" } : null,
+  };
+}
+
+const searchText = (s: { code: string; name: string }) => fold(`${s.name} ${s.code}`);
+
+export async function createStructure(db: Db, input: StructureInput) {
+  if (input.parentCode === input.code) {
+    throw new ApiError("validation", "A structure cannot be its own parent", {
+      errors: [{ path: "parentCode", message: "Must differ from code" }],
+    });
+  }
+  const inserted = await db
+    .insert(structures)
+    .values({ ...input, searchText: searchText(input) })
+    .onConflictDoNothing()
+    .returning({ code: structures.code });
+  if (inserted.length === 0) throw new ApiError("conflict", `Structure ${input.code} already exists`);
+  return getStructure(db, input.code);
+}
+
+export async function findStructure(db: Db, code: string) {
+  const [row] = await db
+    .select(columns)
+    .from(structures)
+    .leftJoin(certifiers, eq(certifiers.id, structures.certifierId))
+    .where(eq(structures.code, code));
+  return row ? present(row) : null;
+}
+
+export async function getStructure(db: Db, code: string) {
+  const s = await findStructure(db, code);
+  if (!s) throw notFound(`Structure ${code}`);
+  return s;
+}
+
+export async function updateStructure(db: Db, code: string, patch: Partial<Omit<StructureInput, "code">>) {
+  const current = await getStructure(db, code);
+  if (patch.parentCode === code) {
+    throw new ApiError("validation", "A structure cannot be its own parent", {
+      errors: [{ path: "parentCode", message: "Must differ from code" }],
+    });
+  }
+  await db
+    .update(structures)
+    .set({
+      ...patch,
+      searchText: searchText({ code, name: patch.name ?? current.name }),
+      updatedAt: new Date().toISOString(),
+    })
+    .where(eq(structures.code, code));
+  return getStructure(db, code);
+}
+
+export type StructureFilter = {
+  q?: string;
+  network?: string;
+  department?: string;
+  category?: Category;
+  certifierId?: string;
+  limit: number;
+  after?: string;
+};
+
+export async function listStructures(db: Db, f: StructureFilter) {
+  const where: (SQL | undefined)[] = [
+    f.network ? eq(structures.network, f.network) : undefined,
+    f.department ? eq(structures.department, f.department) : undefined,
+    f.category ? eq(structures.category, f.category) : undefined,
+    f.certifierId ? eq(structures.certifierId, f.certifierId) : undefined,
+    f.after ? gt(structures.code, f.after) : undefined,
+  ];
+  if (f.q) {
+    const q = likeEscape(fold(f.q));
+    where.push(or(like(structures.searchText, `%${q}%`), like(structures.code, `${likeEscape(f.q)}%`)));
+  }
+  const rows = await db
+    .select(columns)
+    .from(structures)
+    .leftJoin(certifiers, eq(certifiers.id, structures.certifierId))
+    .where(and(...where))
+    .orderBy(asc(structures.code))
+    .limit(f.limit + 1);
+  const items = rows.slice(0, f.limit).map(present);
+  const last = items.at(-1);
+  return { items, next: rows.length > f.limit && last ? last.code : null };
+}
+
+/** Assigns a body to a structure: the current pointer and the history row land together. */
+export async function assignCertifier(
+  db: Db,
+  code: string,
+  certifierId: string,
+  contractRef: string,
+  actor: string,
+  newId: string,
+) {
+  await getStructure(db, code);
+  const [body] = await db.select({ id: certifiers.id }).from(certifiers).where(eq(certifiers.id, certifierId));
+  if (!body) {
+    throw new ApiError("validation", `Certification body ${certifierId} does not exist`, {
+      errors: [{ path: "certifierId", message: "Unknown certification body" }],
+    });
+  }
+  await db.batch([
+    db
+      .update(structures)
+      .set({ certifierId, contractRef, updatedAt: new Date().toISOString() })
+      .where(eq(structures.code, code)),
+    db.insert(assignments).values({ id: newId, structureCode: code, certifierId, contractRef, actor }),
+  ]);
+  return getStructure(db, code);
+}

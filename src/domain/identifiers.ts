@@ -1,0 +1,89 @@
+/**
+ * French identifiers and codes, checked as the administrations that issue them document them.
+ * Pure functions: no I/O, usable from schemas, seeds and tests alike.
+ */
+
+/**
+ * Code SP+ (« code_sp_de_la_structure » in the DITP's export-structures). Its format is not
+ * published, so only what makes it usable as a key is enforced: 1–40 letters, digits, `.`, `_`, `-`,
+ * starting with a letter or digit, and never shaped like a label number (which shares the ref space).
+ */
+export const CODE_SP_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+export const LABEL_NUMBER_PATTERN = /^SPP-\d{4}-\d{6}$/;
+
+export function isCodeSp(value: string): boolean {
+  return CODE_SP_PATTERN.test(value) && !LABEL_NUMBER_PATTERN.test(value);
+}
+
+/** Luhn checksum, as used by INSEE for SIREN and SIRET. */
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** SIREN of La Poste, whose establishments' SIRET do not follow Luhn. */
+const LA_POSTE_SIREN = "356000000";
+
+/**
+ * SIRET: 14 digits with a Luhn check digit. INSEE documents one exception: La Poste's
+ * establishments (SIREN 356000000) are numbered so that the sum of the 14 digits is a multiple of 5.
+ * @see https://www.insee.fr/fr/metadonnees/definition/c1841 (SIRET)
+ */
+export function isSiret(value: string): boolean {
+  if (!/^\d{14}$/.test(value)) return false;
+  if (luhn(value)) return true;
+  if (value.startsWith(LA_POSTE_SIREN)) {
+    let sum = 0;
+    for (const ch of value) sum += ch.charCodeAt(0) - 48;
+    return sum % 5 === 0;
+  }
+  return false;
+}
+
+/**
+ * French postcode: five digits, from 01000 to 98999 (97xxx overseas departments,
+ * 98xxx Monaco and overseas collectivities). 00xxx and 99xxx do not exist.
+ */
+export function isPostcode(value: string): boolean {
+  return /^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/.test(value);
+}
+
+/**
+ * Department code as INSEE writes it: 01–19, 2A, 2B, 21–95 (no 20 since 1976), and the overseas
+ * departments 971–976.
+ */
+export function isDepartment(value: string): boolean {
+  return /^(?:0[1-9]|1\d|2[AB1-9]|[3-8]\d|9[0-5]|97[1-6])$/.test(value);
+}
+
+/** Who is in scope of the label (DOMAIN.md « Who is in scope »). */
+export const CATEGORIES = [
+  "service_central_etat",
+  "service_deconcentre_etat",
+  "etablissement_public_etat",
+  "eple",
+  "organisme_securite_sociale",
+  "etablissement_public_sante",
+  "collectivite_territoriale",
+  "etablissement_public_local",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  service_central_etat: "Service central de l'État",
+  service_deconcentre_etat: "Service déconcentré de l'État",
+  etablissement_public_etat: "Établissement public de l'État",
+  eple: "EPLE (lycée, collège)",
+  organisme_securite_sociale: "Organisme de sécurité sociale",
+  etablissement_public_sante: "Établissement public de santé",
+  collectivite_territoriale: "Collectivité territoriale (adhésion volontaire)",
+  etablissement_public_local: "Établissement public local (adhésion volontaire)",
+};

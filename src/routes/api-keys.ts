@@ -1,0 +1,95 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "../db/certifiers";
+import { getDb } from "../db/client";
+import { requireRole } from "../lib/auth";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { router } from "../lib/router";
+import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
+import { ApiKey } from "./schemas";
+
+export const apiKeysRouter = router();
+apiKeysRouter.use("*", requireRole("admin"));
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "key_abcdefghijklmnop" }),
+});
+
+apiKeysRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["api-keys"],
+    summary: "Create an API key",
+    description:
+      "An admin key, or another key for a certification body. The key is in the answer once; only its SHA-256 is kept.",
+    security: adminSecurity,
+    request: {
+      body: jsonBody(
+        z
+          .object({
+            role: z.enum(["admin", "certifier"]),
+            certifierId: z.string().min(1).max(64).optional().openapi({ description: "Required for role certifier" }),
+            name: z.string().trim().min(1).max(200).optional().openapi({ example: "import script" }),
+          })
+          .strict()
+          .openapi("ApiKeyCreate"),
+      ),
+    },
+    responses: {
+      201: json(
+        ApiKey.extend({ apiKey: z.string().openapi({ example: "spp_…" }) }).openapi("ApiKeyWithSecret"),
+        "Created",
+      ),
+      ...pick(400, 401, 403, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => c.json(await createApiKey(getDb(c.env.DB), c.req.valid("json")), 201, { "Cache-Control": "no-store" }),
+);
+
+apiKeysRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["api-keys"],
+    summary: "List API keys (never the keys themselves)",
+    security: adminSecurity,
+    request: { query: z.object(PageQuery) },
+    responses: { 200: json(page(ApiKey, "ApiKeyPage"), "A page of keys"), ...pick(400, 401, 403, 422) },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const { items, next } = await listApiKeys(getDb(c.env.DB), limit, cursor ? decodeCursor(cursor, 1)[0] : undefined);
+    return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
+  },
+);
+
+apiKeysRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags: ["api-keys"],
+    summary: "Read an API key's metadata",
+    security: adminSecurity,
+    request: { params: IdParam },
+    responses: { 200: json(ApiKey, "The key's metadata"), ...pick(401, 403, 404) },
+  }),
+  async (c) => c.json(await getApiKey(getDb(c.env.DB), c.req.valid("param").id), 200),
+);
+
+apiKeysRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/revoke",
+    tags: ["api-keys"],
+    summary: "Revoke an API key",
+    description: "Takes effect at once. Revoking twice is harmless.",
+    security: adminSecurity,
+    request: { params: IdParam },
+    responses: { 200: json(ApiKey, "The revoked key"), ...pick(401, 403, 404) },
+  }),
+  async (c) => c.json(await revokeApiKey(getDb(c.env.DB), c.req.valid("param").id), 200),
+);

@@ -1,0 +1,118 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createCertifier, getCertifier, listCertifiers, rotateWebhookSecret, updateCertifier } from "../db/certifiers";
+import { getDb } from "../db/client";
+import { config } from "../env";
+import { requireRole } from "../lib/auth";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { router } from "../lib/router";
+import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
+import { Certifier, CertifierCreate, CertifierPatch, CertifierWithSecrets } from "./schemas";
+
+export const certifiersRouter = router();
+certifiersRouter.use("*", requireRole("admin"));
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "oc_abcdefghijklmnop" }),
+});
+
+certifiersRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["certifiers"],
+    summary: "Register a certification body",
+    description:
+      "Registers a habilitated body. The answer carries its API key and its webhook signing secret, " +
+      "shown this once. Habilitation dates may lie in the past, to record history.",
+    security: adminSecurity,
+    request: { body: jsonBody(CertifierCreate) },
+    responses: { 201: json(CertifierWithSecrets, "Created"), ...pick(400, 401, 403, 413, 415, 422) },
+  }),
+  async (c) => {
+    const body = await createCertifier(getDb(c.env.DB), c.req.valid("json"));
+    return c.json(body, 201, { Location: `/v1/certifiers/${body.id}`, "Cache-Control": "no-store" });
+  },
+);
+
+certifiersRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["certifiers"],
+    summary: "List certification bodies",
+    security: adminSecurity,
+    request: { query: z.object(PageQuery) },
+    responses: { 200: json(page(Certifier, "CertifierPage"), "A page of bodies"), ...pick(400, 401, 403, 422) },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const { items, next } = await listCertifiers(
+      getDb(c.env.DB),
+      limit,
+      cursor ? decodeCursor(cursor, 1)[0] : undefined,
+    );
+    return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
+  },
+);
+
+certifiersRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags: ["certifiers"],
+    summary: "Read a certification body",
+    security: adminSecurity,
+    request: { params: IdParam },
+    responses: { 200: json(Certifier, "The body"), ...pick(401, 403, 404) },
+  }),
+  async (c) => c.json(await getCertifier(getDb(c.env.DB), c.req.valid("param").id), 200),
+);
+
+certifiersRouter.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{id}",
+    tags: ["certifiers"],
+    summary: "Update a certification body",
+    description: "E.g. extend or suspend its habilitation. Fields not sent stay as they are.",
+    security: adminSecurity,
+    request: { params: IdParam, body: jsonBody(CertifierPatch) },
+    responses: { 200: json(Certifier, "The updated body"), ...pick(400, 401, 403, 404, 413, 415, 422) },
+  }),
+  async (c) => c.json(await updateCertifier(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json")), 200),
+);
+
+certifiersRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/webhook-secrets",
+    tags: ["certifiers"],
+    summary: "Rotate the webhook signing secret",
+    description:
+      "Issues a new `whsec_` secret, shown once. The previous one keeps verifying deliveries until " +
+      "`previousValidUntil` (grace period `WEBHOOK_SECRET_GRACE_HOURS`, 24 h by default).",
+    security: adminSecurity,
+    request: { params: IdParam },
+    responses: {
+      201: json(
+        z
+          .object({ webhookSecret: z.string().openapi({ example: "whsec_…" }), previousValidUntil: z.string() })
+          .openapi("RotatedSecret"),
+        "The new secret",
+      ),
+      ...pick(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const rotated = await rotateWebhookSecret(
+      getDb(c.env.DB),
+      c.req.valid("param").id,
+      config(c.env).WEBHOOK_SECRET_GRACE_HOURS,
+    );
+    return c.json(rotated, 201, { "Cache-Control": "no-store" });
+  },
+);

@@ -1,0 +1,69 @@
+/** Schemas and responses shared by every router's OpenAPI declarations. */
+import { z } from "@hono/zod-openapi";
+import { PROBLEMS, type ProblemCode } from "../lib/errors";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "/problems/validation" }),
+    title: z.string().openapi({ example: "Validation failed" }),
+    status: z.number().int().openapi({ example: 422 }),
+    detail: z.string().openapi({ example: "The request does not match the schema" }),
+    code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]),
+    instance: z.string().optional().openapi({ example: "/v1/structures" }),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().openapi({ example: "siret" }),
+          message: z.string().openapi({ example: "SIRET check digit is wrong" }),
+        }),
+      )
+      .optional(),
+  })
+  .openapi("Problem", { description: "RFC 9457 problem details" });
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+
+/** Error responses by status, to spread into a route's `responses`. */
+export const errors = {
+  400: problem("Malformed request (JSON syntax, cursor)"),
+  401: problem("Missing or unknown credentials"),
+  403: problem("Authenticated, but not allowed"),
+  404: problem("Not found"),
+  409: problem("Conflicts with the current state"),
+  413: problem("Body larger than 1 MiB"),
+  415: problem("Body not sent as application/json"),
+  422: problem("Validation failed; `errors[]` names each field"),
+  429: problem("Rate limited; see Retry-After"),
+} as const;
+
+export const pick = <K extends keyof typeof errors>(...keys: K[]) =>
+  Object.fromEntries(keys.map((k) => [k, errors[k]])) as Pick<typeof errors, K>;
+
+export const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const jsonBody = <T>(schema: T, description?: string) => ({
+  required: true,
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size (1–200)", example: 50 }),
+  cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` of the previous page" }),
+};
+
+export const page = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null at the end" }),
+    })
+    .openapi(name);
+
+export const adminSecurity = [{ bearer: [] }];

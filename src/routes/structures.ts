@@ -1,0 +1,133 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { getDb } from "../db/client";
+import { assignCertifier, createStructure, getStructure, listStructures, updateStructure } from "../db/structures";
+import { CATEGORIES } from "../domain/identifiers";
+import { requireRole } from "../lib/auth";
+import { newId } from "../lib/crypto";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { router } from "../lib/router";
+import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
+import { CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
+
+export const structuresRouter = router();
+structuresRouter.use("*", requireRole("admin"));
+
+const CodeParam = z.object({ code: CodeSp.openapi({ param: { name: "code", in: "path" } }) });
+
+structuresRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["structures"],
+    summary: "Register a structure",
+    description: "Registers a public service under its Code SP+. Contacts are kept private.",
+    security: adminSecurity,
+    request: { body: jsonBody(StructureCreate) },
+    responses: {
+      201: json(Structure, "Created"),
+      ...pick(400, 401, 403, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const s = await createStructure(getDb(c.env.DB), c.req.valid("json"));
+    return c.json(s, 201, { Location: `/v1/structures/${encodeURIComponent(s.code)}` });
+  },
+);
+
+structuresRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["structures"],
+    summary: "Search structures",
+    description:
+      "`q` matches the name (case- and accent-insensitive) or the start of the Code SP+. Sorted by code, keyset-paginated.",
+    security: adminSecurity,
+    request: {
+      query: z.object({
+        q: z.string().trim().min(1).max(200).optional().openapi({ example: "préfecture" }),
+        network: z.string().max(200).optional().openapi({ example: "Préfectures" }),
+        department: z.string().max(3).optional().openapi({ example: "13" }),
+        category: z.enum(CATEGORIES).optional(),
+        ...PageQuery,
+      }),
+    },
+    responses: { 200: json(page(Structure, "StructurePage"), "A page of structures"), ...pick(400, 401, 403, 422) },
+  }),
+  async (c) => {
+    const { cursor, ...q } = c.req.valid("query");
+    const after = cursor ? decodeCursor(cursor, 1)[0] : undefined;
+    const { items, next } = await listStructures(getDb(c.env.DB), { ...q, after });
+    return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
+  },
+);
+
+structuresRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{code}",
+    tags: ["structures"],
+    summary: "Read a structure",
+    security: adminSecurity,
+    request: { params: CodeParam },
+    responses: { 200: json(Structure, "The structure"), ...pick(401, 403, 404, 422) },
+  }),
+  async (c) => c.json(await getStructure(getDb(c.env.DB), c.req.valid("param").code), 200),
+);
+
+structuresRouter.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{code}",
+    tags: ["structures"],
+    summary: "Update a structure",
+    description: "Changes the fields sent; `contacts`, when sent, replaces the whole list. The code never changes.",
+    security: adminSecurity,
+    request: { params: CodeParam, body: jsonBody(StructurePatch) },
+    responses: { 200: json(Structure, "The updated structure"), ...pick(400, 401, 403, 404, 413, 415, 422) },
+  }),
+  async (c) => c.json(await updateStructure(getDb(c.env.DB), c.req.valid("param").code, c.req.valid("json")), 200),
+);
+
+structuresRouter.openapi(
+  createRoute({
+    method: "put",
+    path: "/{code}/certifier",
+    tags: ["structures"],
+    summary: "Assign the certification body",
+    description:
+      "Records which body the structure chose (under public procurement) and the contract reference. " +
+      "The previous assignment stays in the history.",
+    security: adminSecurity,
+    request: {
+      params: CodeParam,
+      body: jsonBody(
+        z
+          .object({
+            certifierId: z.string().min(1).max(64).openapi({ example: "oc_abcdefghijklmnop" }),
+            contractRef: z
+              .string()
+              .trim()
+              .min(1)
+              .max(200)
+              .openapi({ description: "Marché / contract reference", example: "MARCHE-2026-042" }),
+          })
+          .strict()
+          .openapi("Assignment"),
+      ),
+    },
+    responses: { 200: json(Structure, "The structure with its body"), ...pick(400, 401, 403, 404, 413, 415, 422) },
+  }),
+  async (c) => {
+    const { certifierId, contractRef } = c.req.valid("json");
+    const s = await assignCertifier(
+      getDb(c.env.DB),
+      c.req.valid("param").code,
+      certifierId,
+      contractRef,
+      c.var.principal.actor,
+      newId("asg"),
+    );
+    return c.json(s, 200);
+  },
+);

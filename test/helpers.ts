@@ -1,0 +1,71 @@
+/** Test helpers: requests go through the real Worker (its default export) and a real D1. */
+import { exports } from "cloudflare:workers";
+
+export const ADMIN = "test-admin-token-0123456789";
+export const BASE = "https://registry.test";
+
+type Opts = { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: BodyInit };
+
+export async function call(method: string, path: string, opts: Opts = {}) {
+  const headers: Record<string, string> = { ...opts.headers };
+  const token = opts.token === undefined ? ADMIN : opts.token;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let body: BodyInit | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["Content-Type"] ??= "application/json";
+  }
+  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+let seq = 0;
+/** A valid structure payload; `code` unique per call unless given. */
+export function structurePayload(over: Record<string, unknown> = {}) {
+  seq++;
+  return {
+    code: `TEST-${seq.toString().padStart(4, "0")}`,
+    name: `Structure de test ${seq}`,
+    network: "Préfectures",
+    category: "service_deconcentre_etat",
+    postcode: "13001",
+    city: "Marseille",
+    department: "13",
+    contacts: [{ email: `qualite${seq}@test.example`, role: "Référent qualité" }],
+    ...over,
+  };
+}
+
+export function certifierPayload(over: Record<string, unknown> = {}) {
+  return {
+    name: "Organisme de test",
+    contactEmail: "contact@oc.test.example",
+    habilitation: { from: "2024-01-01", until: "2030-12-31" },
+    ...over,
+  };
+}
+
+export async function createCertifier(over: Record<string, unknown> = {}) {
+  const r = await call("POST", "/v1/certifiers", { body: certifierPayload(over) });
+  if (r.status !== 201) throw new Error(`certifier: ${r.status} ${r.text}`);
+  return r.json as { id: string; apiKey: string; webhookSecret: string };
+}
+
+export async function createStructure(over: Record<string, unknown> = {}) {
+  const r = await call("POST", "/v1/structures", { body: structurePayload(over) });
+  if (r.status !== 201) throw new Error(`structure: ${r.status} ${r.text}`);
+  return r.json as { code: string };
+}
+
+export async function assign(code: string, certifierId: string, contractRef = "MARCHE-TEST-1") {
+  const r = await call("PUT", `/v1/structures/${code}/certifier`, { body: { certifierId, contractRef } });
+  if (r.status !== 200) throw new Error(`assign: ${r.status} ${r.text}`);
+  return r.json;
+}

@@ -1,0 +1,26 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd with the Worker of wrangler.toml and a real (miniflare) D1.
+// Migrations are read here, in Node, and handed to the tests as a test-only binding that
+// test/setup.ts applies — the same SQL files `wrangler d1 migrations apply` runs.
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      main: "./src/index.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ADMIN_TOKEN: "test-admin-token-0123456789",
+          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/browser/**"],
+    setupFiles: ["./test/setup.ts"],
+    testTimeout: 20_000,
+  },
+}));
