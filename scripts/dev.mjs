@@ -2,7 +2,7 @@
 // `npm run dev`: prepares a fresh clone and starts the Worker locally, offline.
 // 1. .dev.vars from .dev.vars.example (once); 2. local D1 migrations; 3. demo data (idempotent);
 // 4. wrangler dev. Extra arguments go to wrangler dev (e.g. `npm run dev -- --port 8788`).
-import { spawnSync, spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 
 const run = (args) => {

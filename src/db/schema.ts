@@ -7,7 +7,7 @@
  * Nothing is deleted: audits, surveys, decisions, events and e-mails are appended.
  */
 import { sql } from "drizzle-orm";
-import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CATEGORIES } from "../domain/identifiers";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -176,4 +176,108 @@ export const labelEvents = sqliteTable(
     createdAt: text("created_at").notNull().default(now),
   },
   (t) => [index("label_events_label").on(t.labelNumber, t.createdAt)],
+);
+
+/**
+ * The webhook inbox: every authenticated delivery, stored raw before it is applied.
+ * `(certifierId, webhookId)` is unique, so a redelivery finds the first answer instead of re-applying.
+ */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    certifierId: text("certifier_id")
+      .notNull()
+      .references(() => certifiers.id),
+    webhookId: text("webhook_id").notNull(),
+    type: text("type").notNull(),
+    /** `received` (stored, being applied), `applied`, or `rejected` (replayable). */
+    status: text("status", { enum: ["received", "applied", "rejected"] }).notNull(),
+    payload: text("payload").notNull(),
+    /** The HTTP status and body answered to the first delivery, answered again to copies. */
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    error: text("error"),
+    deliveries: integer("deliveries").notNull().default(1),
+    receivedAt: text("received_at").notNull().default(now),
+    appliedAt: text("applied_at"),
+  },
+  (t) => [
+    uniqueIndex("webhook_events_delivery").on(t.certifierId, t.webhookId),
+    index("webhook_events_status").on(t.status, t.receivedAt),
+    index("webhook_events_received").on(t.receivedAt),
+  ],
+);
+
+export type EngagementScore = { number: number; score: number };
+export type CriterionResult = {
+  id: string;
+  result: "conforme" | "partiel" | "non_conforme" | "na";
+  blocking?: boolean;
+};
+
+/** External audits, appended; `(certifierId, auditRef)` identifies one. */
+export const audits = sqliteTable(
+  "audits",
+  {
+    id: text("id").primaryKey(),
+    structureCode: text("structure_code")
+      .notNull()
+      .references(() => structures.code),
+    certifierId: text("certifier_id")
+      .notNull()
+      .references(() => certifiers.id),
+    auditRef: text("audit_ref").notNull(),
+    kind: text("kind", { enum: ["initial", "suivi", "renouvellement"] }).notNull(),
+    auditedOn: text("audited_on").notNull(),
+    referentialVersion: text("referential_version"),
+    engagements: text("engagements", { mode: "json" }).$type<EngagementScore[]>().notNull(),
+    criteria: text("criteria", { mode: "json" }).$type<CriterionResult[]>().notNull(),
+    /** Non-conformities flagged blocking, counted once at ingestion. */
+    blockingNonConformities: integer("blocking_non_conformities").notNull(),
+    reportUrl: text("report_url"),
+    /** SHA-256 of the event's data, to tell a redelivery from a conflicting resend. */
+    contentHash: text("content_hash").notNull(),
+    webhookEventId: text("webhook_event_id").references(() => webhookEvents.id),
+    receivedAt: text("received_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("audits_ref").on(t.certifierId, t.auditRef),
+    index("audits_structure").on(t.structureCode, t.auditedOn),
+  ],
+);
+
+/** Survey aggregates (enquête usagers / agents), appended; counts kept next to rates. */
+export const surveys = sqliteTable(
+  "surveys",
+  {
+    id: text("id").primaryKey(),
+    structureCode: text("structure_code")
+      .notNull()
+      .references(() => structures.code),
+    certifierId: text("certifier_id")
+      .notNull()
+      .references(() => certifiers.id),
+    surveyRef: text("survey_ref").notNull(),
+    kind: text("kind", { enum: ["usagers", "agents"] }).notNull(),
+    periodStart: text("period_start").notNull(),
+    periodEnd: text("period_end").notNull(),
+    /** usagers: people invited (optional); agents: population surveyed. */
+    invited: integer("invited"),
+    population: integer("population"),
+    respondents: integer("respondents").notNull(),
+    /** usagers: satisfaction rate 0–100. */
+    satisfactionRate: real("satisfaction_rate"),
+    /** usagers: net satisfaction −100–100. */
+    netSatisfaction: real("net_satisfaction"),
+    /** agents: score 0–100. */
+    score: real("score"),
+    contentHash: text("content_hash").notNull(),
+    webhookEventId: text("webhook_event_id").references(() => webhookEvents.id),
+    receivedAt: text("received_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("surveys_ref").on(t.certifierId, t.surveyRef),
+    index("surveys_structure").on(t.structureCode, t.kind, t.periodEnd),
+  ],
 );
