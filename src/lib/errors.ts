@@ -66,14 +66,19 @@ export function toProblem(err: ApiError, instance?: string): Problem {
   };
 }
 
-/** zod issues → `errors[]` with dotted paths (`contacts.0.email`), `body` for the root. */
+/**
+ * zod issues → `errors[]` with dotted paths (`contacts.0.email`); an unknown key is reported at its
+ * own path, anything about the whole body at `body`.
+ */
 export function fieldErrors(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-  prefix?: string,
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: string[] }>,
 ): FieldError[] {
-  return issues.map((i) => {
-    const path = i.path.map(String).join(".");
-    return { path: [prefix, path].filter(Boolean).join(".") || "body", message: i.message };
+  return issues.flatMap((i) => {
+    const at = i.path.map(String);
+    if (i.code === "unrecognized_keys" && i.keys) {
+      return i.keys.map((k) => ({ path: [...at, k].join("."), message: "Unknown field" }));
+    }
+    return [{ path: at.join(".") || "body", message: i.message }];
   });
 }
 
