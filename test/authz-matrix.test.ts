@@ -1,0 +1,86 @@
+/**
+ * Authorisation matrix, derived from the app's own route table: every route × every kind of caller →
+ * the expected outcome. A route added without a row here fails the first test.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import app from "../src/app";
+import { assign, call, createCertifier, createStructure } from "./helpers";
+
+type Caller = "none" | "madeUp" | "revoked" | "otherBody" | "assignedBody" | "admin";
+const CALLERS: Caller[] = ["none", "madeUp", "revoked", "otherBody", "assignedBody", "admin"];
+
+/** Who may call: the rest get 401 (unknown) or 403 (known, not allowed). */
+type Policy = "public" | "admin" | "adminOrAssigned" | "signed";
+
+type Fixture = { code: string; otherCode: string; bodyId: string; otherBodyId: string; keyId: string };
+type Row = { policy: Policy; path: (f: Fixture) => string; body?: unknown };
+
+const ROUTES: Record<string, Row> = {
+  "GET /health": { policy: "public", path: () => "/health" },
+  "GET /openapi.json": { policy: "public", path: () => "/openapi.json" },
+  "GET /docs": { policy: "public", path: () => "/docs" },
+  "POST /v1/structures": { policy: "admin", path: () => "/v1/structures", body: {} },
+  "GET /v1/structures": { policy: "admin", path: () => "/v1/structures" },
+  "GET /v1/structures/:code": { policy: "admin", path: (f) => `/v1/structures/${f.code}` },
+  "PATCH /v1/structures/:code": { policy: "admin", path: (f) => `/v1/structures/${f.code}`, body: {} },
+  "PUT /v1/structures/:code/certifier": { policy: "admin", path: (f) => `/v1/structures/${f.code}/certifier`, body: {} },
+  "POST /v1/certifiers": { policy: "admin", path: () => "/v1/certifiers", body: {} },
+  "GET /v1/certifiers": { policy: "admin", path: () => "/v1/certifiers" },
+  "GET /v1/certifiers/:id": { policy: "admin", path: (f) => `/v1/certifiers/${f.bodyId}` },
+  "PATCH /v1/certifiers/:id": { policy: "admin", path: (f) => `/v1/certifiers/${f.bodyId}`, body: {} },
+  "POST /v1/certifiers/:id/webhook-secrets": { policy: "admin", path: (f) => `/v1/certifiers/${f.otherBodyId}/webhook-secrets` },
+  "POST /v1/api-keys": { policy: "admin", path: () => "/v1/api-keys", body: {} },
+  "GET /v1/api-keys": { policy: "admin", path: () => "/v1/api-keys" },
+  "GET /v1/api-keys/:id": { policy: "admin", path: (f) => `/v1/api-keys/${f.keyId}` },
+  "POST /v1/api-keys/:id/revoke": { policy: "admin", path: () => "/v1/api-keys/key_unknown/revoke" },
+};
+
+/** Expected status class per policy and caller: "ok" means neither 401 nor 403. */
+function expected(policy: Policy, caller: Caller): 401 | 403 | "ok" {
+  if (policy === "public") return "ok";
+  if (caller === "none" || caller === "madeUp" || caller === "revoked") return 401;
+  if (caller === "admin") return "ok";
+  if (policy === "adminOrAssigned" && caller === "assignedBody") return "ok";
+  return 403;
+}
+
+const routeTable = () =>
+  [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))].sort();
+
+describe("authorisation matrix", () => {
+  let f: Fixture;
+  const tokens: Partial<Record<Caller, string | null>> = { none: null, madeUp: "spp_this_key_was_never_issued" };
+
+  beforeAll(async () => {
+    const body = await createCertifier({ name: "Assigned" });
+    const other = await createCertifier({ name: "Other" });
+    const s = await createStructure();
+    const o = await createStructure();
+    await assign(s.code, body.id);
+    await assign(o.code, other.id);
+    const k = await call("POST", "/v1/api-keys", { body: { role: "certifier", certifierId: body.id } });
+    await call("POST", `/v1/api-keys/${k.json.id}/revoke`);
+    Object.assign(tokens, { revoked: k.json.apiKey, otherBody: other.apiKey, assignedBody: body.apiKey, admin: undefined });
+    f = { code: s.code, otherCode: o.code, bodyId: body.id, otherBodyId: other.id, keyId: k.json.id };
+  });
+
+  it("has a row for every route of the app, and no row for a route that is gone", () => {
+    expect(Object.keys(ROUTES).sort()).toEqual(routeTable());
+  });
+
+  for (const [route, row] of Object.entries(ROUTES)) {
+    it(`${route}: ${row.policy}`, async () => {
+      const method = route.split(" ")[0]!;
+      for (const caller of CALLERS) {
+        const r = await call(method, row.path(f), { token: tokens[caller], body: row.body });
+        const want = expected(row.policy, caller);
+        if (want === "ok") {
+          expect([401, 403], `${caller} → ${r.status}`).not.toContain(r.status);
+          expect(r.status, `${caller}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
+        } else {
+          expect(r.status, `${caller}`).toBe(want);
+        }
+      }
+    });
+  }
+});
