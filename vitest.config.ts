@@ -13,6 +13,8 @@ export default defineConfig(async () => ({
         bindings: {
           ADMIN_TOKEN: "test-admin-token-0123456789",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          // Cases per fuzzed endpoint: 1,000 by default (CI); `FUZZ_RUNS=20000 npm test` for a longer run.
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "1000",
         },
       },
     }),

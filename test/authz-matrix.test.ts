@@ -23,12 +23,19 @@ const ROUTES: Record<string, Row> = {
   "GET /v1/structures": { policy: "admin", path: () => "/v1/structures" },
   "GET /v1/structures/:code": { policy: "admin", path: (f) => `/v1/structures/${f.code}` },
   "PATCH /v1/structures/:code": { policy: "admin", path: (f) => `/v1/structures/${f.code}`, body: {} },
-  "PUT /v1/structures/:code/certifier": { policy: "admin", path: (f) => `/v1/structures/${f.code}/certifier`, body: {} },
+  "PUT /v1/structures/:code/certifier": {
+    policy: "admin",
+    path: (f) => `/v1/structures/${f.code}/certifier`,
+    body: {},
+  },
   "POST /v1/certifiers": { policy: "admin", path: () => "/v1/certifiers", body: {} },
   "GET /v1/certifiers": { policy: "admin", path: () => "/v1/certifiers" },
   "GET /v1/certifiers/:id": { policy: "admin", path: (f) => `/v1/certifiers/${f.bodyId}` },
   "PATCH /v1/certifiers/:id": { policy: "admin", path: (f) => `/v1/certifiers/${f.bodyId}`, body: {} },
-  "POST /v1/certifiers/:id/webhook-secrets": { policy: "admin", path: (f) => `/v1/certifiers/${f.otherBodyId}/webhook-secrets` },
+  "POST /v1/certifiers/:id/webhook-secrets": {
+    policy: "admin",
+    path: (f) => `/v1/certifiers/${f.otherBodyId}/webhook-secrets`,
+  },
   "POST /v1/api-keys": { policy: "admin", path: () => "/v1/api-keys", body: {} },
   "GET /v1/api-keys": { policy: "admin", path: () => "/v1/api-keys" },
   "GET /v1/api-keys/:id": { policy: "admin", path: (f) => `/v1/api-keys/${f.keyId}` },
@@ -60,7 +67,12 @@ describe("authorisation matrix", () => {
     await assign(o.code, other.id);
     const k = await call("POST", "/v1/api-keys", { body: { role: "certifier", certifierId: body.id } });
     await call("POST", `/v1/api-keys/${k.json.id}/revoke`);
-    Object.assign(tokens, { revoked: k.json.apiKey, otherBody: other.apiKey, assignedBody: body.apiKey, admin: undefined });
+    Object.assign(tokens, {
+      revoked: k.json.apiKey,
+      otherBody: other.apiKey,
+      assignedBody: body.apiKey,
+      admin: undefined,
+    });
     f = { code: s.code, otherCode: o.code, bodyId: body.id, otherBodyId: other.id, keyId: k.json.id };
   });
 
