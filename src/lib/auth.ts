@@ -10,6 +10,7 @@ import { apiKeys } from "../db/schema";
 import { config } from "../env";
 import { sha256Hex, timingSafeEqualStrings } from "./crypto";
 import { ApiError } from "./errors";
+import { enforceRateLimit } from "./rate-limit";
 
 export type Principal =
   | { role: "admin"; actor: string; keyId: string | null }
@@ -46,6 +47,7 @@ export function requireRole(...roles: Principal["role"][]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const principal = await authenticate(c.env, c.req.header("Authorization"));
     if (!principal) throw unauthorized();
+    await enforceRateLimit(c.env.API_LIMITER, principal.keyId ?? principal.actor);
     if (!roles.includes(principal.role)) {
       throw new ApiError("forbidden", `This operation needs the ${roles.join(" or ")} role`);
     }
