@@ -160,6 +160,26 @@ describe("replay of a rejected delivery", () => {
     expect(await sql("SELECT id FROM audits WHERE audit_ref = ?", event.data.auditRef)).toHaveLength(1);
   });
 
+  it("lets a redelivery take over a delivery whose first attempt failed unexpectedly", async () => {
+    const { certifier, secret, code } = await setup();
+    const event = auditEvent(code);
+    const id = newMsgId();
+    // As left by a first attempt that crashed after storing (markFailed): received, no answer, an error.
+    await sql(
+      "INSERT INTO webhook_events (id, certifier_id, webhook_id, type, status, payload, error) VALUES (?, ?, ?, ?, 'received', ?, 'internal: D1 unavailable')",
+      "whe_crashedattempt01",
+      certifier.id,
+      id,
+      "audit.completed",
+      JSON.stringify(event),
+    );
+    const r = await deliver(certifier.id, { secret, body: event, id });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ eventId: "whe_crashedattempt01", status: "applied" });
+    const [row] = await sql<any>("SELECT status, error, deliveries FROM webhook_events WHERE webhook_id = ?", id);
+    expect(row).toEqual({ status: "applied", error: null, deliveries: 2 });
+  });
+
   it("keeps an invalid payload rejected on replay", async () => {
     const { certifier, secret, code } = await setup();
     const id = newMsgId();
