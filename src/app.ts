@@ -11,6 +11,8 @@ import { apiKeysRouter } from "./routes/api-keys";
 import { certifiersRouter } from "./routes/certifiers";
 import { healthRouter } from "./routes/health";
 import { structuresRouter } from "./routes/structures";
+import { webhookEventsRouter } from "./routes/webhook-events";
+import { webhooksRouter } from "./routes/webhooks";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -44,6 +46,8 @@ app.route("/", healthRouter);
 app.route("/v1/structures", structuresRouter);
 app.route("/v1/certifiers", certifiersRouter);
 app.route("/v1/api-keys", apiKeysRouter);
+app.route("/v1/webhooks/certifiers", webhooksRouter);
+app.route("/v1/webhook-events", webhookEventsRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -178,6 +178,9 @@ export const labelEvents = sqliteTable(
   (t) => [index("label_events_label").on(t.labelNumber, t.createdAt)],
 );
 
+export const WEBHOOK_EVENT_STATUSES = ["received", "applied", "duplicate", "rejected"] as const;
+export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+
 /**
  * The webhook inbox: every authenticated delivery, stored raw before it is applied.
  * `(certifierId, webhookId)` is unique, so a redelivery finds the first answer instead of re-applying.
@@ -191,8 +194,11 @@ export const webhookEvents = sqliteTable(
       .references(() => certifiers.id),
     webhookId: text("webhook_id").notNull(),
     type: text("type").notNull(),
-    /** `received` (stored, being applied), `applied`, or `rejected` (replayable). */
-    status: text("status", { enum: ["received", "applied", "rejected"] }).notNull(),
+    /**
+     * `received` (stored, being applied), `applied`, `duplicate` (an audit or survey already stored
+     * with the same ref and content: nothing applied) or `rejected` (replayable).
+     */
+    status: text("status", { enum: WEBHOOK_EVENT_STATUSES }).notNull(),
     payload: text("payload").notNull(),
     /** The HTTP status and body answered to the first delivery, answered again to copies. */
     responseStatus: integer("response_status"),

@@ -1,0 +1,121 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { getDb } from "../db/client";
+import { getInboxRow, type InboxRow, listInbox } from "../db/inbox";
+import { WEBHOOK_EVENT_STATUSES } from "../db/schema";
+import { requireRole } from "../lib/auth";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { ApiError } from "../lib/errors";
+import { router } from "../lib/router";
+import { replayDelivery } from "../webhooks/process";
+import { adminSecurity, json, PageQuery, page, pick } from "./openapi-common";
+
+export const webhookEventsRouter = router();
+webhookEventsRouter.use("*", requireRole("admin"));
+
+const Status = z.enum(WEBHOOK_EVENT_STATUSES).openapi({
+  description:
+    "`received` (being applied), `applied`, `duplicate` (same ref and content already stored) or `rejected` (replayable)",
+  example: "rejected",
+});
+
+const fields = {
+  id: z.string().openapi({ example: "whe_abcdefghijklmnop" }),
+  certifierId: z.string().openapi({ example: "oc_abcdefghijklmnop" }),
+  webhookId: z.string().openapi({ description: "The sender's `webhook-id`", example: "msg_2Lq0aZ" }),
+  type: z.string().openapi({ description: "`type` of the body (`unknown` if unreadable)", example: "audit.completed" }),
+  status: Status,
+  error: z
+    .string()
+    .nullable()
+    .openapi({ description: "Why it was rejected", example: "Structure X is not registered" }),
+  responseStatus: z.number().int().nullable().openapi({ description: "HTTP status answered", example: 422 }),
+  deliveries: z.number().int().openapi({ description: "Copies received with this webhook-id", example: 1 }),
+  receivedAt: z.string().openapi({ example: "2026-11-27T09:00:00.000Z" }),
+  appliedAt: z.string().nullable(),
+};
+const WebhookEventSummary = z.object(fields).openapi("WebhookEventSummary");
+const WebhookEventDetail = z
+  .object({
+    ...fields,
+    payload: z.string().openapi({ description: "The body exactly as received" }),
+    responseBody: z.string().nullable().openapi({ description: "The body answered, given again to copies" }),
+  })
+  .openapi("WebhookEventDetail");
+
+const summary = ({ payload: _p, responseBody: _r, ...rest }: InboxRow) => rest;
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "whe_abcdefghijklmnop" }),
+});
+
+webhookEventsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["webhooks"],
+    summary: "List received webhook deliveries",
+    description: "The inbox, newest first, keyset-paginated.",
+    security: adminSecurity,
+    request: {
+      query: z.object({
+        status: Status.optional(),
+        type: z.string().max(100).optional().openapi({ example: "audit.completed" }),
+        certifierId: z.string().max(64).optional(),
+        ...PageQuery,
+      }),
+    },
+    responses: {
+      200: json(page(WebhookEventSummary, "WebhookEventPage"), "A page of deliveries"),
+      ...pick(400, 401, 403, 422),
+    },
+  }),
+  async (c) => {
+    const { cursor, ...q } = c.req.valid("query");
+    const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+    const { items, next } = await listInbox(getDb(c.env.DB), { ...q, after });
+    return c.json({ items: items.map(summary), nextCursor: next ? encodeCursor(next) : null }, 200);
+  },
+);
+
+webhookEventsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags: ["webhooks"],
+    summary: "Read one delivery, with its raw body and the answer given",
+    security: adminSecurity,
+    request: { params: IdParam },
+    responses: { 200: json(WebhookEventDetail, "The delivery"), ...pick(401, 403, 404) },
+  }),
+  async (c) => c.json(await getInboxRow(getDb(c.env.DB), c.req.valid("param").id), 200),
+);
+
+webhookEventsRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/replay",
+    tags: ["webhooks"],
+    summary: "Apply a rejected delivery again",
+    description:
+      "After the cause is fixed (structure registered or assigned, habilitation corrected), applies the " +
+      "stored body again with today's checks. The answer is the delivery as it now stands: `applied`, or " +
+      "`rejected` again with the new `error`. Later copies of its webhook-id get the new answer. " +
+      "Only `rejected` deliveries (or ones abandoned in `received`) can be replayed.",
+    security: adminSecurity,
+    request: { params: IdParam },
+    responses: { 200: json(WebhookEventDetail, "The delivery after replay"), ...pick(401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const db = getDb(c.env.DB);
+    const { id } = c.req.valid("param");
+    const current = await getInboxRow(db, id);
+    if (!(await replayDelivery(db, id))) {
+      throw new ApiError("conflict", `Webhook event ${id} is ${current.status}: only rejected deliveries are replayed`);
+    }
+    return c.json(await getInboxRow(db, id), 200);
+  },
+);

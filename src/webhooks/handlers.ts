@@ -1,0 +1,159 @@
+/**
+ * What each event type does, in ONE dispatch table. A handler receives the validated data and
+ * `markApplied`, the statement that marks the inbox row answered; it puts that statement in its
+ * own single `db.batch()`, so the effect and the inbox status land together or not at all.
+ * A handler may throw an ApiError (409, 422): the delivery is then stored as rejected.
+ */
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../db/client";
+import { findAudit, findSurvey, insertAudit, insertSurvey } from "../db/results";
+import { newId, sha256Hex } from "../lib/crypto";
+import { ApiError } from "../lib/errors";
+import type { EventData, EventType } from "./events";
+
+/** The outcome of a handler: stored as the inbox status and answered as `result`. */
+export type Outcome = { status: "applied" | "duplicate"; result: Record<string, unknown> };
+
+export type HandlerContext<T extends EventType> = {
+  db: Db;
+  certifierId: string;
+  data: EventData<T>;
+  /** `certifier:<id>`: who the effect is attributed to. */
+  actor: string;
+  /** The inbox row's id, to link what the event created. */
+  eventId: string;
+  /** The statement marking the inbox row answered with this outcome; put it in your batch. */
+  markApplied: (outcome: Outcome) => BatchItem<"sqlite">;
+};
+
+export type Handler<T extends EventType> = (ctx: HandlerContext<T>) => Promise<Outcome>;
+
+/** What every handler gets, whatever its event type. */
+type BaseContext = Pick<HandlerContext<EventType>, "db" | "markApplied">;
+
+const isUniqueViolation = (err: unknown) =>
+  /UNIQUE constraint failed/.test(`${err} ${(err as { cause?: unknown })?.cause ?? ""}`);
+
+const conflict = (what: string, ref: string, path: string) =>
+  new ApiError("conflict", `${what} ${ref} was already received with different content`, {
+    errors: [{ path, message: "Same reference, different content: send a new reference to correct it" }],
+  });
+
+/**
+ * Append-once by reference: the same reference with the same content is an idempotent success
+ * pointing at the stored row; with other content it is a 409. A concurrent insert of the same
+ * reference is caught by the unique index and judged the same way.
+ */
+async function appendOnce(
+  ctx: BaseContext,
+  opts: {
+    hash: string;
+    find: () => Promise<{ id: string; contentHash: string } | null>;
+    insert: (id: string) => BatchItem<"sqlite">;
+    key: "auditId" | "surveyId";
+    onConflict: () => ApiError;
+  },
+): Promise<Outcome> {
+  const judge = async (existing: { id: string; contentHash: string }) => {
+    if (existing.contentHash !== opts.hash) throw opts.onConflict();
+    const outcome: Outcome = { status: "duplicate", result: { [opts.key]: existing.id } };
+    await ctx.db.batch([ctx.markApplied(outcome)]);
+    return outcome;
+  };
+  const existing = await opts.find();
+  if (existing) return judge(existing);
+  const id = newId(opts.key === "auditId" ? "aud" : "srv");
+  const outcome: Outcome = { status: "applied", result: { [opts.key]: id } };
+  try {
+    await ctx.db.batch([opts.insert(id), ctx.markApplied(outcome)]);
+    return outcome;
+  } catch (err) {
+    const raced = isUniqueViolation(err) ? await opts.find() : null;
+    if (!raced) throw err;
+    return judge(raced);
+  }
+}
+
+/** Content identity of an event's data (zod output: keys in schema order, unknown keys refused). */
+const contentHash = (type: EventType, data: unknown) => sha256Hex(JSON.stringify([type, data]));
+
+const auditCompleted: Handler<"audit.completed"> = async (ctx) => {
+  const d = ctx.data;
+  const criteria = d.criteria ?? [];
+  const hash = await contentHash("audit.completed", d);
+  return appendOnce(ctx, {
+    hash,
+    key: "auditId",
+    find: () => findAudit(ctx.db, ctx.certifierId, d.auditRef),
+    onConflict: () => conflict("Audit", d.auditRef, "data.auditRef"),
+    insert: (id) =>
+      insertAudit(ctx.db, {
+        id,
+        structureCode: d.structureCode,
+        certifierId: ctx.certifierId,
+        auditRef: d.auditRef,
+        kind: d.kind,
+        auditedOn: d.auditedOn,
+        referentialVersion: d.referentialVersion,
+        engagements: d.engagements,
+        criteria,
+        blockingNonConformities: criteria.filter((c) => c.blocking && c.result === "non_conforme").length,
+        reportUrl: d.reportUrl,
+        contentHash: hash,
+        webhookEventId: ctx.eventId,
+      }),
+  });
+};
+
+function surveyHandler<T extends "survey.users.completed" | "survey.agents.completed">(type: T): Handler<T> {
+  return async (ctx) => {
+    const d = ctx.data as EventData<"survey.users.completed"> & EventData<"survey.agents.completed">;
+    const hash = await contentHash(type, d);
+    return appendOnce(ctx, {
+      hash,
+      key: "surveyId",
+      find: () => findSurvey(ctx.db, ctx.certifierId, d.surveyRef),
+      onConflict: () => conflict("Survey", d.surveyRef, "data.surveyRef"),
+      insert: (id) =>
+        insertSurvey(ctx.db, {
+          id,
+          structureCode: d.structureCode,
+          certifierId: ctx.certifierId,
+          surveyRef: d.surveyRef,
+          kind: type === "survey.users.completed" ? "usagers" : "agents",
+          periodStart: d.periodStart,
+          periodEnd: d.periodEnd,
+          invited: d.invited,
+          population: d.population,
+          respondents: d.respondents,
+          satisfactionRate: d.satisfactionRate,
+          netSatisfaction: d.netSatisfaction,
+          score: d.score,
+          contentHash: hash,
+          webhookEventId: ctx.eventId,
+        }),
+    });
+  };
+}
+
+/**
+ * label.* take effect with the label lifecycle (issue 4): `recordDecision(db, input, actor, extra)`
+ * and `changeLabelStatus(db, labelNumber, action, { reason, actor, effectiveOn }, extra)` in
+ * src/db/labels.ts, with `extra = [ctx.markApplied(outcome)]`. Until they are wired, the event is
+ * validated, authorised and recorded as accepted.
+ */
+const recordOnly = async (ctx: BaseContext): Promise<Outcome> => {
+  const outcome: Outcome = { status: "applied", result: { recorded: true } };
+  await ctx.db.batch([ctx.markApplied(outcome)]);
+  return outcome;
+};
+
+export const handlers: { [T in EventType]: Handler<T> } = {
+  "audit.completed": auditCompleted,
+  "survey.users.completed": surveyHandler("survey.users.completed"),
+  "survey.agents.completed": surveyHandler("survey.agents.completed"),
+  "label.decision": recordOnly,
+  "label.suspended": recordOnly,
+  "label.reinstated": recordOnly,
+  "label.withdrawn": recordOnly,
+};

@@ -1,0 +1,200 @@
+/**
+ * Receiving a delivery: verify, store raw, then — only for the copy that stored it — validate,
+ * authorise and dispatch. Every answer given to the first copy is stored and given again, byte
+ * for byte, to every later copy of the same `webhook-id`.
+ */
+import { eq } from "drizzle-orm";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { activeWebhookSecrets } from "../db/certifiers";
+import type { Db } from "../db/client";
+import {
+  answerOf,
+  claim,
+  type InboxRow,
+  markAnswered,
+  markFailed,
+  markRejected,
+  type StoredAnswer,
+  storeDelivery,
+  waitForAnswer,
+} from "../db/inbox";
+import { certifiers, labels, structures } from "../db/schema";
+import { assignmentRefusal, habilitationRefusal } from "../domain/habilitation";
+import { newId } from "../lib/crypto";
+import { ApiError, fieldErrors, toProblem } from "../lib/errors";
+import { eventDate, WebhookEvent } from "./events";
+import { type HandlerContext, handlers } from "./handlers";
+import { type SignatureHeaders, verifySignature } from "./verify";
+
+export type Answer = { status: ContentfulStatusCode; body: string; headers?: Record<string, string> };
+
+/** Same detail whatever failed, so a caller learns nothing about which certifier ids exist. */
+export const UNAUTHENTICATED = "The delivery could not be authenticated (Standard Webhooks signature)";
+
+const MAX_WEBHOOK_ID = 256;
+
+const instanceOf = (certifierId: string) => `/v1/webhooks/certifiers/${encodeURIComponent(certifierId)}`;
+
+/** The whole POST /v1/webhooks/certifiers/{certifierId}. */
+export async function receiveDelivery(
+  db: Db,
+  certifierId: string,
+  headers: SignatureHeaders,
+  body: string,
+  now = new Date(),
+): Promise<Answer> {
+  const secrets = await activeWebhookSecrets(db, certifierId, now);
+  if (!verifySignature(secrets, body, headers)) throw new ApiError("unauthorized", UNAUTHENTICATED);
+  const webhookId = headers["webhook-id"]!;
+  if (webhookId.length > MAX_WEBHOOK_ID) {
+    throw new ApiError("bad-request", `webhook-id is longer than ${MAX_WEBHOOK_ID} characters`, {
+      errors: [{ path: "webhook-id", message: "Too long" }],
+    });
+  }
+
+  const id = newId("whe");
+  const stored = await storeDelivery(db, { id, certifierId, webhookId, type: typeOf(body), payload: body });
+  if (stored.inserted) return applyStored(db, { id, certifierId, payload: body });
+
+  const row = stored.row;
+  if (row.payload !== body) {
+    throw new ApiError("conflict", "This webhook-id was already used for a different body", {
+      errors: [{ path: "webhook-id", message: "Use a new webhook-id for a new message" }],
+    });
+  }
+  const answer = answerOf(row) ?? (await waitForAnswer(db, row.id));
+  if (answer) return asAnswer(answer);
+  // The copy applying it failed unexpectedly (or is stuck): take over, once, if nobody else has.
+  const taken = await claim(db, row.id, { rejected: false, stalledBefore: staleBefore(now) });
+  if (taken) return applyStored(db, taken);
+  throw new ApiError("conflict", "A copy of this delivery is still being applied; retry later", {
+    headers: { "Retry-After": "5" },
+  });
+}
+
+/** A delivery stuck in `received` this long is considered abandoned by its request. */
+export const STALL_SECONDS = 60;
+const staleBefore = (now: Date) => new Date(now.getTime() - STALL_SECONDS * 1000).toISOString();
+
+/**
+ * Admin replay of a rejected (or abandoned) delivery after its cause was fixed. The signature was
+ * verified when it arrived; the checks of today (assignment, registered structure) apply again.
+ */
+export async function replayDelivery(db: Db, id: string, now = new Date()): Promise<InboxRow | null> {
+  const row = await claim(db, id, { rejected: true, stalledBefore: staleBefore(now) });
+  if (!row) return null;
+  await applyStored(db, row);
+  return row;
+}
+
+const typeOf = (body: string) => {
+  try {
+    const t = (JSON.parse(body) as { type?: unknown })?.type;
+    return typeof t === "string" && t.length <= 100 ? t : "unknown";
+  } catch {
+    return "unknown";
+  }
+};
+
+const asAnswer = (a: StoredAnswer): Answer => ({
+  status: a.status as ContentfulStatusCode,
+  body: a.body,
+  headers: { "Content-Type": a.status >= 400 ? "application/problem+json" : "application/json" },
+});
+
+/** Applies a stored delivery and stores its answer; unexpected failures leave it retryable. */
+async function applyStored(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<Answer> {
+  try {
+    return asAnswer(await apply(db, row));
+  } catch (err) {
+    if (!(err instanceof ApiError)) await markFailed(db, row.id, String(err)).catch(() => {});
+    throw err;
+  }
+}
+
+async function apply(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<StoredAnswer> {
+  const reject = async (err: ApiError) => {
+    const answer = { status: err.status, body: JSON.stringify(toProblem(err, instanceOf(row.certifierId))) };
+    const paths = err.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
+    await markRejected(db, row.id, answer, paths ? `${err.message} (${paths})` : err.message);
+    return answer;
+  };
+
+  let json: unknown;
+  try {
+    json = JSON.parse(row.payload);
+  } catch {
+    return reject(
+      new ApiError("validation", "The body is not JSON", { errors: [{ path: "body", message: "Invalid JSON" }] }),
+    );
+  }
+  const parsed = WebhookEvent.safeParse(json);
+  if (!parsed.success) {
+    return reject(
+      new ApiError("validation", "The event does not match its schema", { errors: fieldErrors(parsed.error.issues) }),
+    );
+  }
+  const event = parsed.data;
+
+  try {
+    const [certifier] = await db.select().from(certifiers).where(eq(certifiers.id, row.certifierId));
+    if (!certifier) throw new Error(`certifier ${row.certifierId} vanished`); // never deleted
+    const refusal = habilitationRefusal(
+      { status: certifier.habilitationStatus, from: certifier.habilitationFrom, until: certifier.habilitationUntil },
+      eventDate(event),
+    );
+    if (refusal) throw new ApiError("forbidden", refusal);
+    const subject = await subjectOf(db, event);
+    const unassigned = assignmentRefusal(certifier.id, subject.certifierId);
+    if (unassigned) throw new ApiError("forbidden", unassigned);
+
+    const ctx: HandlerContext<typeof event.type> = {
+      db,
+      certifierId: row.certifierId,
+      data: event.data,
+      actor: `certifier:${row.certifierId}`,
+      eventId: row.id,
+      markApplied: (o) =>
+        markAnswered(db, row.id, o.status, {
+          status: 200,
+          body: JSON.stringify({ eventId: row.id, status: o.status, result: o.result }),
+        }),
+    };
+    const outcome = await (handlers[event.type] as (c: typeof ctx) => Promise<{ status: string; result: unknown }>)(
+      ctx,
+    );
+    return { status: 200, body: JSON.stringify({ eventId: row.id, status: outcome.status, result: outcome.result }) };
+  } catch (err) {
+    if (err instanceof ApiError) return reject(err);
+    throw err;
+  }
+}
+
+/** The structure an event is about, and the body currently assigned to it. */
+async function subjectOf(db: Db, event: WebhookEvent): Promise<{ certifierId: string | null }> {
+  if ("labelNumber" in event.data) {
+    const n = event.data.labelNumber;
+    const [label] = await db
+      .select({ certifierId: structures.certifierId })
+      .from(labels)
+      .innerJoin(structures, eq(structures.code, labels.structureCode))
+      .where(eq(labels.number, n));
+    if (!label) {
+      throw new ApiError("validation", `Label ${n} is not in the registry`, {
+        errors: [{ path: "data.labelNumber", message: "Unknown label" }],
+      });
+    }
+    return label;
+  }
+  const code = event.data.structureCode;
+  const [s] = await db
+    .select({ certifierId: structures.certifierId })
+    .from(structures)
+    .where(eq(structures.code, code));
+  if (!s) {
+    throw new ApiError("validation", `Structure ${code} is not registered`, {
+      errors: [{ path: "data.structureCode", message: "Unknown structure: register it, then replay the event" }],
+    });
+  }
+  return s;
+}
