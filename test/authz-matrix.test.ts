@@ -40,11 +40,22 @@ const ROUTES: Record<string, Row> = {
   "GET /v1/api-keys": { policy: "admin", path: () => "/v1/api-keys" },
   "GET /v1/api-keys/:id": { policy: "admin", path: (f) => `/v1/api-keys/${f.keyId}` },
   "POST /v1/api-keys/:id/revoke": { policy: "admin", path: () => "/v1/api-keys/key_unknown/revoke" },
+  // Deliveries authenticate by Standard Webhooks signature, not bearer keys: whatever key is sent,
+  // an unsigned delivery is 401 (signature checks themselves are in webhooks.test.ts).
+  "POST /v1/webhooks/certifiers/:certifierId": {
+    policy: "signed",
+    path: (f) => `/v1/webhooks/certifiers/${f.bodyId}`,
+    body: {},
+  },
+  "GET /v1/webhook-events": { policy: "admin", path: () => "/v1/webhook-events" },
+  "GET /v1/webhook-events/:id": { policy: "admin", path: () => "/v1/webhook-events/whe_unknown" },
+  "POST /v1/webhook-events/:id/replay": { policy: "admin", path: () => "/v1/webhook-events/whe_unknown/replay" },
 };
 
 /** Expected status class per policy and caller: "ok" means neither 401 nor 403. */
 function expected(policy: Policy, caller: Caller): 401 | 403 | "ok" {
   if (policy === "public") return "ok";
+  if (policy === "signed") return 401;
   if (caller === "none" || caller === "madeUp" || caller === "revoked") return 401;
   if (caller === "admin") return "ok";
   if (policy === "adminOrAssigned" && caller === "assignedBody") return "ok";

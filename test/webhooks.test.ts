@@ -207,7 +207,7 @@ describe("POST /v1/webhooks/certifiers/{id}: validation and authorisation", () =
     expect(notJson.json.errors[0].path).toBe("body");
     const extra = await deliver(certifier.id, { secret, body: auditEvent(code, { grade: "A" }) });
     expect(extra.status).toBe(422);
-    expect(extra.json.errors[0].path).toBe("data");
+    expect(extra.json.errors[0].path).toBe("data.grade");
     const types = await sql<any>(
       "SELECT type FROM webhook_events WHERE certifier_id = ? ORDER BY received_at",
       certifier.id,
