@@ -9,7 +9,10 @@ import { ApiError, toProblem } from "./lib/errors";
 import { router } from "./lib/router";
 import { apiKeysRouter } from "./routes/api-keys";
 import { certifiersRouter } from "./routes/certifiers";
+import { evaluationsRouter } from "./routes/evaluations";
 import { healthRouter } from "./routes/health";
+import { labelsRouter } from "./routes/labels";
+import { referentialsRouter } from "./routes/referentials";
 import { structuresRouter } from "./routes/structures";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -42,8 +45,11 @@ app.use("/v1/*", async (c, next) => {
 
 app.route("/", healthRouter);
 app.route("/v1/structures", structuresRouter);
+app.route("/v1/structures", evaluationsRouter);
 app.route("/v1/certifiers", certifiersRouter);
 app.route("/v1/api-keys", apiKeysRouter);
+app.route("/v1/referentials", referentialsRouter);
+app.route("/v1/labels", labelsRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
