@@ -241,10 +241,10 @@ export async function changeLabelStatus(
       .set({ status: to, statusChangedAt: new Date().toISOString() })
       .where(and(eq(labels.number, labelNumber), eq(labels.status, label.status)))
       .returning({ number: labels.number }),
-    db.run(
-      sql`INSERT INTO ${labelEvents} (id, label_number, type, from_status, to_status, reason, actor, effective_on)
-          SELECT ${eventId}, ${labelNumber}, ${TRANSITIONS[action].event}, ${label.status}, ${to}, ${change.reason},
-                 ${change.actor}, ${effectiveOn}
+    // All the table's columns, in order (drizzle's insert-select lists them all).
+    db.insert(labelEvents).select(
+      sql`SELECT ${eventId}, ${labelNumber}, ${TRANSITIONS[action].event}, ${label.status}, ${to}, ${change.reason},
+                 ${change.actor}, ${effectiveOn}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
           WHERE changes() = 1`,
     ),
     ...extra,
