@@ -211,8 +211,8 @@ export type StatusChange = { reason: string; actor: string; effectiveOn?: string
 /**
  * THE one way a label's status changes: suspend ↔ reinstate, withdraw (final), expire (the cron).
  * Invalid transition → 409; `effectiveOn` (default today) after today or before the award → 422.
- * The update is guarded on the status read, and the event is inserted only if that update changed
- * the row (`changes()`), so two concurrent changes cannot both apply.
+ * The update is guarded on the status read; if a concurrent change got there first the batch fails
+ * whole (nothing applied, `extra` included) and the caller gets 409.
  */
 export async function changeLabelStatus(
   db: Db,
@@ -235,22 +235,26 @@ export async function changeLabelStatus(
     throw invalid("effectiveOn", `Must not be before the award (${label.awardedOn})`);
   }
   const eventId = newId("lev");
-  const [updated] = await db.batch([
-    db
-      .update(labels)
-      .set({ status: to, statusChangedAt: new Date().toISOString() })
-      .where(and(eq(labels.number, labelNumber), eq(labels.status, label.status)))
-      .returning({ number: labels.number }),
-    // All the table's columns, in order (drizzle's insert-select lists them all).
-    db.insert(labelEvents).select(
-      sql`SELECT ${eventId}, ${labelNumber}, ${TRANSITIONS[action].event}, ${label.status}, ${to}, ${change.reason},
-                 ${change.actor}, ${effectiveOn}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-          WHERE changes() = 1`,
-    ),
-    ...extra,
-  ]);
-  if (updated.length === 0) {
-    throw new ApiError("conflict", `Label ${labelNumber} changed meanwhile; read it again`);
+  try {
+    await db.batch([
+      db
+        .update(labels)
+        .set({ status: to, statusChangedAt: new Date().toISOString() })
+        .where(and(eq(labels.number, labelNumber), eq(labels.status, label.status))),
+      // All the table's columns, in order (drizzle's insert-select lists them all). When the guarded
+      // update changed nothing, the id is NULL: the NOT NULL constraint fails the whole batch, `extra` included.
+      db.insert(labelEvents).select(
+        sql`SELECT CASE WHEN changes() = 1 THEN ${eventId} END, ${labelNumber}, ${TRANSITIONS[action].event},
+                   ${label.status}, ${to}, ${change.reason}, ${change.actor}, ${effectiveOn},
+                   strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+      ),
+      ...extra,
+    ]);
+  } catch (err) {
+    if (String((err as Error)?.cause ?? err).includes("NOT NULL") || String(err).includes("NOT NULL")) {
+      throw new ApiError("conflict", `Label ${labelNumber} changed meanwhile; read it again`);
+    }
+    throw err;
   }
   return getLabel(db, labelNumber);
 }
