@@ -9,7 +9,10 @@ import { ApiError, toProblem } from "./lib/errors";
 import { router } from "./lib/router";
 import { apiKeysRouter } from "./routes/api-keys";
 import { certifiersRouter } from "./routes/certifiers";
+import { evaluationsRouter } from "./routes/evaluations";
 import { healthRouter } from "./routes/health";
+import { labelsRouter } from "./routes/labels";
+import { referentialsRouter } from "./routes/referentials";
 import { structuresRouter } from "./routes/structures";
 import { webhookEventsRouter } from "./routes/webhook-events";
 import { webhooksRouter } from "./routes/webhooks";
@@ -44,10 +47,13 @@ app.use("/v1/*", async (c, next) => {
 
 app.route("/", healthRouter);
 app.route("/v1/structures", structuresRouter);
+app.route("/v1/structures", evaluationsRouter);
 app.route("/v1/certifiers", certifiersRouter);
 app.route("/v1/api-keys", apiKeysRouter);
 app.route("/v1/webhooks/certifiers", webhooksRouter);
 app.route("/v1/webhook-events", webhookEventsRouter);
+app.route("/v1/referentials", referentialsRouter);
+app.route("/v1/labels", labelsRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -40,6 +40,30 @@ const ROUTES: Record<string, Row> = {
   "GET /v1/api-keys": { policy: "admin", path: () => "/v1/api-keys" },
   "GET /v1/api-keys/:id": { policy: "admin", path: (f) => `/v1/api-keys/${f.keyId}` },
   "POST /v1/api-keys/:id/revoke": { policy: "admin", path: () => "/v1/api-keys/key_unknown/revoke" },
+  "GET /v1/structures/:code/evaluation": {
+    policy: "adminOrAssigned",
+    path: (f) => `/v1/structures/${f.code}/evaluation`,
+  },
+  "GET /v1/structures/:code/decisions": { policy: "admin", path: (f) => `/v1/structures/${f.code}/decisions` },
+  "POST /v1/structures/:code/decisions": {
+    policy: "admin",
+    path: (f) => `/v1/structures/${f.code}/decisions`,
+    body: {},
+  },
+  "GET /v1/referentials": { policy: "admin", path: () => "/v1/referentials" },
+  "POST /v1/referentials": { policy: "admin", path: () => "/v1/referentials", body: {} },
+  "GET /v1/referentials/:version": { policy: "admin", path: () => "/v1/referentials/2023-illustratif" },
+  "PUT /v1/referentials/:version": { policy: "admin", path: () => "/v1/referentials/unknown", body: {} },
+  "POST /v1/referentials/:version/activate": { policy: "admin", path: () => "/v1/referentials/unknown/activate" },
+  "GET /v1/labels/:number": { policy: "admin", path: () => "/v1/labels/SPP-2026-000001" },
+  "GET /v1/labels/:number/events": { policy: "admin", path: () => "/v1/labels/SPP-2026-000001/events" },
+  "POST /v1/labels/:number/suspend": { policy: "admin", path: () => "/v1/labels/SPP-2026-000001/suspend", body: {} },
+  "POST /v1/labels/:number/reinstate": {
+    policy: "admin",
+    path: () => "/v1/labels/SPP-2026-000001/reinstate",
+    body: {},
+  },
+  "POST /v1/labels/:number/withdraw": { policy: "admin", path: () => "/v1/labels/SPP-2026-000001/withdraw", body: {} },
   // Deliveries authenticate by Standard Webhooks signature, not bearer keys: whatever key is sent,
   // an unsigned delivery is 401 (signature checks themselves are in webhooks.test.ts).
   "POST /v1/webhooks/certifiers/:certifierId": {

@@ -83,7 +83,7 @@ describe("survey events", () => {
   });
 });
 
-describe("label.* events (recorded until the label lifecycle wires them)", () => {
+describe("label.* events take effect on the label", () => {
   async function insertLabel(code: string, certifierId: string) {
     const number = `SPP-2026-${Math.floor(Math.random() * 1e6)
       .toString()
@@ -97,22 +97,33 @@ describe("label.* events (recorded until the label lifecycle wires them)", () =>
     return number;
   }
 
-  it("records a decision; refuses an award without tier", async () => {
+  it("records a refusal; an award without a complete evaluation is rejected (422) and replayable", async () => {
     const { certifier, secret, code } = await setup();
-    const data = { structureCode: code, decision: "award", tier: "argent", decidedOn: "2026-04-02" };
-    const r = await deliver(certifier.id, { secret, body: { type: "label.decision", timestamp: now(), data } });
+    const refuse = { structureCode: code, decision: "refuse", decidedOn: "2026-04-02" };
+    const r = await deliver(certifier.id, { secret, body: { type: "label.decision", timestamp: now(), data: refuse } });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ status: "applied", result: { recorded: true } });
-    const { tier: _t, ...noTier } = data;
+    expect(r.json).toMatchObject({ status: "applied", result: { decision: "refuse", decisionId: expect.any(String) } });
+    const decisions = await sql<any>(
+      "SELECT decision, source, label_number FROM decisions WHERE structure_code = ?",
+      code,
+    );
+    expect(decisions).toEqual([{ decision: "refuse", source: "webhook", label_number: null }]);
+
+    const award = { structureCode: code, decision: "award", tier: "argent", decidedOn: "2026-04-02" };
     const bad = await deliver(certifier.id, {
       secret,
-      body: { type: "label.decision", timestamp: now(), data: noTier },
+      body: { type: "label.decision", timestamp: now(), data: award },
     });
     expect(bad.status).toBe(422);
-    expect(bad.json.errors[0].path).toBe("data.tier");
+    const rejected = await sql<any>(
+      "SELECT status FROM webhook_events WHERE type = 'label.decision' AND certifier_id = ? ORDER BY received_at",
+      certifier.id,
+    );
+    expect(rejected.map((x: { status: string }) => x.status)).toEqual(["applied", "rejected"]);
+    expect(await sql("SELECT number FROM labels WHERE structure_code = ?", code)).toEqual([]);
   });
 
-  it("authorises label.suspended on the label's structure, 422 for an unknown label", async () => {
+  it("suspends, reinstates and withdraws through the assigned body; refuses others and invalid transitions", async () => {
     const mine = await setup();
     const theirs = await setup();
     const own = await insertLabel(mine.code, mine.certifier.id);
@@ -122,11 +133,25 @@ describe("label.* events (recorded until the label lifecycle wires them)", () =>
       timestamp: now(),
       data: { labelNumber, reason: "Audit de suivi non réalisé", effectiveOn: "2026-06-01" },
     });
-    for (const type of ["label.suspended", "label.reinstated", "label.withdrawn"]) {
+    for (const [type, action, status] of [
+      ["label.suspended", "suspend", "suspended"],
+      ["label.reinstated", "reinstate", "valid"],
+      ["label.withdrawn", "withdraw", "withdrawn"],
+    ]) {
       const r = await deliver(mine.certifier.id, { secret: mine.secret, body: ev(own, type) });
       expect(r.status, type).toBe(200);
-      expect(r.json.result).toEqual({ recorded: true });
+      expect(r.json.result).toEqual({ labelNumber: own, action });
+      expect((await sql<any>("SELECT status FROM labels WHERE number = ?", own))[0].status).toBe(status);
     }
+    const events = await sql<any>(
+      "SELECT type, actor FROM label_events WHERE label_number = ? ORDER BY created_at, rowid",
+      own,
+    );
+    expect(events).toEqual(
+      ["suspended", "reinstated", "withdrawn"].map((type) => ({ type, actor: `certifier:${mine.certifier.id}` })),
+    );
+    const again = await deliver(mine.certifier.id, { secret: mine.secret, body: ev(own, "label.reinstated") });
+    expect(again.status).toBe(409);
     expect((await deliver(mine.certifier.id, { secret: mine.secret, body: ev(foreign) })).status).toBe(403);
     const unknown = await deliver(mine.certifier.id, { secret: mine.secret, body: ev("SPP-2026-999999") });
     expect(unknown.status).toBe(422);

@@ -9,6 +9,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CATEGORIES } from "../domain/identifiers";
+import type { ReferentialRules } from "../domain/referential";
+import type { Evaluation } from "../domain/tier-engine";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -153,6 +155,9 @@ export const labels = sqliteTable(
     index("labels_structure").on(t.structureCode, t.awardedOn),
     index("labels_status_expires").on(t.status, t.expiresOn),
     index("labels_tier_number").on(t.tier, t.number),
+    // Two concurrent renewals cannot both supersede the same label: the second batch fails whole.
+    uniqueIndex("labels_supersedes").on(t.supersedes).where(sql`supersedes IS NOT NULL`),
+    uniqueIndex("labels_decision").on(t.decisionId),
   ],
 );
 
@@ -287,3 +292,61 @@ export const surveys = sqliteTable(
     index("surveys_structure").on(t.structureCode, t.kind, t.periodEnd),
   ],
 );
+
+/**
+ * Référentiel versions (rules validated by `ReferentialRulesSchema` in src/domain/referential.ts).
+ * A version is editable until a decision uses it (`usedAt`), immutable after; exactly one is active.
+ */
+export const referentials = sqliteTable(
+  "referentials",
+  {
+    version: text("version").primaryKey(),
+    description: text("description").notNull(),
+    official: integer("official", { mode: "boolean" }).notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(false),
+    rules: text("rules", { mode: "json" }).$type<ReferentialRules>().notNull(),
+    /** Set by the first decision taken under this version; from then on the version is immutable. */
+    usedAt: text("used_at"),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("referentials_one_active").on(t.active).where(sql`active = 1`)],
+);
+
+/**
+ * Decisions of a certification body (or of an admin on its behalf), append-only. The evaluation
+ * the decision was taken on is kept whole, so a tier different from the proposal stays explainable.
+ */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    id: text("id").primaryKey(),
+    structureCode: text("structure_code")
+      .notNull()
+      .references(() => structures.code),
+    certifierId: text("certifier_id")
+      .notNull()
+      .references(() => certifiers.id),
+    decision: text("decision", { enum: ["award", "refuse"] }).notNull(),
+    tier: text("tier", { enum: TIERS }),
+    proposedTier: text("proposed_tier", { enum: TIERS }),
+    referentialVersion: text("referential_version")
+      .notNull()
+      .references(() => referentials.version),
+    evaluation: text("evaluation", { mode: "json" }).$type<Evaluation>().notNull(),
+    justification: text("justification"),
+    decidedOn: text("decided_on").notNull(),
+    actor: text("actor").notNull(),
+    source: text("source", { enum: ["admin", "webhook"] }).notNull(),
+    webhookEventId: text("webhook_event_id").references(() => webhookEvents.id),
+    labelNumber: text("label_number"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("decisions_structure").on(t.structureCode, t.decidedOn)],
+);
+
+/** Named counters incremented inside a batch (label numbers per year: `label:2026`). */
+export const counters = sqliteTable("counters", {
+  name: text("name").primaryKey(),
+  value: integer("value").notNull(),
+});

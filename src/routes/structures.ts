@@ -10,7 +10,8 @@ import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-
 import { CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
 
 export const structuresRouter = router();
-structuresRouter.use("*", requireRole("admin"));
+// Per-route, not router-wide: other routers mounted under /v1/structures (evaluations) admit certifiers too.
+const adminOnly = requireRole("admin");
 
 const CodeParam = z.object({ code: CodeSp.openapi({ param: { name: "code", in: "path" } }) });
 
@@ -22,6 +23,7 @@ structuresRouter.openapi(
     summary: "Register a structure",
     description: "Registers a public service under its Code SP+. Contacts are kept private.",
     security: adminSecurity,
+    middleware: adminOnly,
     request: { body: jsonBody(StructureCreate) },
     responses: {
       201: json(Structure, "Created"),
@@ -43,6 +45,7 @@ structuresRouter.openapi(
     description:
       "`q` matches the name (case- and accent-insensitive) or the start of the Code SP+. Sorted by code, keyset-paginated.",
     security: adminSecurity,
+    middleware: adminOnly,
     request: {
       query: z.object({
         q: z.string().trim().min(1).max(200).optional().openapi({ example: "préfecture" }),
@@ -69,6 +72,7 @@ structuresRouter.openapi(
     tags: ["structures"],
     summary: "Read a structure",
     security: adminSecurity,
+    middleware: adminOnly,
     request: { params: CodeParam },
     responses: { 200: json(Structure, "The structure"), ...pick(401, 403, 404, 422) },
   }),
@@ -83,6 +87,7 @@ structuresRouter.openapi(
     summary: "Update a structure",
     description: "Changes the fields sent; `contacts`, when sent, replaces the whole list. The code never changes.",
     security: adminSecurity,
+    middleware: adminOnly,
     request: { params: CodeParam, body: jsonBody(StructurePatch) },
     responses: { 200: json(Structure, "The updated structure"), ...pick(400, 401, 403, 404, 413, 415, 422) },
   }),
@@ -99,6 +104,7 @@ structuresRouter.openapi(
       "Records which body the structure chose (under public procurement) and the contract reference. " +
       "The previous assignment stays in the history.",
     security: adminSecurity,
+    middleware: adminOnly,
     request: {
       params: CodeParam,
       body: jsonBody(

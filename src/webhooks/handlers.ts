@@ -6,7 +6,9 @@
  */
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
+import { changeLabelStatus, recordDecision } from "../db/labels";
 import { findAudit, findSurvey, insertAudit, insertSurvey } from "../db/results";
+import type { LabelAction } from "../domain/label-lifecycle";
 import { newId, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import type { EventData, EventType } from "./events";
@@ -136,24 +138,40 @@ function surveyHandler<T extends "survey.users.completed" | "survey.agents.compl
   };
 }
 
-/**
- * label.* take effect with the label lifecycle (issue 4): `recordDecision(db, input, actor, extra)`
- * and `changeLabelStatus(db, labelNumber, action, { reason, actor, effectiveOn }, extra)` in
- * src/db/labels.ts, with `extra = [ctx.markApplied(outcome)]`. Until they are wired, the event is
- * validated, authorised and recorded as accepted.
- */
-const recordOnly = async (ctx: BaseContext): Promise<Outcome> => {
-  const outcome: Outcome = { status: "applied", result: { recorded: true } };
-  await ctx.db.batch([ctx.markApplied(outcome)]);
-  return outcome;
+const labelDecision: Handler<"label.decision"> = async (ctx) => {
+  const d = ctx.data;
+  let outcome: Outcome | undefined;
+  await recordDecision(
+    ctx.db,
+    { ...d, source: "webhook", webhookEventId: ctx.eventId, certifierId: ctx.certifierId },
+    ctx.actor,
+    ({ decisionId }) => {
+      outcome = { status: "applied", result: { decisionId, decision: d.decision } };
+      return [ctx.markApplied(outcome)];
+    },
+  );
+  return outcome!;
 };
+
+function labelStatusHandler<T extends "label.suspended" | "label.reinstated" | "label.withdrawn">(
+  action: LabelAction,
+): Handler<T> {
+  return async (ctx) => {
+    const { labelNumber, reason, effectiveOn } = ctx.data;
+    const outcome: Outcome = { status: "applied", result: { labelNumber, action } };
+    await changeLabelStatus(ctx.db, labelNumber, action, { reason, actor: ctx.actor, effectiveOn }, [
+      ctx.markApplied(outcome),
+    ]);
+    return outcome;
+  };
+}
 
 export const handlers: { [T in EventType]: Handler<T> } = {
   "audit.completed": auditCompleted,
   "survey.users.completed": surveyHandler("survey.users.completed"),
   "survey.agents.completed": surveyHandler("survey.agents.completed"),
-  "label.decision": recordOnly,
-  "label.suspended": recordOnly,
-  "label.reinstated": recordOnly,
-  "label.withdrawn": recordOnly,
+  "label.decision": labelDecision,
+  "label.suspended": labelStatusHandler("suspend"),
+  "label.reinstated": labelStatusHandler("reinstate"),
+  "label.withdrawn": labelStatusHandler("withdraw"),
 };

@@ -1,0 +1,93 @@
+/** A structure's evaluation and the decisions taken on it (mounted under /v1/structures). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { getDb } from "../db/client";
+import { evaluateStructure } from "../db/evaluations";
+import { listDecisions, recordDecision } from "../db/labels";
+import { todayUtc } from "../domain/label-dates";
+import { requireRole } from "../lib/auth";
+import { ApiError } from "../lib/errors";
+import { router } from "../lib/router";
+import { Decision, DecisionCreate, DecisionResult, Evaluation } from "./label-schemas";
+import { adminSecurity, json, jsonBody, pick } from "./openapi-common";
+import { CodeSp, Day } from "./schemas";
+
+export const evaluationsRouter = router();
+
+const CodeParam = z.object({ code: CodeSp.openapi({ param: { name: "code", in: "path" } }) });
+
+evaluationsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{code}/evaluation",
+    tags: ["evaluations"],
+    summary: "Evaluate a structure under the active référentiel",
+    description:
+      "Runs the tier engine on the latest audit and surveys dated on or before `on` (default today): the " +
+      "proposed tier, every check (rule, expected, actual, passed) and what is missing or stale. " +
+      "For an admin, or the certification body assigned to the structure.",
+    security: adminSecurity,
+    middleware: requireRole("admin", "certifier"),
+    request: {
+      params: CodeParam,
+      query: z.object({ on: Day.optional().openapi({ description: "Evaluate as of this day (default today)" }) }),
+    },
+    responses: { 200: json(Evaluation, "The evaluation"), ...pick(401, 403, 404, 422) },
+  }),
+  async (c) => {
+    const code = c.req.valid("param").code;
+    const { structure, evaluation } = await evaluateStructure(
+      getDb(c.env.DB),
+      code,
+      c.req.valid("query").on ?? todayUtc(),
+    );
+    const p = c.var.principal;
+    if (p.role === "certifier" && structure.certifier?.id !== p.certifierId) {
+      throw new ApiError("forbidden", `Structure ${code} is not assigned to this certification body`);
+    }
+    return c.json(evaluation, 200);
+  },
+);
+
+evaluationsRouter.openapi(
+  createRoute({
+    method: "post",
+    path: "/{code}/decisions",
+    tags: ["evaluations"],
+    summary: "Record a decision (admin equivalent of the label.decision webhook)",
+    description:
+      "`award` needs a complete evaluation as of `decidedOn`, and a `justification` when the tier differs from " +
+      "the proposal; it creates the label `SPP-YYYY-NNNNNN`, superseding the structure's previous one. " +
+      "`refuse` is recorded without a label. `decidedOn` may be in the past, never in the future.",
+    security: adminSecurity,
+    middleware: requireRole("admin"),
+    request: { params: CodeParam, body: jsonBody(DecisionCreate) },
+    responses: {
+      201: json(DecisionResult, "The decision, and the label an award created"),
+      ...pick(400, 401, 403, 404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const code = c.req.valid("param").code;
+    const result = await recordDecision(
+      getDb(c.env.DB),
+      { ...c.req.valid("json"), structureCode: code, source: "admin" },
+      c.var.principal.actor,
+    );
+    const location = result.label ? `/v1/labels/${result.label.number}` : `/v1/structures/${code}/decisions`;
+    return c.json(result, 201, { Location: location });
+  },
+);
+
+evaluationsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{code}/decisions",
+    tags: ["evaluations"],
+    summary: "List the decisions taken on a structure",
+    security: adminSecurity,
+    middleware: requireRole("admin"),
+    request: { params: CodeParam },
+    responses: { 200: json(z.object({ items: z.array(Decision) }), "Decisions, oldest first"), ...pick(401, 403, 422) },
+  }),
+  async (c) => c.json({ items: await listDecisions(getDb(c.env.DB), c.req.valid("param").code) }, 200),
+);

@@ -1,0 +1,74 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { getDb } from "../db/client";
+import { changeLabelStatus, getLabel, listLabelEvents } from "../db/labels";
+import type { LabelAction } from "../domain/label-lifecycle";
+import { requireRole } from "../lib/auth";
+import { router } from "../lib/router";
+import { Label, LabelEvent, LabelNumberParam, StatusChangeBody } from "./label-schemas";
+import { adminSecurity, json, jsonBody, pick } from "./openapi-common";
+
+export const labelsRouter = router();
+labelsRouter.use("*", requireRole("admin"));
+
+labelsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{number}",
+    tags: ["labels"],
+    summary: "Read a label",
+    security: adminSecurity,
+    request: { params: LabelNumberParam },
+    responses: { 200: json(Label, "The label"), ...pick(401, 403, 404, 422) },
+  }),
+  async (c) => c.json(await getLabel(getDb(c.env.DB), c.req.valid("param").number), 200),
+);
+
+labelsRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{number}/events",
+    tags: ["labels"],
+    summary: "A label's history",
+    description:
+      "Every change (award, suspension, reinstatement, withdrawal, expiry, renewal) with actor, reason and date.",
+    security: adminSecurity,
+    request: { params: LabelNumberParam },
+    responses: {
+      200: json(z.object({ items: z.array(LabelEvent) }).openapi("LabelEventList"), "Events, oldest first"),
+      ...pick(401, 403, 404, 422),
+    },
+  }),
+  async (c) => c.json({ items: await listLabelEvents(getDb(c.env.DB), c.req.valid("param").number) }, 200),
+);
+
+const actions: { path: string; action: LabelAction; summary: string }[] = [
+  { path: "suspend", action: "suspend", summary: "Suspend a valid label (reversible)" },
+  { path: "reinstate", action: "reinstate", summary: "Reinstate a suspended label" },
+  { path: "withdraw", action: "withdraw", summary: "Withdraw a label (final)" },
+];
+
+for (const { path, action, summary } of actions) {
+  labelsRouter.openapi(
+    createRoute({
+      method: "post",
+      path: `/{number}/${path}`,
+      tags: ["labels"],
+      summary,
+      description:
+        "Records the change as an event with the actor, the reason and `effectiveOn` (default today, never in the " +
+        "future). A transition the label's status does not allow answers 409.",
+      security: adminSecurity,
+      request: { params: LabelNumberParam, body: jsonBody(StatusChangeBody) },
+      responses: { 200: json(Label, "The label after the change"), ...pick(400, 401, 403, 404, 409, 413, 415, 422) },
+    }),
+    async (c) => {
+      const { reason, effectiveOn } = c.req.valid("json");
+      const label = await changeLabelStatus(getDb(c.env.DB), c.req.valid("param").number, action, {
+        reason,
+        effectiveOn,
+        actor: c.var.principal.actor,
+      });
+      return c.json(label, 200);
+    },
+  );
+}
