@@ -8,9 +8,12 @@ import { HTTPException } from "hono/http-exception";
 import { ApiError, toProblem } from "./lib/errors";
 import { router } from "./lib/router";
 import { apiKeysRouter } from "./routes/api-keys";
+import { badgeRouter } from "./routes/badge";
 import { certifiersRouter } from "./routes/certifiers";
 import { healthRouter } from "./routes/health";
+import { publicRouter } from "./routes/public";
 import { structuresRouter } from "./routes/structures";
+import { verifyRouter } from "./routes/verify";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -44,6 +47,9 @@ app.route("/", healthRouter);
 app.route("/v1/structures", structuresRouter);
 app.route("/v1/certifiers", certifiersRouter);
 app.route("/v1/api-keys", apiKeysRouter);
+app.route("/v1/public/labels", publicRouter);
+app.route("/", badgeRouter);
+app.route("/", verifyRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
