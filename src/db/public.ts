@@ -25,10 +25,11 @@ const row = {
 };
 
 /**
- * The current label of a structure: its latest label not superseded by a renewal.
- * Ties on the award day go to the latest created.
+ * The current label of a structure: its latest label not superseded by a renewal. Ties on the
+ * award day go to the latest inserted (`rowid`), which the `labels_structure` index already orders:
+ * no sort, one index entry read.
  */
-const currentLabelNumber = sql`(select ${labels.number} from ${labels} where ${labels.structureCode} = ${structures.code} and ${labels.supersededBy} is null order by ${labels.awardedOn} desc, ${labels.createdAt} desc limit 1)`;
+const currentLabelNumber = sql`(select ${labels.number} from ${labels} where ${labels.structureCode} = ${structures.code} and ${labels.supersededBy} is null order by ${labels.awardedOn} desc, ${labels}.rowid desc limit 1)`;
 
 /**
  * One statement per ref: by label number (that label, whichever its place in the renewal chain)

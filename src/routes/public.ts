@@ -11,7 +11,7 @@ import { TIERS } from "../db/schema";
 import { PUBLIC_STATUSES, parisDay } from "../domain/badge";
 import { CODE_SP_PATTERN, LABEL_NUMBER_PATTERN } from "../domain/identifiers";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
-import { notFound } from "../lib/errors";
+import { ApiError, notFound } from "../lib/errors";
 import { router } from "../lib/router";
 import { cached, conditional, PUBLIC_CACHE_CONTROL, weakEtag } from "../public/cache";
 import { badgeFor, type PublicLabel, toCsv, toPublicLabel } from "../public/present";
@@ -218,7 +218,12 @@ publicRouter.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const csv = q.format ? q.format === "csv" : /\btext\/csv\b/i.test(c.req.header("Accept") ?? "");
-    const limit = Math.min(q.limit ?? (csv ? 1000 : 50), csv ? 1000 : 200);
+    if (!csv && q.limit && q.limit > 200) {
+      throw new ApiError("validation", "The request does not match the schema", {
+        errors: [{ path: "limit", message: "JSON pages hold at most 200 labels (CSV: 1000)" }],
+      });
+    }
+    const limit = q.limit ?? (csv ? 1000 : 50);
     const after = q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined;
     const now = new Date();
     const today = parisDay(now);
