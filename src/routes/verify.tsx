@@ -142,7 +142,7 @@ function VerifyPage({ l, history, base }: { l: PublicLabel; history: History; ba
       ) : (
         <div class="fr-table">
           <table>
-            <caption>Historique, du plus récent au plus ancien</caption>
+            <caption>Du plus récent au plus ancien</caption>
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -174,9 +174,14 @@ function VerifyPage({ l, history, base }: { l: PublicLabel; history: History; ba
       <p>
         <img src={`/badge/${code}.svg`} alt={`Label Services Publics + : ${statusSentence(l.status, l.tier)}`} />
       </p>
-      <pre id="code-integration">
-        <code>{snippet}</code>
-      </pre>
+      <div class="fr-input-group">
+        <label class="fr-label" for="code-integration">
+          Code HTML du badge
+        </label>
+        <textarea class="fr-input" id="code-integration" readonly rows={4}>
+          {snippet}
+        </textarea>
+      </div>
       <p class="fr-text--sm">
         Le badge et cette page se mettent à jour dans les 5 minutes qui suivent tout changement de statut.
       </p>
