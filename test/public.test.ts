@@ -255,3 +255,19 @@ describe("shields.io endpoint", () => {
     expect(u.json).toMatchObject({ message: "inconnu", isError: true });
   });
 });
+
+describe("OpenAPI", () => {
+  it("documents the public routes", async () => {
+    const r = await get("/openapi.json");
+    expect(r.status).toBe(200);
+    for (const p of [
+      "/v1/public/labels",
+      "/v1/public/labels/{ref}",
+      "/v1/public/labels/{ref}/shields.json",
+      "/badge/{file}",
+      "/verify/{ref}",
+    ]) {
+      expect(Object.keys(r.json.paths), p).toContain(p);
+    }
+  });
+});
