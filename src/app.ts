@@ -8,12 +8,15 @@ import { HTTPException } from "hono/http-exception";
 import { ApiError, toProblem } from "./lib/errors";
 import { router } from "./lib/router";
 import { apiKeysRouter } from "./routes/api-keys";
+import { badgeRouter } from "./routes/badge";
 import { certifiersRouter } from "./routes/certifiers";
 import { evaluationsRouter } from "./routes/evaluations";
 import { healthRouter } from "./routes/health";
 import { labelsRouter } from "./routes/labels";
+import { publicRouter } from "./routes/public";
 import { referentialsRouter } from "./routes/referentials";
 import { structuresRouter } from "./routes/structures";
+import { verifyRouter } from "./routes/verify";
 import { webhookEventsRouter } from "./routes/webhook-events";
 import { webhooksRouter } from "./routes/webhooks";
 
@@ -54,6 +57,9 @@ app.route("/v1/webhooks/certifiers", webhooksRouter);
 app.route("/v1/webhook-events", webhookEventsRouter);
 app.route("/v1/referentials", referentialsRouter);
 app.route("/v1/labels", labelsRouter);
+app.route("/v1/public/labels", publicRouter);
+app.route("/", badgeRouter);
+app.route("/", verifyRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

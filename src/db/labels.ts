@@ -12,6 +12,7 @@ import { labelExpiresOn, todayUtc } from "../domain/label-dates";
 import { type LabelAction, nextStatus, TRANSITIONS } from "../domain/label-lifecycle";
 import { newId } from "../lib/crypto";
 import { ApiError, notFound } from "../lib/errors";
+import { purgePublicCache } from "../public/cache";
 import type { Db } from "./client";
 import { evaluateStructure } from "./evaluations";
 import { findReferential, markReferentialUsed } from "./referentials";
@@ -184,6 +185,7 @@ export async function recordDecision(
     throw err;
   }
   const [label] = await db.select().from(labels).where(eq(labels.decisionId, id));
+  await purgePublicCache(input.structureCode, renewed ? [label!.number, renewed.number] : [label!.number]);
   return { decision: await getDecision(db, id), label: label! };
 }
 
@@ -266,5 +268,6 @@ export async function changeLabelStatus(
     }
     throw err;
   }
+  await purgePublicCache(label.structureCode, [labelNumber]);
   return getLabel(db, labelNumber);
 }

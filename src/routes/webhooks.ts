@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
+import { enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { WebhookEvent } from "../webhooks/events";
 import { receiveDelivery } from "../webhooks/process";
@@ -51,6 +52,8 @@ webhooksRouter.openapi(
     },
   }),
   async (c) => {
+    // Per body id, before any work: a flood (even unsigned) costs one limiter call per request.
+    await enforceRateLimit(c.env.WEBHOOK_LIMITER, c.req.valid("param").certifierId);
     const body = await c.req.text();
     const answer = await receiveDelivery(
       getDb(c.env.DB),

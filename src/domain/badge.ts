@@ -1,0 +1,150 @@
+/**
+ * What the public sees of a label: its public status, and the words, colours and accessible text
+ * of the badge, the verification page and the shields.io endpoint. Pure: no Hono, no D1.
+ */
+
+export type Tier = "bronze" | "argent" | "or";
+export type StoredStatus = "valid" | "suspended" | "withdrawn" | "expired";
+/** `none`: a known structure without a label. */
+export type PublicStatus = StoredStatus | "none";
+/** `unknown`: a code the registry does not know (badges only; the JSON answers 404). */
+export type BadgeState = PublicStatus | "unknown";
+
+export const PUBLIC_STATUSES = ["valid", "suspended", "withdrawn", "expired", "none"] as const;
+
+export const TIER_NAMES: Record<Tier, string> = { bronze: "Bronze", argent: "Argent", or: "Or" };
+
+export const STATUS_NAMES: Record<BadgeState, string> = {
+  valid: "valide",
+  suspended: "suspendu",
+  withdrawn: "retiré",
+  expired: "expiré",
+  none: "non labellisé",
+  unknown: "inconnu",
+};
+
+export const BADGE_LABEL = "Services Publics +";
+
+/**
+ * The status the public sees. A label stored `valid` whose last valid day (`expiresOn`, inclusive)
+ * is before `today` shows as expired even if the daily expiry job has not run yet.
+ */
+export function publicStatus(label: { status: StoredStatus; expiresOn: string } | null, today: string): PublicStatus {
+  if (!label) return "none";
+  if (label.status === "valid" && label.expiresOn < today) return "expired";
+  return label.status;
+}
+
+/** Today's date in France (labels' days are French days), `YYYY-MM-DD`. */
+export function parisDay(at: Date): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/Paris",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(at);
+}
+
+/** `2029-03-31` → `31/03/2029`: the short form, legible in a 20 px badge. */
+export function shortFrenchDate(day: string): string {
+  const [y, m, d] = day.split("-");
+  return `${d}/${m}/${y}`;
+}
+
+const MONTHS = [
+  "janvier",
+  "février",
+  "mars",
+  "avril",
+  "mai",
+  "juin",
+  "juillet",
+  "août",
+  "septembre",
+  "octobre",
+  "novembre",
+  "décembre",
+];
+
+/** `2029-03-01` → `1er mars 2029` (French typography: « 1er » for the first day). */
+export function longFrenchDate(day: string): string {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return `${d === 1 ? "1er" : d} ${MONTHS[m - 1]} ${y}`;
+}
+
+/**
+ * DSFR colours (« Système de design de l'État », tokens *-425 / blue-france-sun-113), all dark
+ * enough for white text at AA contrast (≥ 4.5:1), so the badge stays legible at 11 px.
+ * @see https://www.systeme-de-design.gouv.fr/fondamentaux/couleurs-palette
+ */
+export const COLOURS = {
+  label: "#000091", // bleu France
+  valid: "#18753c", // success-425
+  suspended: "#b34000", // warning-425
+  withdrawn: "#ce0500", // error-425
+  expired: "#666666", // grey-425
+  none: "#666666",
+  unknown: "#666666",
+} as const satisfies Record<BadgeState | "label", string>;
+
+export type BadgeInput = { state: BadgeState; tier?: Tier | null; expiresOn?: string | null };
+
+export type BadgeModel = {
+  label: string;
+  message: string;
+  color: string;
+  labelColor: string;
+  /** What a screen reader says; the SVG carries it as `aria-label` and `<title>`. */
+  ariaLabel: string;
+};
+
+/** The badge's words: « Or · valide jusqu'au 31/03/2029 », « Argent · suspendu », « inconnu »… */
+export function badgeModel({ state, tier, expiresOn }: BadgeInput): BadgeModel {
+  const tierName = tier ? TIER_NAMES[tier] : null;
+  let message: string;
+  let spoken: string;
+  if (state === "valid" && tierName && expiresOn) {
+    message = `${tierName} · valide jusqu'au ${shortFrenchDate(expiresOn)}`;
+    spoken = `palier ${tierName}, valide jusqu'au ${longFrenchDate(expiresOn)}`;
+  } else if (tierName && state !== "none" && state !== "unknown") {
+    message = `${tierName} · ${STATUS_NAMES[state]}`;
+    spoken = `palier ${tierName}, label ${STATUS_NAMES[state]}`;
+  } else {
+    message = STATUS_NAMES[state];
+    spoken = state === "unknown" ? "structure inconnue du registre" : STATUS_NAMES[state];
+  }
+  return {
+    label: BADGE_LABEL,
+    message,
+    color: COLOURS[state],
+    labelColor: COLOURS.label,
+    ariaLabel: `Label ${BADGE_LABEL} : ${spoken}`,
+  };
+}
+
+/** Short sentence for the verification page's headline. */
+export function statusSentence(state: PublicStatus, tier?: Tier | null): string {
+  const t = tier ? ` — palier ${TIER_NAMES[tier]}` : "";
+  switch (state) {
+    case "valid":
+      return `Label valide${t}`;
+    case "suspended":
+      return `Label suspendu${t}`;
+    case "withdrawn":
+      return `Label retiré${t}`;
+    case "expired":
+      return `Label expiré${t}`;
+    case "none":
+      return "Cette structure n'est pas labellisée";
+  }
+}
+
+/** Past participles of the label events, for the history table. */
+export const EVENT_NAMES: Record<string, string> = {
+  awarded: "Attribué",
+  suspended: "Suspendu",
+  reinstated: "Rétabli",
+  withdrawn: "Retiré",
+  expired: "Expiré",
+  superseded: "Remplacé (renouvellement)",
+};

@@ -1,0 +1,81 @@
+/**
+ * Public representations of a label, shared by the JSON answer, the CSV, the badge, the shields
+ * endpoint and the verification page. The allow-list of published fields lives here.
+ */
+import type { PublicLabelRow } from "../db/public";
+import { type BadgeState, badgeModel, type PublicStatus, publicStatus } from "../domain/badge";
+
+export type PublicLabel = {
+  valid: boolean;
+  status: PublicStatus;
+  tier: PublicLabelRow["tier"];
+  labelNumber: string | null;
+  awardedOn: string | null;
+  expiresOn: string | null;
+  supersededBy: string | null;
+  structure: { code: string; name: string; network: string; city: string; department: string };
+  certifier: { name: string } | null;
+  checkedAt: string;
+  permalink: string;
+};
+
+export function toPublicLabel(r: PublicLabelRow, today: string, checkedAt: string, baseUrl: string): PublicLabel {
+  const status = publicStatus(
+    r.labelNumber && r.status && r.expiresOn ? { status: r.status, expiresOn: r.expiresOn } : null,
+    today,
+  );
+  return {
+    valid: status === "valid",
+    status,
+    tier: r.tier,
+    labelNumber: r.labelNumber,
+    awardedOn: r.awardedOn,
+    expiresOn: r.expiresOn,
+    supersededBy: r.supersededBy,
+    structure: { code: r.code, name: r.name, network: r.network, city: r.city, department: r.department },
+    certifier: r.certifierName ? { name: r.certifierName } : null,
+    checkedAt,
+    permalink: new URL(`/verify/${encodeURIComponent(r.code)}`, baseUrl).toString(),
+  };
+}
+
+/** The badge (and shields) words for a public label, or for an unknown ref. */
+export function badgeFor(l: PublicLabel | null) {
+  const state: BadgeState = l ? l.status : "unknown";
+  return badgeModel({ state, tier: l?.tier, expiresOn: l?.expiresOn });
+}
+
+/** CSV columns: French open-data names, the first one the DITP's join key. */
+export const CSV_COLUMNS = [
+  ["code_sp_de_la_structure", (l: PublicLabel) => l.structure.code],
+  ["intitule_de_la_structure", (l: PublicLabel) => l.structure.name],
+  ["reseau", (l: PublicLabel) => l.structure.network],
+  ["ville", (l: PublicLabel) => l.structure.city],
+  ["departement", (l: PublicLabel) => l.structure.department],
+  ["numero_label", (l: PublicLabel) => l.labelNumber ?? ""],
+  ["palier", (l: PublicLabel) => l.tier ?? ""],
+  ["statut", (l: PublicLabel) => l.status],
+  ["valide", (l: PublicLabel) => (l.valid ? "oui" : "non")],
+  ["date_attribution", (l: PublicLabel) => l.awardedOn ?? ""],
+  ["date_expiration", (l: PublicLabel) => l.expiresOn ?? ""],
+  ["organisme_certification", (l: PublicLabel) => l.certifier?.name ?? ""],
+  ["verifie_le", (l: PublicLabel) => l.checkedAt],
+  ["permalien", (l: PublicLabel) => l.permalink],
+] as const;
+
+/**
+ * CSV as French spreadsheets open it: UTF-8 with a byte-order mark (so accents survive Excel),
+ * `;` as separator (`,` is the French decimal mark), CRLF line ends, RFC 4180 quoting. A cell
+ * starting with `=`, `+`, `-` or `@` is prefixed with `'` so no formula runs (CSV injection).
+ * @see https://www.rfc-editor.org/rfc/rfc4180
+ * @see https://owasp.org/www-community/attacks/CSV_Injection
+ */
+export function toCsv(items: readonly PublicLabel[]): string {
+  const cell = (v: string) => {
+    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const lines = [CSV_COLUMNS.map(([h]) => h).join(";")];
+  for (const l of items) lines.push(CSV_COLUMNS.map(([, f]) => cell(f(l))).join(";"));
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}

@@ -1,0 +1,264 @@
+/**
+ * Public verification (no credentials, CORS `*`, cacheable): one label as JSON, the open-data
+ * listing as JSON or CSV, and a shields.io endpoint. Reads go through a D1 session
+ * (`first-unconstrained`: any replica will do for a public read).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { getDb } from "../db/client";
+import { findPublicLabel, listPublicLabels } from "../db/public";
+import { TIERS } from "../db/schema";
+import { PUBLIC_STATUSES, parisDay } from "../domain/badge";
+import { CODE_SP_PATTERN, LABEL_NUMBER_PATTERN } from "../domain/identifiers";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { ApiError, notFound } from "../lib/errors";
+import { clientIp, enforceRateLimit } from "../lib/rate-limit";
+import { router } from "../lib/router";
+import { cached, conditional, PUBLIC_CACHE_CONTROL, weakEtag } from "../public/cache";
+import { badgeFor, type PublicLabel, toCsv, toPublicLabel } from "../public/present";
+import { json, pick } from "./openapi-common";
+
+export const publicRouter = router();
+publicRouter.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"] }));
+
+/** A D1 session for public reads: the nearest read replica, no ordering constraint. */
+export const publicDb = (env: Env) => getDb(env.DB.withSession("first-unconstrained"));
+
+export const Ref = z
+  .string()
+  .max(40)
+  .refine((v) => CODE_SP_PATTERN.test(v) || LABEL_NUMBER_PATTERN.test(v), "A Code SP+ or a label number")
+  .openapi({
+    param: { name: "ref", in: "path" },
+    description: "Code SP+ of the structure, or a label number `SPP-YYYY-NNNNNN`",
+    example: "DEMO-PREF-13",
+  });
+
+const Tier = z.enum(TIERS).nullable().openapi({ description: "Palier: bronze, argent or or", example: "or" });
+const Day = z.string().nullable().openapi({ example: "2029-03-31" });
+
+export const PublicLabelSchema = z
+  .object({
+    valid: z.boolean().openapi({ description: "True only when the status is `valid`", example: true }),
+    status: z.enum(PUBLIC_STATUSES).openapi({
+      description: "`none`: the structure is known but has no label. A label past its last day shows `expired`.",
+      example: "valid",
+    }),
+    tier: Tier,
+    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000042" }),
+    awardedOn: Day.openapi({ description: "Decision date", example: "2026-03-31" }),
+    expiresOn: Day.openapi({ description: "Last valid day (inclusive)", example: "2029-03-30" }),
+    supersededBy: z
+      .string()
+      .nullable()
+      .openapi({ description: "The renewal that replaced this label, if any", example: null }),
+    structure: z.object({
+      code: z.string().openapi({ example: "DEMO-PREF-13" }),
+      name: z.string().openapi({ example: "Préfecture de démonstration" }),
+      network: z.string().openapi({ example: "Préfectures" }),
+      city: z.string().openapi({ example: "Marseille" }),
+      department: z.string().openapi({ example: "13" }),
+    }),
+    certifier: z
+      .object({ name: z.string().openapi({ example: "Organisme de certification de démonstration" }) })
+      .nullable(),
+    checkedAt: z.string().openapi({
+      description: "When the registry computed this answer (at most 300 s before it is served)",
+      example: "2026-11-27T09:00:00.000Z",
+    }),
+    permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-13" }),
+  })
+  .openapi("PublicLabel");
+
+const cacheHeaders = {
+  ETag: { schema: { type: "string" as const }, description: "Weak validator; send it back as `If-None-Match`" },
+  "Cache-Control": { schema: { type: "string" as const }, description: "`public, max-age=300`" },
+};
+
+/** Reads one ref and renders its public label; `null` when the registry does not know it. */
+export async function lookup(env: Env, ref: string, now = new Date()): Promise<PublicLabel | null> {
+  const row = await findPublicLabel(publicDb(env), ref);
+  return row ? toPublicLabel(row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL) : null;
+}
+
+/** A JSON answer with a weak ETag over everything but `checkedAt`. */
+async function jsonAnswer(body: unknown, stable: unknown) {
+  return new Response(JSON.stringify(body), {
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Cache-Control": PUBLIC_CACHE_CONTROL,
+      ETag: await weakEtag(JSON.stringify(stable)),
+      "Access-Control-Allow-Origin": "*",
+    },
+  });
+}
+
+publicRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{ref}",
+    tags: ["public"],
+    summary: "Verify a label",
+    description:
+      "The public truth about one structure's current label (by Code SP+) or about one label (by label " +
+      "number). No credentials; CORS `*`; cached at the edge for at most 300 s and purged on every status " +
+      "change; `If-None-Match` → 304. Carries no personal data.",
+    request: { params: z.object({ ref: Ref }) },
+    responses: {
+      200: { ...json(PublicLabelSchema, "The label's public status"), headers: cacheHeaders },
+      304: { description: "Not modified" },
+      ...pick(404, 422),
+    },
+  }),
+  async (c) => {
+    const { ref } = c.req.valid("param");
+    return cached(c, async () => {
+      const l = await lookup(c.env, ref);
+      if (!l) throw notFound(`Structure or label ${ref}`);
+      const { checkedAt: _, ...stable } = l;
+      return jsonAnswer(l, stable);
+    });
+  },
+);
+
+publicRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{ref}/shields.json",
+    tags: ["public"],
+    summary: "shields.io endpoint",
+    description:
+      "For those who prefer shields.io badges: " +
+      "`https://img.shields.io/endpoint?url=<this URL>`. An unknown ref answers « inconnu » with `isError`.",
+    request: { params: z.object({ ref: Ref }) },
+    responses: {
+      200: json(
+        z
+          .object({
+            schemaVersion: z.literal(1),
+            label: z.string().openapi({ example: "Services Publics +" }),
+            message: z.string().openapi({ example: "Or · valide jusqu'au 30/03/2029" }),
+            color: z.string().openapi({ example: "#18753c" }),
+            labelColor: z.string().openapi({ example: "#000091" }),
+            isError: z.boolean().optional(),
+            cacheSeconds: z.number().int().openapi({ example: 300 }),
+          })
+          .openapi("ShieldsEndpoint"),
+        "shields.io endpoint schema",
+      ),
+      304: { description: "Not modified" },
+      ...pick(422),
+    },
+  }),
+  async (c) => {
+    const { ref } = c.req.valid("param");
+    return cached(c, async () => {
+      const l = await lookup(c.env, ref);
+      const b = badgeFor(l);
+      const body = {
+        schemaVersion: 1 as const,
+        label: b.label,
+        message: b.message,
+        color: b.color,
+        labelColor: b.labelColor,
+        ...(l ? {} : { isError: true }),
+        cacheSeconds: 300,
+      };
+      return jsonAnswer(body, body);
+    });
+  },
+);
+
+const ListQuery = z.object({
+  tier: z.enum(TIERS).optional(),
+  status: z
+    .enum(["valid", "suspended", "withdrawn", "expired"])
+    .optional()
+    .openapi({ description: "Public status (a `valid` label past its last day counts as `expired`)" }),
+  network: z.string().max(200).optional().openapi({ example: "Préfectures" }),
+  department: z.string().max(3).optional().openapi({ example: "13" }),
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Name or start of Code SP+" }),
+  format: z.enum(["json", "csv"]).optional().openapi({ description: "`csv` = same as `Accept: text/csv`" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .openapi({ description: "Page size: JSON 1–200 (default 50), CSV 1–1000 (default 1000)", example: 50 }),
+  cursor: z.string().max(512).optional().openapi({ description: "`nextCursor` (JSON) or the `Link` next page (CSV)" }),
+});
+
+publicRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["public"],
+    summary: "Open-data listing of labels",
+    description:
+      "Current labels (renewed ones are replaced by their renewal), sorted by Code SP+, keyset-paginated. " +
+      "JSON by default; CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM, `;`, CRLF), whose " +
+      "first column `code_sp_de_la_structure` joins with the DITP's `export-structures`. The CSV's next page " +
+      'is in the `Link: <…>; rel="next"` header.',
+    request: { query: ListQuery },
+    responses: {
+      200: {
+        description: "A page of labels",
+        content: {
+          "application/json": {
+            schema: z
+              .object({ items: z.array(PublicLabelSchema), nextCursor: z.string().nullable() })
+              .openapi("PublicLabelPage"),
+          },
+          "text/csv": { schema: z.string() },
+        },
+      },
+      ...pick(400, 422),
+    },
+  }),
+  async (c) => {
+    await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
+    const q = c.req.valid("query");
+    const csv = q.format ? q.format === "csv" : /\btext\/csv\b/i.test(c.req.header("Accept") ?? "");
+    if (!csv && q.limit && q.limit > 200) {
+      throw new ApiError("validation", "The request does not match the schema", {
+        errors: [{ path: "limit", message: "JSON pages hold at most 200 labels (CSV: 1000)" }],
+      });
+    }
+    const limit = q.limit ?? (csv ? 1000 : 50);
+    const after = q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined;
+    const now = new Date();
+    const today = parisDay(now);
+    const { items, next } = await listPublicLabels(publicDb(c.env), { ...q, limit, after, today });
+    const labels = items.map((r) => toPublicLabel(r, today, now.toISOString(), c.env.PUBLIC_BASE_URL));
+    const nextCursor = next ? encodeCursor([...next]) : null;
+    const stable = labels.map(({ checkedAt: _, ...rest }) => rest);
+    const etag = await weakEtag(JSON.stringify([csv, stable, nextCursor]));
+    const headers: Record<string, string> = {
+      "Cache-Control": PUBLIC_CACHE_CONTROL,
+      ETag: etag,
+      "Access-Control-Allow-Origin": "*",
+      Vary: "Accept",
+    };
+    let res: Response;
+    if (csv) {
+      if (nextCursor) {
+        const u = new URL(c.req.url);
+        u.searchParams.set("cursor", nextCursor);
+        headers.Link = `<${u.pathname}${u.search}>; rel="next"`;
+      }
+      res = new Response(toCsv(labels), {
+        headers: {
+          ...headers,
+          "Content-Type": "text/csv; charset=utf-8",
+          "Content-Disposition": 'attachment; filename="labels-services-publics-plus.csv"',
+        },
+      });
+    } else {
+      res = new Response(JSON.stringify({ items: labels, nextCursor }), {
+        headers: { ...headers, "Content-Type": "application/json; charset=utf-8" },
+      });
+    }
+    return conditional(c.req.raw, res);
+  },
+);

@@ -1,0 +1,273 @@
+/** GET /v1/public/labels/{ref}, the shields endpoint, caching (ETag, 304, purge) and privacy. */
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../src/db/client";
+import { publicLabelQuery } from "../src/db/public";
+import { parisDay } from "../src/domain/badge";
+import { purgePublicCache } from "../src/public/cache";
+import { insertLabel, setLabelStatus, supersede } from "./fixtures-labels";
+import { assign, call, createCertifier, createStructure } from "./helpers";
+
+let n = 0;
+const code = () => `PUBJ-${++n}`;
+let oc: { id: string };
+
+/** A structure (through the API, with a contact e-mail and name) and optionally a label. */
+async function labelled(over: Parameters<typeof insertLabel>[0] extends infer F ? Partial<F> : never = {}) {
+  const s = await createStructure({
+    code: code(),
+    contacts: [{ email: "secret.person@private.example", name: "Dominique Secret", role: "Référente" }],
+    siret: "11000201100044",
+  });
+  await assign(s.code, oc.id);
+  const number = await insertLabel({ structureCode: s.code, certifierId: oc.id, ...over });
+  return { code: s.code, number };
+}
+
+const get = (path: string, headers: Record<string, string> = {}) => call("GET", path, { token: null, headers });
+const today = parisDay(new Date());
+const daysFromToday = (d: number) => {
+  const t = new Date(`${today}T12:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + d);
+  return t.toISOString().slice(0, 10);
+};
+
+beforeAll(async () => {
+  oc = await createCertifier({ name: "Organisme Public Test", contactEmail: "oc-contact@private.example" });
+});
+
+describe("GET /v1/public/labels/{ref}: every status", () => {
+  it("valid: the whole public answer, without credentials", async () => {
+    const l = await labelled({ tier: "argent", awardedOn: "2026-03-31", expiresOn: "2029-03-30" });
+    const r = await get(`/v1/public/labels/${l.code}`);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({
+      valid: true,
+      status: "valid",
+      tier: "argent",
+      labelNumber: l.number,
+      awardedOn: "2026-03-31",
+      expiresOn: "2029-03-30",
+      supersededBy: null,
+      structure: { code: l.code, network: "Préfectures", city: "Marseille" },
+      certifier: { name: "Organisme Public Test" },
+      permalink: `${env.PUBLIC_BASE_URL}/verify/${l.code}`,
+    });
+    expect(Date.now() - Date.parse(r.json.checkedAt)).toBeLessThan(60_000);
+  });
+
+  it("valid through its last day (expiresOn = today is still valid)", async () => {
+    const l = await labelled({ expiresOn: today });
+    expect((await get(`/v1/public/labels/${l.code}`)).json.status).toBe("valid");
+  });
+
+  it.each(["suspended", "withdrawn", "expired"] as const)("%s: valid is false", async (status) => {
+    const l = await labelled({ status, expiresOn: status === "expired" ? daysFromToday(-1) : "2099-01-01" });
+    const r = await get(`/v1/public/labels/${l.code}`);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ valid: false, status, labelNumber: l.number });
+  });
+
+  it("a label stored valid past its last day shows expired before the cron runs", async () => {
+    const l = await labelled({ status: "valid", expiresOn: daysFromToday(-1) });
+    expect((await get(`/v1/public/labels/${l.code}`)).json).toMatchObject({ valid: false, status: "expired" });
+  });
+
+  it("none: a known structure without a label", async () => {
+    const s = await createStructure({ code: code() });
+    const r = await get(`/v1/public/labels/${s.code}`);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({
+      valid: false,
+      status: "none",
+      tier: null,
+      labelNumber: null,
+      certifier: null,
+      structure: { code: s.code },
+    });
+  });
+
+  it("unknown code or label number → 404 problem (with CORS), malformed ref → 422", async () => {
+    const a = await get("/v1/public/labels/NOPE-404");
+    expect(a.status).toBe(404);
+    expect(a.headers.get("Content-Type")).toContain("application/problem+json");
+    expect(a.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect((await get("/v1/public/labels/SPP-2026-999999")).status).toBe(404);
+    expect((await get("/v1/public/labels/%3Cscript%3E")).status).toBe(422);
+  });
+
+  it("by label number; the current label of a structure is its latest not superseded", async () => {
+    const old = await labelled({ tier: "bronze", awardedOn: "2023-01-10", expiresOn: "2026-01-09" });
+    const renewal = await insertLabel({
+      structureCode: old.code,
+      certifierId: oc.id,
+      tier: "or",
+      awardedOn: "2025-12-01",
+      expiresOn: "2028-11-30",
+      supersedes: old.number,
+    });
+    await supersede(old.number, renewal);
+    const byCode = await get(`/v1/public/labels/${old.code}`);
+    expect(byCode.json).toMatchObject({ labelNumber: renewal, tier: "or", status: "valid" });
+    const byOld = await get(`/v1/public/labels/${old.number}`);
+    expect(byOld.json).toMatchObject({ labelNumber: old.number, tier: "bronze", supersededBy: renewal });
+  });
+});
+
+describe("privacy", () => {
+  it("no public answer carries contacts, SIRET, e-mails, actors or reasons", async () => {
+    const l = await labelled({ status: "suspended" });
+    const paths = [
+      `/v1/public/labels/${l.code}`,
+      `/v1/public/labels/${l.number}`,
+      `/v1/public/labels/${l.code}/shields.json`,
+      `/v1/public/labels?q=${l.code}`,
+      `/v1/public/labels?q=${l.code}&format=csv`,
+      `/badge/${l.code}.svg`,
+      `/verify/${l.code}`,
+    ];
+    for (const p of paths) {
+      const r = await get(p);
+      expect(r.status, p).toBe(200);
+      for (const secret of [
+        "secret.person",
+        "private.example",
+        "Dominique",
+        "11000201100044",
+        "contracts",
+        "MARCHE-TEST",
+        "admin:",
+        "certifier:",
+        "Motif confidentiel",
+        oc.id,
+        "@",
+      ]) {
+        expect(r.text, `${p} leaks ${secret}`).not.toContain(secret);
+      }
+    }
+  });
+});
+
+describe("caching", () => {
+  it("answers CORS *, Cache-Control ≤ 300 s and an ETag; If-None-Match → 304", async () => {
+    const l = await labelled();
+    const path = `/v1/public/labels/${l.code}`;
+    const a = await get(path);
+    expect(a.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    const maxAge = Number(a.headers.get("Cache-Control")?.match(/max-age=(\d+)/)?.[1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(300);
+    const etag = a.headers.get("ETag")!;
+    expect(etag).toMatch(/^W\/"[0-9a-f]+"$/);
+    const b = await get(path, { "If-None-Match": etag });
+    expect(b.status).toBe(304);
+    expect(b.text).toBe("");
+    expect(b.headers.get("ETag")).toBe(etag);
+    expect((await get(path, { "If-None-Match": 'W/"other"' })).status).toBe(200);
+  });
+
+  it("CORS preflight is allowed from any origin", async () => {
+    const r = await call("OPTIONS", "/v1/public/labels/X", {
+      token: null,
+      headers: { Origin: "https://mairie.example", "Access-Control-Request-Method": "GET" },
+    });
+    expect(r.status).toBe(204);
+    expect(r.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("serves from the edge cache, whatever the query string or host", async () => {
+    const l = await labelled();
+    expect((await get(`/v1/public/labels/${l.code}`)).headers.get("X-Cache")).toBe("MISS");
+    expect((await get(`/v1/public/labels/${l.code}?bust=1`)).headers.get("X-Cache")).toBe("HIT");
+  });
+
+  it("purgePublicCache makes a suspension show at once: JSON, by number, badge, shields and page", async () => {
+    const l = await labelled({ tier: "or" });
+    const paths = [
+      `/v1/public/labels/${l.code}`,
+      `/v1/public/labels/${l.number}`,
+      `/v1/public/labels/${l.code}/shields.json`,
+      `/badge/${l.code}.svg`,
+      `/verify/${l.code}`,
+    ];
+    const first = await Promise.all(paths.map((p) => get(p)));
+    const etags = first.map((r) => r.headers.get("ETag"));
+    for (const p of paths) expect((await get(p)).headers.get("X-Cache"), p).toBe("HIT");
+
+    await setLabelStatus(l.number, "suspended", "suspended");
+    // Without a purge the edge still says valid (this is what the purge is for).
+    expect((await get(`/v1/public/labels/${l.code}`)).json.status).toBe("valid");
+
+    const deleted = await purgePublicCache(l.code, [l.number]);
+    expect(deleted).toBe(paths.length);
+
+    const after = await Promise.all(paths.map((p) => get(p)));
+    for (const r of after) expect(r.headers.get("X-Cache")).toBe("MISS");
+    expect(after[0]!.json).toMatchObject({ valid: false, status: "suspended" });
+    expect(after[1]!.json).toMatchObject({ valid: false, status: "suspended" });
+    expect(after[2]!.json.message).toBe("Or · suspendu");
+    expect(after[3]!.headers.get("X-Label-Status")).toBe("suspended");
+    expect(after[3]!.text).toContain("suspendu");
+    expect(after[4]!.text).toContain("Label suspendu");
+    // The old validators no longer match: a client's copy is refreshed, not confirmed.
+    for (const [i, p] of paths.entries()) {
+      expect((await get(p, { "If-None-Match": etags[i]! })).status, p).toBe(200);
+    }
+  });
+
+  it("purgePublicCache is harmless when nothing is cached", async () => {
+    const l = await labelled();
+    await get(`/badge/${l.code}.svg`);
+    expect(await purgePublicCache(l.code, [l.number])).toBe(1);
+    expect(await purgePublicCache(l.code, [l.number])).toBe(0);
+  });
+});
+
+describe("D1 reads", () => {
+  it("one statement per verification, reading at most a handful of rows", async () => {
+    const l = await labelled();
+    for (const ref of [l.code, l.number]) {
+      const { sql, params } = publicLabelQuery(getDb(env.DB), ref).toSQL();
+      const r = await env.DB.prepare(sql)
+        .bind(...params)
+        .run();
+      expect(r.results).toHaveLength(1);
+      // Structure, label and body by primary key (3), plus, by code, the current label's index entry.
+      expect(r.meta.rows_read, ref).toBeLessThanOrEqual(ref === l.code ? 4 : 3);
+    }
+  });
+});
+
+describe("shields.io endpoint", () => {
+  it("follows the endpoint schema, and flags unknown refs as errors without a 404", async () => {
+    const l = await labelled({ tier: "bronze", expiresOn: "2029-03-30" });
+    const r = await get(`/v1/public/labels/${l.code}/shields.json`);
+    expect(r.json).toEqual({
+      schemaVersion: 1,
+      label: "Services Publics +",
+      message: "Bronze · valide jusqu'au 30/03/2029",
+      color: "#18753c",
+      labelColor: "#000091",
+      cacheSeconds: 300,
+    });
+    const u = await get("/v1/public/labels/NOPE-SHIELDS/shields.json");
+    expect(u.status).toBe(200);
+    expect(u.json).toMatchObject({ message: "inconnu", isError: true });
+  });
+});
+
+describe("OpenAPI", () => {
+  it("documents the public routes", async () => {
+    const r = await get("/openapi.json");
+    expect(r.status).toBe(200);
+    for (const p of [
+      "/v1/public/labels",
+      "/v1/public/labels/{ref}",
+      "/v1/public/labels/{ref}/shields.json",
+      "/badge/{file}",
+      "/verify/{ref}",
+    ]) {
+      expect(Object.keys(r.json.paths), p).toContain(p);
+    }
+  });
+});
