@@ -10,6 +10,7 @@ import { router } from "./lib/router";
 import { apiKeysRouter } from "./routes/api-keys";
 import { certifiersRouter } from "./routes/certifiers";
 import { healthRouter } from "./routes/health";
+import { devOutboxRouter, outboxRouter } from "./routes/outbox";
 import { structuresRouter } from "./routes/structures";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -44,6 +45,8 @@ app.route("/", healthRouter);
 app.route("/v1/structures", structuresRouter);
 app.route("/v1/certifiers", certifiersRouter);
 app.route("/v1/api-keys", apiKeysRouter);
+app.route("/v1/outbox", outboxRouter);
+app.route("/dev/outbox", devOutboxRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
