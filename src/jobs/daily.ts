@@ -4,18 +4,19 @@
  * Scales to 100,000 labels: each step is an indexed range query on `labels_status_expires`, read in
  * keyset pages, written in batches whose statements bind ≤ 100 parameters.
  */
-import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { chunk, insertOutbox, MAX_PARAMS, type OutboxInsert } from "../db/outbox";
 import { certifiers, labelEvents, labels, outbox, structures } from "../db/schema";
-import { dueReminder, EXPIRY_KIND, reminderKind, reminderWindows } from "../domain/reminders";
+import { dueReminder, EXPIRY_KIND, type ReminderWindow, reminderKind, reminderWindows } from "../domain/reminders";
 import { expiryEmail, type LabelFacts, reminderEmail } from "../email/templates";
 import { newId } from "../lib/crypto";
 
 export const CRON_ACTOR = "system:cron";
 /** Labels read per page; each page is written in batches of WRITE_CHUNK labels. */
 const PAGE = 1000;
-const WRITE_CHUNK = MAX_PARAMS - 2;
+/** Labels per write chunk: their numbers are bound in IN (…) lists next to a few other parameters. */
+const WRITE_CHUNK = MAX_PARAMS - 10;
 
 export type DailyOptions = { today: string; nowIso: string; offsets: number[]; publicBaseUrl: string };
 
@@ -50,11 +51,10 @@ type Candidate = {
   certifierEmail: string | null;
 };
 
-/** Reads labels matching `where` in keyset pages of (expiresOn, number). */
-async function* pages(db: Db, where: ReturnType<typeof and>): AsyncGenerator<Candidate[]> {
-  let after: [string, string] | undefined;
-  for (;;) {
-    const rows: Candidate[] = await db
+/** One keyset page of labels matching `where`, ordered by (expiresOn, number). Exported for EXPLAIN tests. */
+export function candidatesPage(db: Db, where: SQL | undefined, after?: [string, string]) {
+  return (
+    db
       .select(candidateColumns)
       .from(labels)
       .innerJoin(structures, eq(structures.code, labels.structureCode))
@@ -69,7 +69,34 @@ async function* pages(db: Db, where: ReturnType<typeof and>): AsyncGenerator<Can
         ),
       )
       .orderBy(asc(labels.expiresOn), asc(labels.number))
-      .limit(PAGE);
+      .limit(PAGE)
+  );
+}
+
+/** The selection of the expiry step on `today`. */
+export const expiryWhere = (today: string) => and(eq(labels.status, "valid"), lt(labels.expiresOn, today));
+
+/** The selection of the reminder step for one window: its labels that have no row of this kind yet. */
+export function reminderWhere(db: Db, w: ReminderWindow) {
+  const kind = reminderKind(w.offset);
+  return and(
+    eq(labels.status, "valid"),
+    gte(labels.expiresOn, w.fromExpiresOn),
+    lte(labels.expiresOn, w.toExpiresOn),
+    isNull(labels.supersededBy),
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(outbox)
+        .where(and(eq(outbox.labelNumber, labels.number), eq(outbox.kind, kind))),
+    ),
+  );
+}
+
+async function* pages(db: Db, where: SQL | undefined): AsyncGenerator<Candidate[]> {
+  let after: [string, string] | undefined;
+  for (;;) {
+    const rows: Candidate[] = await candidatesPage(db, where, after);
     if (rows.length > 0) yield rows;
     const last = rows.at(-1);
     if (rows.length < PAGE || !last) return;
@@ -126,7 +153,7 @@ export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
   const structureCodes = new Set<string>();
 
   // 1. Expiry: valid labels whose last valid day is before today.
-  for await (const page of pages(db, and(eq(labels.status, "valid"), lt(labels.expiresOn, o.today)))) {
+  for await (const page of pages(db, expiryWhere(o.today))) {
     for (const part of chunk(page, WRITE_CHUNK)) {
       const numbers = part.map((c) => c.number);
       // The event is inserted only for labels still `valid` when the batch runs, and before the
@@ -168,20 +195,7 @@ export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
 
   // 2. Reminders: per offset, the labels for which it is the most urgent due one and not yet queued.
   for (const w of reminderWindows(o.today, o.offsets)) {
-    const kind = reminderKind(w.offset);
-    const where = and(
-      eq(labels.status, "valid"),
-      gte(labels.expiresOn, w.fromExpiresOn),
-      lte(labels.expiresOn, w.toExpiresOn),
-      isNull(labels.supersededBy),
-      notExists(
-        db
-          .select({ one: sql`1` })
-          .from(outbox)
-          .where(and(eq(outbox.labelNumber, labels.number), eq(outbox.kind, kind))),
-      ),
-    );
-    for await (const page of pages(db, where)) {
+    for await (const page of pages(db, reminderWhere(db, w))) {
       for (const part of chunk(page, WRITE_CHUNK)) {
         const rows: OutboxInsert[] = [];
         for (const c of part) {
