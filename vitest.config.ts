@@ -15,6 +15,7 @@ export default defineConfig(async () => ({
         ratelimits: { API_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } } },
         bindings: {
           ADMIN_TOKEN: "test-admin-token-0123456789",
+          EMAIL_TRANSPORT: "local",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           // Cases per fuzzed endpoint: 1,000 by default (CI); `FUZZ_RUNS=20000 npm test` for a longer run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "1000",

@@ -13,6 +13,7 @@ import { certifiersRouter } from "./routes/certifiers";
 import { evaluationsRouter } from "./routes/evaluations";
 import { healthRouter } from "./routes/health";
 import { labelsRouter } from "./routes/labels";
+import { devOutboxRouter, outboxRouter } from "./routes/outbox";
 import { publicRouter } from "./routes/public";
 import { referentialsRouter } from "./routes/referentials";
 import { structuresRouter } from "./routes/structures";
@@ -60,6 +61,8 @@ app.route("/v1/labels", labelsRouter);
 app.route("/v1/public/labels", publicRouter);
 app.route("/", badgeRouter);
 app.route("/", verifyRouter);
+app.route("/v1/outbox", outboxRouter);
+app.route("/dev/outbox", devOutboxRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

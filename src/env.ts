@@ -4,15 +4,41 @@
  */
 import { z } from "zod";
 
-const EnvSchema = z.object({
-  ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN must be at least 16 characters"),
-  PUBLIC_BASE_URL: z.url(),
-  WEBHOOK_SECRET_GRACE_HOURS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 30),
-});
+const EnvSchema = z
+  .object({
+    ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN must be at least 16 characters"),
+    PUBLIC_BASE_URL: z.url(),
+    WEBHOOK_SECRET_GRACE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 30),
+    EMAIL_TRANSPORT: z.enum(["cloudflare", "brevo", "local"]),
+    EMAIL_FROM: z.email(),
+    /** "180,90,30,7" → [180, 90, 30, 7]: distinct whole days, sorted from the earliest reminder. */
+    REMINDER_OFFSETS_DAYS: z
+      .string()
+      .transform((s) => s.split(",").map((d) => Number(d.trim())))
+      .pipe(
+        z
+          .array(
+            z
+              .number()
+              .int()
+              .min(1)
+              .max(3 * 366),
+          )
+          .min(1),
+      )
+      .refine((a) => new Set(a).size === a.length, "REMINDER_OFFSETS_DAYS must not repeat a value")
+      .transform((a) => [...a].sort((x, y) => y - x)),
+    /** Secret, needed only by the Brevo transport. */
+    BREVO_API_KEY: z.string().min(1).optional(),
+  })
+  .refine((e) => e.EMAIL_TRANSPORT !== "brevo" || e.BREVO_API_KEY, {
+    message: "EMAIL_TRANSPORT=brevo needs the BREVO_API_KEY secret",
+    path: ["BREVO_API_KEY"],
+  });
 
 export type Config = z.infer<typeof EnvSchema>;
 

@@ -72,6 +72,11 @@ const ROUTES: Record<string, Row> = {
     body: {},
   },
   "POST /v1/labels/:number/withdraw": { policy: "admin", path: () => "/v1/labels/SPP-2026-000001/withdraw", body: {} },
+  "GET /v1/outbox": { policy: "admin", path: () => "/v1/outbox" },
+  "GET /v1/outbox/:id": { policy: "admin", path: () => "/v1/outbox/eml_unknown" },
+  // Local dev only (EMAIL_TRANSPORT=local and a loopback host): 404 on the tests' public host, for all.
+  "GET /dev/outbox": { policy: "public", path: () => "/dev/outbox" },
+  "GET /dev/outbox/:id": { policy: "public", path: () => "/dev/outbox/eml_unknown" },
   // Deliveries authenticate by Standard Webhooks signature, not bearer keys: whatever key is sent,
   // an unsigned delivery is 401 (signature checks themselves are in webhooks.test.ts).
   "POST /v1/webhooks/certifiers/:certifierId": {

@@ -350,3 +350,47 @@ export const counters = sqliteTable("counters", {
   name: text("name").primaryKey(),
   value: integer("value").notNull(),
 });
+
+export const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed", "skipped"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/**
+ * The e-mail outbox: every e-mail is stored here, fully rendered, in the same `batch()` as the reason
+ * it exists, then delivered by the frequent cron. `(labelNumber, kind)` is unique, so a reminder or an
+ * expiry notice exists at most once per label whatever runs overlap (INSERT … ON CONFLICT DO NOTHING).
+ * `skipped` rows record reminders superseded by a more urgent one after downtime: they never go out.
+ * Instants (`nextAttemptAt`, `createdAt`…) follow the job's clock (`scheduledTime`), so replays are coherent.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    /** `reminder-180`, `reminder-90`… (days before the end) or `expiry`. */
+    kind: text("kind").notNull(),
+    labelNumber: text("label_number").references(() => labels.number),
+    recipients: text("recipients", { mode: "json" }).$type<string[]>().notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** When a `pending` row may be tried (again). */
+    nextAttemptAt: text("next_attempt_at"),
+    /** A `sending` row belongs to the delivery run holding this token until `lockedUntil`. */
+    claimToken: text("claim_token"),
+    lockedUntil: text("locked_until"),
+    lastError: text("last_error"),
+    /** The transport's message id once sent. */
+    providerId: text("provider_id"),
+    transport: text("transport"),
+    sentAt: text("sent_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("outbox_label_kind").on(t.labelNumber, t.kind),
+    index("outbox_status_due").on(t.status, t.nextAttemptAt),
+    index("outbox_status_created").on(t.status, t.createdAt, t.id),
+    index("outbox_created").on(t.createdAt, t.id),
+  ],
+);

@@ -31,7 +31,8 @@ export const BADGE_LABEL = "Services Publics +";
  */
 export function publicStatus(label: { status: StoredStatus; expiresOn: string } | null, today: string): PublicStatus {
   if (!label) return "none";
-  if (label.status === "valid" && label.expiresOn < today) return "expired";
+  // The term ends whatever the cron has done yet, and a suspension does not extend it.
+  if ((label.status === "valid" || label.status === "suspended") && label.expiresOn < today) return "expired";
   return label.status;
 }
 

@@ -1,0 +1,222 @@
+/**
+ * The daily job: expire labels past their last valid day, and queue renewal reminders.
+ * Every e-mail is written to the outbox in the same batch as its reason; the delivery job sends it.
+ * Scales to 100,000 labels: each step is an indexed range query on `labels_status_expires`, read in
+ * keyset pages, written in batches whose statements bind ≤ 100 parameters.
+ */
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { chunk, insertOutbox, MAX_PARAMS, type OutboxInsert } from "../db/outbox";
+import { certifiers, labelEvents, labels, outbox, structures } from "../db/schema";
+import { dueReminder, EXPIRY_KIND, type ReminderWindow, reminderKind, reminderWindows } from "../domain/reminders";
+import { expiryEmail, type LabelFacts, reminderEmail } from "../email/templates";
+import { newId } from "../lib/crypto";
+
+export const CRON_ACTOR = "system:cron";
+/** Labels read per page; each page is written in batches of WRITE_CHUNK labels. */
+const PAGE = 1000;
+/** Labels per write chunk: their numbers are bound in IN (…) lists next to a few other parameters. */
+const WRITE_CHUNK = MAX_PARAMS - 10;
+
+export type DailyOptions = { today: string; nowIso: string; offsets: number[]; publicBaseUrl: string };
+
+export type DailyResult = {
+  today: string;
+  /** Labels turned `expired` by this run, and their structures (whose public cache must be purged). */
+  /** The labels THIS run expired (an overlapping run may have taken others). */
+  expired: { number: string; structureCode: string }[];
+  remindersQueued: number;
+  remindersSkipped: number;
+};
+
+const candidateColumns = {
+  number: labels.number,
+  tier: labels.tier,
+  expiresOn: labels.expiresOn,
+  supersededBy: labels.supersededBy,
+  structureCode: structures.code,
+  structureName: structures.name,
+  contacts: structures.contacts,
+  certifierName: certifiers.name,
+  certifierEmail: certifiers.contactEmail,
+};
+type Candidate = {
+  number: string;
+  tier: LabelFacts["tier"];
+  expiresOn: string;
+  supersededBy: string | null;
+  structureCode: string;
+  structureName: string;
+  contacts: { email: string }[];
+  certifierName: string | null;
+  certifierEmail: string | null;
+};
+
+/** One keyset page of labels matching `where`, ordered by (expiresOn, number). Exported for EXPLAIN tests. */
+export function candidatesPage(db: Db, where: SQL | undefined, after?: [string, string]) {
+  return (
+    db
+      .select(candidateColumns)
+      .from(labels)
+      .innerJoin(structures, eq(structures.code, labels.structureCode))
+      // The body currently assigned to the structure, else the one that awarded the label.
+      .leftJoin(certifiers, eq(certifiers.id, sql`coalesce(${structures.certifierId}, ${labels.certifierId})`))
+      .where(
+        and(
+          where,
+          after
+            ? or(gt(labels.expiresOn, after[0]), and(eq(labels.expiresOn, after[0]), gt(labels.number, after[1])))
+            : undefined,
+        ),
+      )
+      .orderBy(asc(labels.expiresOn), asc(labels.number))
+      .limit(PAGE)
+  );
+}
+
+/** The selection of the expiry step on `today`. */
+/** Labels whose term ended: valid ones, and suspended ones too (a suspension does not extend the term). */
+const LAPSING = ["valid", "suspended"] as const;
+export const expiryWhere = (today: string) => and(inArray(labels.status, LAPSING), lt(labels.expiresOn, today));
+
+/** The selection of the reminder step for one window: its labels that have no row of this kind yet. */
+export function reminderWhere(db: Db, w: ReminderWindow) {
+  const kind = reminderKind(w.offset);
+  return and(
+    eq(labels.status, "valid"),
+    gte(labels.expiresOn, w.fromExpiresOn),
+    lte(labels.expiresOn, w.toExpiresOn),
+    isNull(labels.supersededBy),
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(outbox)
+        .where(and(eq(outbox.labelNumber, labels.number), eq(outbox.kind, kind))),
+    ),
+  );
+}
+
+async function* pages(db: Db, where: SQL | undefined): AsyncGenerator<Candidate[]> {
+  let after: [string, string] | undefined;
+  for (;;) {
+    const rows: Candidate[] = await candidatesPage(db, where, after);
+    if (rows.length > 0) yield rows;
+    const last = rows.at(-1);
+    if (rows.length < PAGE || !last) return;
+    after = [last.expiresOn, last.number];
+  }
+}
+
+/** The structure's contacts and the body, once each (case-insensitive). */
+export function recipientsOf(c: Pick<Candidate, "contacts" | "certifierEmail">): string[] {
+  const seen = new Map<string, string>();
+  for (const e of [...c.contacts.map((x) => x.email), c.certifierEmail]) {
+    if (e && !seen.has(e.toLowerCase())) seen.set(e.toLowerCase(), e);
+  }
+  return [...seen.values()];
+}
+
+const facts = (c: Candidate, base: string): LabelFacts => ({
+  labelNumber: c.number,
+  tier: c.tier,
+  expiresOn: c.expiresOn,
+  structure: { code: c.structureCode, name: c.structureName },
+  certifierName: c.certifierName,
+  verifyUrl: `${base.replace(/\/$/, "")}/verify/${encodeURIComponent(c.structureCode)}`,
+});
+
+function row(
+  c: Candidate,
+  kind: string,
+  status: "pending" | "skipped",
+  mail: ReturnType<typeof expiryEmail>,
+  nowIso: string,
+): OutboxInsert {
+  return {
+    id: newId("eml"),
+    kind,
+    labelNumber: c.number,
+    recipients: recipientsOf(c),
+    ...mail,
+    status,
+    attempts: 0,
+    nextAttemptAt: status === "pending" ? nowIso : null,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  };
+}
+
+export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
+  const result: DailyResult = {
+    today: o.today,
+    expired: [],
+    remindersQueued: 0,
+    remindersSkipped: 0,
+  };
+
+  // 1. Expiry: valid labels whose last valid day is before today.
+  for await (const page of pages(db, expiryWhere(o.today))) {
+    for (const part of chunk(page, WRITE_CHUNK)) {
+      const numbers = part.map((c) => c.number);
+      // The event is inserted only for labels still lapsing when the batch runs, and before the
+      // status changes: an overlapping run's batch then finds nothing to record.
+      const event = db.insert(labelEvents).select(
+        db
+          .select({
+            id: sql<string>`'lev_' || lower(hex(randomblob(10)))`.as("id"),
+            labelNumber: labels.number,
+            type: sql<"expired">`'expired'`.as("type"),
+            fromStatus: labels.status,
+            toStatus: sql<string>`'expired'`.as("to_status"),
+            reason: sql<string>`'Fin de la période de validité'`.as("reason"),
+            actor: sql<string>`${CRON_ACTOR}`.as("actor"),
+            effectiveOn: sql<string>`date(${labels.expiresOn}, '+1 day')`.as("effective_on"),
+            createdAt: sql<string>`${o.nowIso}`.as("created_at"),
+          })
+          .from(labels)
+          .where(and(inArray(labels.status, LAPSING), inArray(labels.number, numbers))),
+      );
+      // Renewed labels expire silently: their structure holds the new label.
+      const notices = part
+        .filter((c) => !c.supersededBy)
+        .map((c) => row(c, EXPIRY_KIND, "pending", expiryEmail(facts(c, o.publicBaseUrl)), o.nowIso));
+      const update = db
+        .update(labels)
+        .set({ status: "expired", statusChangedAt: o.nowIso })
+        .where(and(inArray(labels.status, LAPSING), inArray(labels.number, numbers)))
+        .returning({ number: labels.number, structureCode: labels.structureCode });
+      const done = await db.batch([event, ...insertOutbox(db, notices), update]);
+      // Only the labels THIS run changed (an overlapping run may have taken some).
+      result.expired.push(...(done.at(-1) as { number: string; structureCode: string }[]));
+    }
+  }
+
+  // 2. Reminders: per offset, the labels for which it is the most urgent due one and not yet queued.
+  for (const w of reminderWindows(o.today, o.offsets)) {
+    for await (const page of pages(db, reminderWhere(db, w))) {
+      for (const part of chunk(page, WRITE_CHUNK)) {
+        const rows: OutboxInsert[] = [];
+        for (const c of part) {
+          const due = dueReminder(c.expiresOn, o.today, o.offsets);
+          if (!due) continue;
+          const f = facts(c, o.publicBaseUrl);
+          rows.push(row(c, reminderKind(due.offset), "pending", reminderEmail(f, due.daysLeft), o.nowIso));
+          result.remindersQueued++;
+          // Earlier reminders never sent (downtime, label imported late): recorded, never sent later.
+          for (const s of due.skipped) {
+            rows.push({
+              ...row(c, reminderKind(s), "skipped", reminderEmail(f, due.daysLeft), o.nowIso),
+              lastError: `Superseded by ${reminderKind(due.offset)}`,
+            });
+            result.remindersSkipped++;
+          }
+        }
+        if (rows.length > 0) {
+          const [first, ...rest] = insertOutbox(db, rows);
+          await db.batch([first!, ...rest]);
+        }
+      }
+    }
+  }
+  return result;
+}

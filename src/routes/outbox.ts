@@ -1,0 +1,134 @@
+/**
+ * The e-mail outbox, read-only: GET /v1/outbox for admins (what was queued, sent, skipped or
+ * failed, and why), and /dev/outbox, a page to read the e-mails kept by the local transport.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { getDb } from "../db/client";
+import { findOutboxEmail, listOutbox } from "../db/outbox";
+import { OUTBOX_STATUSES } from "../db/schema";
+import { config } from "../env";
+import { requireRole } from "../lib/auth";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { ApiError, notFound } from "../lib/errors";
+import { router } from "../lib/router";
+import { adminSecurity, json, PageQuery, page, pick } from "./openapi-common";
+
+const OutboxItem = z
+  .object({
+    id: z.string().openapi({ example: "eml_abcdefghijklmnop" }),
+    kind: z.string().openapi({
+      description: "`reminder-<days>` (renewal reminder, days before the last valid day) or `expiry`",
+      example: "reminder-90",
+    }),
+    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000042" }),
+    recipients: z.array(z.string()).openapi({ example: ["qualite@demo.example", "contact@oc.example"] }),
+    subject: z.string(),
+    status: z.enum(OUTBOX_STATUSES).openapi({
+      description:
+        "`pending` (waiting for its next attempt), `sending` (claimed by a delivery run), `sent`, " +
+        "`failed` (permanent error or last attempt), `skipped` (superseded by a more urgent reminder, or the label " +
+        "is no longer valid): never sent",
+      example: "sent",
+    }),
+    attempts: z.number().int().openapi({ example: 1 }),
+    nextAttemptAt: z.string().nullable().openapi({ example: "2026-11-27T03:15:00.000Z" }),
+    lastError: z.string().nullable().openapi({ example: "Brevo HTTP 503: …" }),
+    providerId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The transport's message id", example: "<…@smtp-relay.brevo.com>" }),
+    transport: z.string().nullable().openapi({ example: "cloudflare" }),
+    sentAt: z.string().nullable(),
+    createdAt: z.string().openapi({ example: "2026-11-27T03:00:00.000Z" }),
+    updatedAt: z.string(),
+  })
+  .openapi("OutboxEmail");
+
+const OutboxEmailFull = OutboxItem.extend({ text: z.string(), html: z.string() }).openapi("OutboxEmailFull");
+
+export const outboxRouter = router();
+outboxRouter.use("*", requireRole("admin"));
+
+outboxRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["outbox"],
+    summary: "List e-mails of the outbox",
+    description: "Newest first. Filter `status=failed` to see e-mails that will not be delivered.",
+    security: adminSecurity,
+    request: {
+      query: z.object({
+        status: z.enum(OUTBOX_STATUSES).optional(),
+        kind: z.string().max(40).optional().openapi({ example: "expiry" }),
+        labelNumber: z.string().max(64).optional(),
+        ...PageQuery,
+      }),
+    },
+    responses: { 200: json(page(OutboxItem, "OutboxPage"), "A page of e-mails"), ...pick(400, 401, 403, 422) },
+  }),
+  async (c) => {
+    const { cursor, ...q } = c.req.valid("query");
+    const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+    const { items, next } = await listOutbox(getDb(c.env.DB), { ...q, after });
+    return c.json({ items, nextCursor: next ? encodeCursor(next) : null }, 200);
+  },
+);
+
+outboxRouter.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags: ["outbox"],
+    summary: "Read one e-mail, with its text and HTML",
+    security: adminSecurity,
+    request: { params: z.object({ id: z.string().max(64) }) },
+    responses: { 200: json(OutboxEmailFull, "The e-mail"), ...pick(401, 403, 404, 422) },
+  }),
+  async (c) => {
+    const id = c.req.valid("param").id;
+    const e = await findOutboxEmail(getDb(c.env.DB), id);
+    if (!e) throw notFound(`E-mail ${id}`);
+    return c.json(e, 200);
+  },
+);
+
+/**
+ * Dev only: exists when EMAIL_TRANSPORT=local, where no e-mail leaves the machine. No credentials,
+ * so it can be opened in a browser; it shows contact addresses, hence never with a real transport.
+ */
+export const devOutboxRouter = router();
+// Dev only, twice guarded: the local transport must be configured AND the page asked on a loopback
+// host (a deployed Worker is reached by its public hostname), since it shows contacts' addresses.
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+devOutboxRouter.use("*", async (c, next) => {
+  const local = config(c.env).EMAIL_TRANSPORT === "local" && LOOPBACK.has(new URL(c.req.url).hostname);
+  if (!local) throw new ApiError("not-found", `No route for GET ${c.req.path}`);
+  await next();
+});
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+
+devOutboxRouter.get("/", async (c) => {
+  const { items } = await listOutbox(getDb(c.env.DB), { limit: 200 });
+  const rows = items
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.createdAt)}</td><td>${esc(e.status)}</td><td>${esc(e.kind)}</td><td>${esc(e.recipients.join(", "))}</td>` +
+        `<td><a href="/dev/outbox/${encodeURIComponent(e.id)}">${esc(e.subject)}</a></td></tr>`,
+    )
+    .join("\n");
+  return c.html(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Outbox (dev)</title></head>
+<body style="font-family:sans-serif"><h1>Outbox — e-mails kept by the local transport</h1>
+<p>The 200 newest e-mails. Nothing here was sent to anyone.</p>
+<table><caption>E-mails</caption><thead><tr><th scope="col">Created</th><th scope="col">Status</th><th scope="col">Kind</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>
+<tbody>${rows}</tbody></table></body></html>`);
+});
+
+devOutboxRouter.get("/:id", async (c) => {
+  const e = await findOutboxEmail(getDb(c.env.DB), c.req.param("id"));
+  if (!e) throw notFound(`E-mail ${c.req.param("id")}`);
+  if (c.req.query("format") === "text") return c.text(e.text);
+  return c.html(e.html);
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { addDays, daysBetween, dueReminder, reminderWindows } from "../src/domain/reminders";
+import { afterFailure, MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
+import { frenchDate, reminderEmail } from "../src/email/templates";
+
+const OFFSETS = [180, 90, 30, 7];
+
+describe("dueReminder", () => {
+  it("is due from its offset on, the most urgent one wins", () => {
+    expect(dueReminder("2029-03-31", addDays("2029-03-31", -181), OFFSETS)).toBeNull();
+    expect(dueReminder("2029-03-31", addDays("2029-03-31", -180), OFFSETS)).toEqual({
+      offset: 180,
+      daysLeft: 180,
+      skipped: [],
+    });
+    expect(dueReminder("2029-03-31", addDays("2029-03-31", -91), OFFSETS)?.offset).toBe(180);
+    expect(dueReminder("2029-03-31", addDays("2029-03-31", -20), OFFSETS)).toEqual({
+      offset: 30,
+      daysLeft: 20,
+      skipped: [180, 90],
+    });
+    expect(dueReminder("2029-03-31", "2029-03-31", OFFSETS)).toEqual({
+      offset: 7,
+      daysLeft: 0,
+      skipped: [180, 90, 30],
+    });
+    expect(dueReminder("2029-03-31", "2029-04-01", OFFSETS)).toBeNull();
+  });
+
+  it("windows cover [today, today + largest offset] once, and agree with dueReminder", () => {
+    const today = "2028-02-27";
+    const windows = reminderWindows(today, OFFSETS);
+    for (let d = 0; d <= 200; d++) {
+      const end = addDays(today, d);
+      const inWindows = windows.filter((w) => w.fromExpiresOn <= end && end <= w.toExpiresOn);
+      const due = dueReminder(end, today, OFFSETS);
+      expect(inWindows.map((w) => w.offset)).toEqual(due ? [due.offset] : []);
+    }
+  });
+
+  it("counts days across leap years", () => {
+    expect(daysBetween("2028-02-28", "2028-03-01")).toBe(2);
+    expect(addDays("2029-02-28", 1)).toBe("2029-03-01");
+  });
+});
+
+describe("retries", () => {
+  it("back off exponentially, then fail", () => {
+    expect(retryDelayMs(1)).toBe(5 * 60_000);
+    expect(retryDelayMs(2)).toBe(10 * 60_000);
+    expect(retryDelayMs(20)).toBe(12 * 3_600_000);
+    expect(afterFailure(1, false, 0)).toEqual({ status: "pending", nextAttemptAt: new Date(5 * 60_000).toISOString() });
+    expect(afterFailure(1, true, 0)).toEqual({ status: "failed" });
+    expect(afterFailure(MAX_ATTEMPTS, false, 0)).toEqual({ status: "failed" });
+  });
+});
+
+describe("templates", () => {
+  it("French dates and escaped, accessible HTML", () => {
+    expect(frenchDate("2029-03-01")).toBe("1er mars 2029");
+    const m = reminderEmail(
+      {
+        labelNumber: "SPP-1",
+        tier: "or",
+        expiresOn: "2029-08-15",
+        structure: { code: "X-1", name: "Mairie <annexe> & co" },
+        certifierName: "OC",
+        verifyUrl: "https://r.example/verify/X-1",
+      },
+      30,
+    );
+    expect(m.subject).toBe("Label « Services Publics + » : échéance le 15 août 2029 (Mairie <annexe> & co)");
+    expect(m.text).toContain("il reste 30 jours");
+    expect(m.html).toContain('<html lang="fr">');
+    expect(m.html).toContain("Mairie &lt;annexe&gt; &amp; co");
+    expect(m.html).not.toContain("<annexe>");
+    expect(m.html).toContain("<title>");
+  });
+});
