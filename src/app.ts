@@ -83,7 +83,11 @@ app.doc31("/openapi.json", (c) => ({
   servers: [{ url: new URL(c.req.url).origin }],
 }));
 
-app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Services Publics + — API" }));
+// Scalar's script is served from our own assets (scripts/copy-assets.mjs), not a CDN: /docs works offline.
+app.get(
+  "/docs",
+  Scalar({ url: "/openapi.json", pageTitle: "Services Publics + — API", cdn: "/vendor/scalar/standalone.js" }),
+);
 
 app.notFound((c) => {
   throw new ApiError("not-found", `No route for ${c.req.method} ${c.req.path}`);

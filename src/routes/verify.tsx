@@ -1,6 +1,6 @@
 /**
  * The human verification page, in French, styled with the DSFR (served as static assets from
- * /vendor/dsfr, copied from @gouvfr/dsfr by scripts/copy-dsfr.mjs). No JavaScript: the CSP forbids
+ * /vendor/dsfr, copied from @gouvfr/dsfr by scripts/copy-assets.mjs). No JavaScript: the CSP forbids
  * every script. Unknown codes get a French 404 page rather than problem+json: a person reads it.
  */
 import { createRoute, z } from "@hono/zod-openapi";

@@ -34,7 +34,7 @@ if (!existsSync(CHROMIUM)) {
 }
 
 // 2. DSFR assets, a free port, a fresh local D1 with labels in every state.
-sh("node", ["scripts/copy-dsfr.mjs"]);
+sh("node", ["scripts/copy-assets.mjs"]);
 const port = await new Promise((resolve) => {
   const s = createServer().listen(0, "127.0.0.1", () => {
     const p = s.address().port;
