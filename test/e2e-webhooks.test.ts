@@ -63,10 +63,11 @@ describe("a label's life driven by signed webhooks", () => {
       decidedOn: day(-10),
     });
     expect(award.status, award.text).toBe(200);
-    const [{ label_number: number }] = await sql<{ label_number: string }>(
+    const decided = await sql<{ label_number: string }>(
       "SELECT label_number FROM decisions WHERE structure_code = ?",
       code,
     );
+    const number = decided[0]!.label_number;
     expect(number).toMatch(/^SPP-\d{4}-\d{6}$/);
 
     const pub = async () => (await call("GET", `/v1/public/labels/${code}`, { token: null })).json;

@@ -8,6 +8,7 @@ import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, notExists, or, type SQ
 import type { Db } from "../db/client";
 import { chunk, insertOutbox, MAX_PARAMS, type OutboxInsert } from "../db/outbox";
 import { certifiers, labelEvents, labels, outbox, structures } from "../db/schema";
+import { TRANSITIONS } from "../domain/label-lifecycle";
 import { dueReminder, EXPIRY_KIND, type ReminderWindow, reminderKind, reminderWindows } from "../domain/reminders";
 import { expiryEmail, type LabelFacts, reminderEmail } from "../email/templates";
 import { newId } from "../lib/crypto";
@@ -75,8 +76,11 @@ export function candidatesPage(db: Db, where: SQL | undefined, after?: [string, 
 }
 
 /** The selection of the expiry step on `today`. */
-/** Labels whose term ended: valid ones, and suspended ones too (a suspension does not extend the term). */
-const LAPSING = ["valid", "suspended"] as const;
+/**
+ * Statuses that lapse at the end of the term (valid, and suspended: a suspension does not extend it),
+ * from the label's status machine; the job applies that transition in bulk, chunk by chunk.
+ */
+const LAPSING = TRANSITIONS.expire.from;
 export const expiryWhere = (today: string) => and(inArray(labels.status, LAPSING), lt(labels.expiresOn, today));
 
 /** The selection of the reminder step for one window: its labels that have no row of this kind yet. */
