@@ -19,6 +19,7 @@ import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
+import { Webhook } from "standardwebhooks";
 import { scenarios } from "./scenarios.mjs";
 import { DATA_DIR, d1File, seed } from "./seed.mjs";
 
@@ -36,6 +37,8 @@ const COUNT = Number(args.count ?? (QUICK ? 5_000 : 100_000));
 const DURATION = Number(args.duration ?? (QUICK ? 2 : 10));
 const CONNECTIONS = Number(args.connections ?? 10);
 const ADMIN_TOKEN = "bench-admin-token-0123456789";
+/** The demo body's public dev secret (scripts/demo-data.sql). */
+const DEMO_WEBHOOK_SECRET = "whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1kZXYtb25seSEh";
 const RUN_DIR = join(DATA_DIR, "run");
 const BUNDLE_LIMIT = 1024 * 1024;
 const selected = args.only ? scenarios.filter((s) => s.baseline || s.name.includes(args.only)) : scenarios;
@@ -69,14 +72,29 @@ function context(info) {
     Math.floor(info.count * 0.9),
   ).c;
   const rare = one("SELECT name FROM structures WHERE code = ?", deepCode).name;
+  const demoCodes = db
+    .prepare("SELECT code FROM structures WHERE certifier_id = 'oc_demo' ORDER BY code LIMIT 1000")
+    .all()
+    .map((r) => r.code);
   db.close();
+  const demo = new Webhook(DEMO_WEBHOOK_SECRET);
   const cursor = (key) => Buffer.from(JSON.stringify(key)).toString("base64url");
   return {
     ...info,
     adminToken: ADMIN_TOKEN,
     cursor,
     // « … n° 90012 (fictif) » → "n° 90012 (": one structure's name, matched as a substring.
-    sample: { code, labelNumber, deepCode, rareQuery: rare.slice(rare.lastIndexOf("n°"), -6) },
+    sample: { code, labelNumber, deepCode, rareQuery: rare.slice(rare.lastIndexOf("n°"), -6), demoCodes },
+    /** Standard Webhooks headers for `body`, signed with the demo body's (oc_demo) secret. */
+    signWebhook: (body, id) => {
+      const at = new Date();
+      return {
+        "content-type": "application/json",
+        "webhook-id": id,
+        "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+        "webhook-signature": demo.sign(id, at, body),
+      };
+    },
   };
 }
 

@@ -17,8 +17,10 @@
  *   scheduled    instead of a path: { cron, time: (ctx) => ms } runs the cron through
  *                /cdn-cgi/handler/scheduled once; wall time and rows read are measured; maxSeconds bar
  *
- * ctx (from bench/run.mjs): { count, day, due, adminToken, sample: { code, labelNumber, deepCode,
- *   rareQuery }, cursor(key[]) } — `sample` comes from the seeded database.
+ * ctx (from bench/run.mjs): { count, day, due, adminToken, cursor(key[]) → base64url cursor,
+ *   signWebhook(body, id) → Standard Webhooks headers signed with oc_demo's secret,
+ *   sample: { code, labelNumber, deepCode, rareQuery, demoCodes } } — `sample` comes from the seed:
+ *   code/labelNumber of a valid label, deepCode at 90% of the code order, demoCodes assigned to oc_demo.
  */
 export const PAGE = 50;
 

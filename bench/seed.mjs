@@ -24,7 +24,7 @@ export const DATA_DIR = "bench/.data";
 export const seedDir = (count) => join(DATA_DIR, `seed-${count}`);
 /** The bench day: « today » for the daily cron scenario; expiry dates are spread around it. */
 export const BENCH_DAY = "2026-12-01";
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 
 /** mulberry32: a small deterministic PRNG, so two runs seed the same data. */
 function prng(seed) {
@@ -147,7 +147,10 @@ function writeRows(file, count) {
   // A large page cache: the indexes are filled in random order, and the default 2 MB thrashes.
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;");
   db.exec(readFileSync("scripts/demo-data.sql", "utf8"));
-  const certifierIds = Array.from({ length: 12 }, (_, i) => `oc_bench_${String(i + 1).padStart(2, "0")}`);
+  const benchBodies = Array.from({ length: 12 }, (_, i) => `oc_bench_${String(i + 1).padStart(2, "0")}`);
+  // The demo body (scripts/demo-data.sql, whose webhook secret is public) audits 1 structure in 13,
+  // so signed-webhook scenarios have structures assigned to a body whose secret they know.
+  const certifierIds = ["oc_demo", ...benchBodies];
   const insCertifier = db.prepare(
     "INSERT INTO certifiers (id, name, contact_email, habilitation_from, habilitation_until) VALUES (?, ?, ?, ?, ?)",
   );
@@ -203,7 +206,7 @@ function writeRows(file, count) {
   };
 
   db.exec("BEGIN");
-  for (const [i, id] of certifierIds.entries()) {
+  for (const [i, id] of benchBodies.entries()) {
     insCertifier.run(
       id,
       `Organisme de certification fictif ${i + 1}`,
