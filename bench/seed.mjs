@@ -334,6 +334,7 @@ export function seed({ count = 100_000, force = false, log = console.log } = {})
   if (!force && existsSync(infoFile)) {
     const info = JSON.parse(readFileSync(infoFile, "utf8"));
     if (info.count === count && info.fingerprint === fingerprint && info.version === SEED_VERSION) {
+      info.reused = true;
       log(`seed: reusing ${dir} (${count} structures, seeded ${info.seededAt})`);
       return info;
     }

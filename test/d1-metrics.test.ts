@@ -1,6 +1,6 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "../src/db/client";
 import { structures } from "../src/db/schema";
 import worker from "../src/index";
@@ -70,5 +70,32 @@ describe("meterD1: D1 rows read per request", () => {
     const off = await fetchWith({});
     expect(off.status).toBe(200);
     expect(off.headers.get("X-D1-Rows-Read")).toBeNull();
+  });
+
+  it("logs one d1-metrics line per scheduled run when D1_METRICS is on", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      const controller = createScheduledController({
+        cron: "0 3 * * *",
+        scheduledTime: Date.parse("2026-12-01T03:00:00Z"),
+      });
+      const ctx = createExecutionContext();
+      await worker.scheduled(controller, { ...env, D1_METRICS: "on" } as unknown as Env, ctx);
+      await waitOnExecutionContext(ctx);
+      // The daily job's own rows (issue 6) are not fixed here: only that the run is metered once.
+      const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"msg":"d1-metrics"'));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        cron: "0 3 * * *",
+        rowsRead: expect.any(Number),
+        queries: expect.any(Number),
+      });
+
+      log.mockClear();
+      await worker.scheduled(controller, env, createExecutionContext());
+      expect(log.mock.calls.some((c) => String(c[0]).includes("d1-metrics"))).toBe(false);
+    } finally {
+      log.mockRestore();
+    }
   });
 });
