@@ -51,7 +51,7 @@ export const scenarios = [
     maxRowsRead: 2 * (PAGE + 1),
   },
   {
-    // About 5% of names contain the city: a page of matches is found early in code order.
+    // About 2.5% of names contain « Nîmes »: a page of matches is found early in code order.
     name: `admin: search q=nîmes (${PAGE})`,
     path: `/v1/structures?q=${encodeURIComponent("nîmes")}&limit=${PAGE}`,
     auth: "admin",

@@ -24,7 +24,7 @@ export const DATA_DIR = "bench/.data";
 export const seedDir = (count) => join(DATA_DIR, `seed-${count}`);
 /** The bench day: « today » for the daily cron scenario; expiry dates are spread around it. */
 export const BENCH_DAY = "2026-12-01";
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 
 /** mulberry32: a small deterministic PRNG, so two runs seed the same data. */
 function prng(seed) {
@@ -58,27 +58,28 @@ const DEPARTMENTS = [
   "974",
   "976",
 ];
+/** Real towns with their department; half the structures sit in one of them, the rest elsewhere. */
 const CITIES = [
-  "Nîmes",
-  "Saint-Étienne",
-  "Besançon",
-  "Orléans",
-  "Évry-Courcouronnes",
-  "Béziers",
-  "Angoulême",
-  "Ajaccio",
-  "Bastia",
-  "Pointe-à-Pitre",
-  "Fort-de-France",
-  "Cayenne",
-  "Saint-Denis",
-  "Mamoudzou",
-  "Lyon",
-  "Marseille",
-  "Créteil",
-  "Châlons-en-Champagne",
-  "Montluçon",
-  "Périgueux",
+  ["Nîmes", "30"],
+  ["Saint-Étienne", "42"],
+  ["Besançon", "25"],
+  ["Orléans", "45"],
+  ["Évry-Courcouronnes", "91"],
+  ["Béziers", "34"],
+  ["Angoulême", "16"],
+  ["Ajaccio", "2A"],
+  ["Bastia", "2B"],
+  ["Pointe-à-Pitre", "971"],
+  ["Fort-de-France", "972"],
+  ["Cayenne", "973"],
+  ["Saint-Denis", "974"],
+  ["Mamoudzou", "976"],
+  ["Lyon", "69"],
+  ["Marseille", "13"],
+  ["Créteil", "94"],
+  ["Châlons-en-Champagne", "51"],
+  ["Montluçon", "03"],
+  ["Périgueux", "24"],
 ];
 /** [network, code prefix, head label, typology, category, weight]: a plausible spread of networks in scope. */
 const NETWORKS = [
@@ -241,8 +242,10 @@ function writeRows(file, count) {
   const dueEvery = 100; // 1% of structures hold a valid label expiring on or before the bench day
   for (let n = 1; n <= count - NETWORKS.length; n++) {
     const [network, prefix, head, typology, category] = pickWeighted(rand, NETWORKS, (x) => x[5]);
-    const dept = DEPARTMENTS[Math.floor(rand() * DEPARTMENTS.length)];
-    const city = CITIES[Math.floor(rand() * CITIES.length)];
+    const [city, dept] =
+      rand() < 0.5
+        ? CITIES[Math.floor(rand() * CITIES.length)]
+        : ((d) => [`Commune fictive du ${d}`, d])(DEPARTMENTS[Math.floor(rand() * DEPARTMENTS.length)]);
     const code = `${prefix}-${dept}-${String(n).padStart(6, "0")}`;
     const name = `${head} de ${city} n° ${n} (fictif)`;
     const r = rand();
