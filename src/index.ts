@@ -3,9 +3,34 @@
  * Hono app would leave the cron triggers without a `scheduled` handler.
  */
 import app from "./app";
+import { type D1Counter, meterD1, newCounter } from "./lib/d1-metrics";
 import { scheduled } from "./scheduled";
 
+/** Benchmarks only (`D1_METRICS = "on"`): the D1 binding counts the rows each request reads. */
+const metricsOn = (env: Env) => (env.D1_METRICS as string) === "on";
+const metered = (env: Env, counter: D1Counter): Env => ({ ...env, DB: meterD1(env.DB, counter) });
+
 export default {
-  fetch: app.fetch,
-  scheduled,
+  async fetch(request, env, ctx) {
+    if (!metricsOn(env)) return app.fetch(request, env, ctx);
+    const counter = newCounter();
+    const res = await app.fetch(request, metered(env, counter), ctx);
+    // Copy: responses from `fetch()` or the cache have immutable headers.
+    const out = new Response(res.body, res);
+    out.headers.set("X-D1-Rows-Read", String(counter.rowsRead));
+    out.headers.set("X-D1-Rows-Written", String(counter.rowsWritten));
+    out.headers.set("X-D1-Queries", String(counter.queries));
+    return out;
+  },
+  async scheduled(controller, env, ctx) {
+    if (!metricsOn(env)) return scheduled(controller, env, ctx);
+    // A scheduled run has no response: its count goes to the log, where bench/run.mjs reads it.
+    const counter = newCounter();
+    const started = Date.now();
+    try {
+      await scheduled(controller, metered(env, counter), ctx);
+    } finally {
+      console.log(JSON.stringify({ msg: "d1-metrics", cron: controller.cron, ms: Date.now() - started, ...counter }));
+    }
+  },
 } satisfies ExportedHandler<Env>;

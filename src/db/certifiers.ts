@@ -112,13 +112,18 @@ export async function rotateWebhookSecret(db: Db, id: string, graceHours: number
   return { webhookSecret: secret, previousValidUntil: expiresAt };
 }
 
-/** Secrets that verify a delivery at `now`: the current one and those still in their grace period. */
-export async function activeWebhookSecrets(db: Db, id: string, now = new Date()) {
-  const rows = await db
+/** A body's webhook secrets, newest first; exported for query-plan tests. */
+export function webhookSecretsQuery(db: Db, id: string) {
+  return db
     .select({ secret: webhookSecrets.secret, expiresAt: webhookSecrets.expiresAt })
     .from(webhookSecrets)
     .where(eq(webhookSecrets.certifierId, id))
     .orderBy(desc(webhookSecrets.createdAt));
+}
+
+/** Secrets that verify a delivery at `now`: the current one and those still in their grace period. */
+export async function activeWebhookSecrets(db: Db, id: string, now = new Date()) {
+  const rows = await webhookSecretsQuery(db, id);
   const at = now.toISOString();
   return rows.filter((r) => r.expiresAt === null || r.expiresAt > at).map((r) => r.secret);
 }

@@ -71,12 +71,17 @@ export async function createStructure(db: Db, input: StructureInput) {
   return getStructure(db, input.code);
 }
 
-export async function findStructure(db: Db, code: string) {
-  const [row] = await db
+/** The query behind `findStructure`; exported so test/query-plans.test.ts can EXPLAIN it. */
+export function structureByCodeQuery(db: Db, code: string) {
+  return db
     .select(columns)
     .from(structures)
     .leftJoin(certifiers, eq(certifiers.id, structures.certifierId))
     .where(eq(structures.code, code));
+}
+
+export async function findStructure(db: Db, code: string) {
+  const [row] = await structureByCodeQuery(db, code);
   return row ? present(row) : null;
 }
 
@@ -114,7 +119,8 @@ export type StructureFilter = {
   after?: string;
 };
 
-export async function listStructures(db: Db, f: StructureFilter) {
+/** The query behind `listStructures` (one row more than a page); exported for query-plan tests. */
+export function listStructuresQuery(db: Db, f: StructureFilter) {
   const where: (SQL | undefined)[] = [
     f.network ? eq(structures.network, f.network) : undefined,
     f.department ? eq(structures.department, f.department) : undefined,
@@ -126,13 +132,17 @@ export async function listStructures(db: Db, f: StructureFilter) {
     const q = likeEscape(fold(f.q));
     where.push(or(like(structures.searchText, `%${q}%`), like(structures.code, `${likeEscape(f.q)}%`)));
   }
-  const rows = await db
+  return db
     .select(columns)
     .from(structures)
     .leftJoin(certifiers, eq(certifiers.id, structures.certifierId))
     .where(and(...where))
     .orderBy(asc(structures.code))
     .limit(f.limit + 1);
+}
+
+export async function listStructures(db: Db, f: StructureFilter) {
+  const rows = await listStructuresQuery(db, f);
   const items = rows.slice(0, f.limit).map(present);
   const last = items.at(-1);
   return { items, next: rows.length > f.limit && last ? last.code : null };

@@ -5,7 +5,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { apiKeys } from "../db/schema";
 import { config } from "../env";
 import { sha256Hex, timingSafeEqualStrings } from "./crypto";
@@ -21,6 +21,15 @@ const unauthorized = () =>
     headers: { "WWW-Authenticate": 'Bearer realm="spp-registry"' },
   });
 
+/** The key lookup of `authenticate`; exported for query-plan tests. */
+export function apiKeyByHashQuery(db: Db, hash: string) {
+  return db
+    .select({ id: apiKeys.id, role: apiKeys.role, certifierId: apiKeys.certifierId })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
+    .limit(1);
+}
+
 export async function authenticate(env: Env, header: string | undefined): Promise<Principal | null> {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match?.[1]) return null;
@@ -30,11 +39,7 @@ export async function authenticate(env: Env, header: string | undefined): Promis
   }
   // The lookup is by hash, so the stored value never meets the presented key in a comparison.
   const hash = await sha256Hex(token);
-  const rows = await getDb(env.DB)
-    .select({ id: apiKeys.id, role: apiKeys.role, certifierId: apiKeys.certifierId })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+  const rows = await apiKeyByHashQuery(getDb(env.DB), hash);
   const key = rows[0];
   if (!key) return null;
   if (key.role === "admin") return { role: "admin", actor: `admin:${key.id}`, keyId: key.id };

@@ -1,0 +1,399 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench` — measures the Worker locally at 100,000 labels and prints ONE table:
+ * req/s, p50, p99, ratio to /health of the same run, D1 rows read per request; then the bundle size
+ * (gzipped) and the Worker's start-up time. Full mode writes bench/RESULTS.md.
+ * `npm run bench -- --quick` (CI): 5,000 structures, short runs, prints only, and exits 1 if a
+ * non-timing bar fails (rows read per request, bundle ≤ 1 MiB gzipped, expected statuses).
+ *
+ * Phases: seed (or reuse) → bundle → `wrangler dev` with D1_METRICS off (timing) → `wrangler dev`
+ * with D1_METRICS on (rows read; never timed, as metering re-runs selects). Each phase starts from a
+ * fresh copy of the seed, so a cron that expires labels sees the same data every time.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { Webhook } from "standardwebhooks";
+import { scenarios } from "./scenarios.mjs";
+import { DATA_DIR, d1File, seed } from "./seed.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    count: { type: "string" },
+    duration: { type: "string" },
+    connections: { type: "string" },
+    only: { type: "string" },
+  },
+});
+const QUICK = args.quick;
+const COUNT = Number(args.count ?? (QUICK ? 5_000 : 100_000));
+const DURATION = Number(args.duration ?? (QUICK ? 2 : 10));
+const CONNECTIONS = Number(args.connections ?? 10);
+const ADMIN_TOKEN = "bench-admin-token-0123456789";
+/** The demo body's public dev secret (scripts/demo-data.sql). */
+const DEMO_WEBHOOK_SECRET = "whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1kZXYtb25seSEh";
+const RUN_DIR = join(DATA_DIR, "run");
+const BUNDLE_LIMIT = 1024 * 1024;
+const selected = args.only ? scenarios.filter((s) => s.baseline || s.name.includes(args.only)) : scenarios;
+
+const log = (...a) => console.error(...a);
+
+/** A free TCP port in 8900–8999 (the range this project's benchmarks may use on shared machines). */
+async function freePort(exclude = []) {
+  for (let p = 8900; p <= 8999; p++) {
+    if (exclude.includes(p)) continue;
+    const ok = await new Promise((resolve) => {
+      const srv = createServer().once("error", () => resolve(false));
+      srv.listen(p, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+    if (ok) return p;
+  }
+  throw new Error("No free port in 8900–8999");
+}
+
+/** Values the scenarios build requests from, read from the seeded database. */
+function context(info) {
+  const db = new DatabaseSync(d1File(info.dir), { readOnly: true });
+  const one = (sql, ...p) => db.prepare(sql).get(...p);
+  const code = one(
+    "SELECT structure_code AS c FROM labels WHERE status = 'valid' ORDER BY number LIMIT 1 OFFSET ?",
+    Math.floor(info.count / 3),
+  ).c;
+  const labelNumber = one("SELECT number AS n FROM labels WHERE structure_code = ? AND status = 'valid'", code).n;
+  const deepCode = one(
+    "SELECT code AS c FROM structures ORDER BY code LIMIT 1 OFFSET ?",
+    Math.floor(info.count * 0.9),
+  ).c;
+  const rare = one("SELECT name FROM structures WHERE code = ?", deepCode).name;
+  const demoCodes = db
+    .prepare("SELECT code FROM structures WHERE certifier_id = 'oc_demo' ORDER BY code LIMIT 1000")
+    .all()
+    .map((r) => r.code);
+  db.close();
+  const demo = new Webhook(DEMO_WEBHOOK_SECRET);
+  const cursor = (key) => Buffer.from(JSON.stringify(key)).toString("base64url");
+  return {
+    ...info,
+    adminToken: ADMIN_TOKEN,
+    cursor,
+    // « … n° 90012 (fictif) » → "n° 90012 (": one structure's name, matched as a substring.
+    sample: { code, labelNumber, deepCode, rareQuery: rare.slice(rare.lastIndexOf("n°"), -6), demoCodes },
+    /** Standard Webhooks headers for `body`, signed with the demo body's (oc_demo) secret. */
+    signWebhook: (body, id) => {
+      const at = new Date();
+      return {
+        "content-type": "application/json",
+        "webhook-id": id,
+        "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+        "webhook-signature": demo.sign(id, at, body),
+      };
+    },
+  };
+}
+
+/** `npm run build` (its pre-hooks prepare what `wrangler dev` needs too), then every .js of dist/ gzipped. */
+function bundleSize() {
+  rmSync("dist", { recursive: true, force: true });
+  const r = spawnSync("npm", ["run", "build"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  let raw = 0;
+  let gz = 0;
+  for (const f of readdirSync("dist").filter((f) => f.endsWith(".js"))) {
+    const b = readFileSync(join("dist", f));
+    raw += b.length;
+    gz += gzipSync(b).length;
+  }
+  return { raw, gz };
+}
+
+/**
+ * The bench's wrangler config: wrangler.toml with every `[[ratelimits]]` limit raised, so a load
+ * from one IP measures the Worker (the limiter is still called) instead of a wall of 429s.
+ * Written next to wrangler.toml, so its relative paths hold; git-ignored and removed after the run.
+ */
+const BENCH_CONFIG = "wrangler.bench.toml";
+function benchConfig(toml) {
+  return `# Generated by bench/run.mjs from wrangler.toml (rate limits raised); do not edit.\n${toml.replace(
+    /(simple\s*=\s*\{\s*limit\s*=\s*)\d+/g,
+    "$11000000000",
+  )}`;
+}
+
+/** Starts `wrangler dev` on a fresh copy of the seed; resolves once /health answers. */
+async function startWorker({ metrics, seedDir }) {
+  rmSync(RUN_DIR, { recursive: true, force: true });
+  cpSync(seedDir, RUN_DIR, { recursive: true });
+  const port = await freePort();
+  const inspector = await freePort([port]);
+  const argv = [
+    "wrangler",
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspector),
+    "--config",
+    BENCH_CONFIG,
+    "--persist-to",
+    RUN_DIR,
+    "--var",
+    `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    "--var",
+    `D1_METRICS:${metrics ? "on" : "off"}`,
+    "--show-interactive-dev-session=false",
+  ];
+  const started = performance.now();
+  // Its own process group, so stopping it also stops workerd (and only what this script started).
+  const child = spawn("npx", argv, {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CI: "true" },
+  });
+  const output = [];
+  let readyMs;
+  const collect = (d) => {
+    output.push(d.toString());
+    // wrangler's own "Ready on …": the server listens (the Worker may still be loading).
+    if (readyMs === undefined && /Ready on http/.test(d.toString())) readyMs = performance.now() - started;
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output.join("")}`);
+    if (performance.now() - started > 120_000) throw new Error(`wrangler dev did not answer:\n${output.join("")}`);
+    try {
+      if ((await fetch(`${base}/health`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const startupMs = performance.now() - started;
+  return {
+    base,
+    startupMs,
+    readyMs,
+    output,
+    stop: async () => {
+      const exited = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        return; // already gone
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    },
+  };
+}
+
+/** Builds the i-th request of a scenario: path (+ unique query when cold), headers, body. */
+function requestOf(s, ctx, i) {
+  const extra = s.request?.(ctx, i) ?? {};
+  let path = extra.path ?? (typeof s.path === "function" ? s.path(ctx) : s.path);
+  if (s.cold) path += `${path.includes("?") ? "&" : "?"}_bench=${i}-${Date.now()}`;
+  const headers = { ...extra.headers };
+  if (s.auth === "admin") headers.authorization = `Bearer ${ctx.adminToken}`;
+  return { method: s.method ?? "GET", path, headers, body: extra.body };
+}
+
+async function timeScenario(s, ctx, base) {
+  if (s.scheduled) {
+    const t0 = performance.now();
+    const res = await fetch(
+      `${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(s.scheduled.cron)}&time=${s.scheduled.time(ctx)}`,
+    );
+    await res.text();
+    return { wallMs: performance.now() - t0, bad: res.status === 200 ? 0 : 1, status: res.status };
+  }
+  // Prime: the first answer fills the edge cache for warm rows, and checks the status.
+  const first = requestOf(s, ctx, 0);
+  const res = await fetch(base + first.path, first);
+  const body = await res.text();
+  const want = s.status ?? 200;
+  if (res.status !== want) return { bad: 1, status: res.status, body: body.slice(0, 300) };
+  let i = 1;
+  const r = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    // Spread autocannon's own request: without its defaults (host…), the Worker sees malformed requests.
+    requests: [{ setupRequest: (req) => ({ ...req, ...requestOf(s, ctx, i++) }) }],
+    expectBody: undefined,
+  });
+  const bad = r.errors + r.timeouts + (want === 200 ? r.non2xx : 0);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad, total: r.requests.total };
+}
+
+async function rowsOf(s, ctx, worker) {
+  if (s.scheduled) {
+    const res = await fetch(
+      `${worker.base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(s.scheduled.cron)}&time=${s.scheduled.time(ctx)}`,
+    );
+    await res.text();
+    // The Worker logs one `d1-metrics` line per scheduled run (src/index.ts); wait for it.
+    for (let t = 0; t < 100; t++) {
+      const line = worker.output
+        .join("")
+        .split("\n")
+        .find((l) => l.includes('"msg":"d1-metrics"') && l.includes(s.scheduled.cron));
+      if (line) {
+        const m = JSON.parse(line.slice(line.indexOf("{")));
+        return { rows: m.rowsRead, queries: m.queries };
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { rows: null };
+  }
+  // A few requests (distinct ones when cold); the bar applies to the worst.
+  let rows = 0;
+  let queries = 0;
+  for (let i = 0; i < 3; i++) {
+    const req = requestOf(s, ctx, 1_000_000 + i);
+    const res = await fetch(worker.base + req.path, req);
+    await res.text();
+    rows = Math.max(rows, Number(res.headers.get("x-d1-rows-read") ?? Number.NaN));
+    queries = Math.max(queries, Number(res.headers.get("x-d1-queries") ?? 0));
+  }
+  return { rows, queries };
+}
+
+const fmt = (n, d = 0) => (n === undefined || n === null || Number.isNaN(n) ? "—" : n.toFixed(d));
+const bar = (v, ctx) => (typeof v === "function" ? v(ctx) : v);
+
+async function main() {
+  const t0 = Date.now();
+  const info = seed({ count: COUNT, log });
+  const ctx = context(info);
+  log(`bench: ${selected.length} scenarios, ${CONNECTIONS} connections × ${DURATION} s each`);
+
+  log("bench: bundle (npm run build)");
+  const bundle = bundleSize();
+
+  writeFileSync(BENCH_CONFIG, benchConfig(readFileSync("wrangler.toml", "utf8")));
+  process.on("exit", () => rmSync(BENCH_CONFIG, { force: true }));
+
+  log("bench: timing phase (D1_METRICS off)");
+  const timing = new Map();
+  let startupMs;
+  let readyMs;
+  {
+    const w = await startWorker({ metrics: false, seedDir: info.dir });
+    startupMs = w.startupMs;
+    readyMs = w.readyMs;
+    try {
+      for (const s of selected) {
+        log(`  ${s.name}`);
+        timing.set(s, await timeScenario(s, ctx, w.base));
+      }
+      // /health again at the end: the drift between both baselines shows how noisy the run was.
+      timing.set(
+        "health-end",
+        await timeScenario(
+          scenarios.find((s) => s.baseline),
+          ctx,
+          w.base,
+        ),
+      );
+    } finally {
+      await w.stop();
+    }
+  }
+
+  log("bench: rows phase (D1_METRICS on)");
+  const rows = new Map();
+  {
+    const w = await startWorker({ metrics: true, seedDir: info.dir });
+    try {
+      for (const s of selected) rows.set(s, await rowsOf(s, ctx, w));
+    } finally {
+      await w.stop();
+    }
+  }
+
+  const baseline = selected.find((s) => s.baseline);
+  const healthRps = (timing.get(baseline).rps + timing.get("health-end").rps) / 2;
+  const failures = [];
+  const lines = [
+    "| scenario | req/s | p50 ms | p99 ms | × /health | target × | D1 rows read | max rows | |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const s of selected) {
+    const t = timing.get(s);
+    const r = rows.get(s);
+    const maxRows = bar(s.maxRowsRead, ctx);
+    const ratio = t.rps ? t.rps / healthRps : undefined;
+    const problems = [];
+    if (t.bad) problems.push(`${t.bad} bad answers${t.status ? ` (HTTP ${t.status})` : ""}`);
+    if (maxRows !== undefined && !(r.rows <= maxRows)) problems.push(`rows ${r.rows} > ${maxRows}`);
+    if (s.scheduled?.maxSeconds && t.wallMs > s.scheduled.maxSeconds * 1000)
+      problems.push(`slow (timing, not asserted)`);
+    if (s.targetRatio && ratio < s.targetRatio) problems.push("below target ratio (timing, not asserted)");
+    failures.push(...problems.filter((p) => !p.includes("not asserted")).map((p) => `${s.name}: ${p}`));
+    const timingCols = s.scheduled
+      ? [`wall ${fmt(t.wallMs)} ms`, "", "", "", s.scheduled.maxSeconds ? `≤ ${s.scheduled.maxSeconds} s` : ""]
+      : [fmt(t.rps), fmt(t.p50), fmt(t.p99), fmt(ratio, 2), s.targetRatio ? `≥ ${s.targetRatio}` : ""];
+    lines.push(
+      `| ${s.name}${s.cold ? " (miss)" : ""} | ${timingCols.join(" | ")} | ${fmt(r.rows)} | ${maxRows ?? ""} | ${problems.length ? `✗ ${problems.join("; ")}` : "✓"} |`,
+    );
+  }
+  const he = timing.get("health-end");
+  lines.push(
+    `| health (end of run, drift check) | ${fmt(he.rps)} | ${fmt(he.p50)} | ${fmt(he.p99)} | ${fmt(he.rps / healthRps, 2)} | | | | |`,
+  );
+  const gzOk = bundle.gz <= BUNDLE_LIMIT;
+  if (!gzOk) failures.push(`bundle ${bundle.gz} B gzipped > 1 MiB`);
+  const summary = [
+    `Bundle: ${fmt(bundle.raw / 1024)} KiB, **${fmt(bundle.gz / 1024)} KiB gzipped** (bar ≤ 1024 KiB) ${gzOk ? "✓" : "✗"} — \`npm run build\` (\`wrangler deploy --dry-run --outdir dist\`), every .js gzipped.`,
+    `Worker start-up: **${fmt(startupMs)} ms** from spawning \`wrangler dev\` to the first /health answer ` +
+      `(wrangler printed "Ready on" after ${fmt(readyMs)} ms); both include wrangler's build and workerd's boot, ` +
+      "not Cloudflare's isolate start-up.",
+    `Ratios divide by the mean /health req/s of the run (${fmt(healthRps)}). Rows read: worst of 3 requests with D1_METRICS on.`,
+  ];
+  const table = [...lines, "", ...summary].join("\n");
+  console.log(`\n${table}\n`);
+  console.log(failures.length ? `FAILED bars:\n- ${failures.join("\n- ")}` : "All non-timing bars pass.");
+
+  if (!QUICK && !args.only) {
+    const cpus = os.cpus();
+    const wrangler = spawnSync("npx", ["wrangler", "--version"], { encoding: "utf8" }).stdout.trim().split("\n").pop();
+    const doc = `# Benchmark results
+
+Regenerate with \`npm run bench\` (this file is overwritten). Timings are from one local run on a
+shared machine: compare ratios to /health, not absolute numbers.
+
+- Date: ${new Date().toISOString()} (run took ${fmt((Date.now() - t0) / 1000)} s)
+- Command: \`${["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ")}\`
+- Seed: ${info.reused ? `reused (seeded ${info.seededAt}): ` : ""}migrations ${info.migrateSeconds} s + rows ${info.writeSeconds} s (\`bench/seed.mjs\`, ${info.dir})
+- Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} at the end
+- Node ${process.version}, wrangler ${wrangler}, autocannon ${CONNECTIONS} connections × ${DURATION} s per row
+- Data: ${info.structures} structures, ${info.labels} labels (${Object.entries(info.byStatus)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ")}), ${info.events} label events; ${info.due} labels due on ${info.day}
+
+${table}
+
+${failures.length ? `Failed bars:\n- ${failures.join("\n- ")}` : "All non-timing bars pass."}
+`;
+    writeFileSync("bench/RESULTS.md", doc);
+    log("bench: wrote bench/RESULTS.md");
+  }
+  process.exit(failures.length ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});

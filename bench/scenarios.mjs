@@ -1,0 +1,67 @@
+/**
+ * The benchmark's scenarios: ONE table, one row per measured request. bench/run.mjs times each row
+ * with autocannon against `wrangler dev` (D1_METRICS off), then replays it with D1_METRICS on to read
+ * the D1 rows read per request (X-D1-Rows-Read). See docs/ISSUE-7.md to add rows.
+ *
+ * A row:
+ *   name         what is measured
+ *   method       HTTP method (default GET)
+ *   path         string, or (ctx) => string: the request's path and query
+ *   request      optional (ctx, i) => ({ path?, headers?, body? }) for the i-th request (signed bodies…)
+ *   auth         "admin" adds the bench admin token (default: anonymous)
+ *   cold         true: every request gets a unique `_bench=<n>` query (an edge-cache miss);
+ *                false: the same URL each time, primed once before the load (a cache hit where cached)
+ *   status       expected HTTP status (default 200); any other answer fails the row
+ *   targetRatio  bar for req/s ÷ /health req/s of the same run (printed, never asserted: timings are noisy)
+ *   maxRowsRead  bar for D1 rows read per request: number or (ctx) => number (asserted by --quick)
+ *   scheduled    instead of a path: { cron, time: (ctx) => ms } runs the cron through
+ *                /cdn-cgi/handler/scheduled once; wall time and rows read are measured; maxSeconds bar
+ *
+ * ctx (from bench/run.mjs): { count, day, due, adminToken, cursor(key[]) → base64url cursor,
+ *   signWebhook(body, id) → Standard Webhooks headers signed with oc_demo's secret,
+ *   sample: { code, labelNumber, deepCode, rareQuery, demoCodes } } — `sample` comes from the seed:
+ *   code/labelNumber of a valid label, deepCode at 90% of the code order, demoCodes assigned to oc_demo.
+ */
+export const PAGE = 50;
+
+export const scenarios = [
+  // The baseline: no D1, no auth. Every ratio divides by this row's req/s.
+  { name: "health (baseline)", path: "/health", cold: false, baseline: true, maxRowsRead: 0 },
+  {
+    name: "admin: structure by code",
+    path: (ctx) => `/v1/structures/${ctx.sample.code}`,
+    auth: "admin",
+    cold: false,
+    maxRowsRead: 2,
+  },
+  {
+    name: `admin: structures by network, first page (${PAGE})`,
+    path: `/v1/structures?network=CAF&limit=${PAGE}`,
+    auth: "admin",
+    cold: false,
+    // A page reads limit + 1 structures (the extra one says whether a next page exists), each
+    // joined to its certification body by primary key: 2 × (page + 1).
+    maxRowsRead: 2 * (PAGE + 1),
+  },
+  {
+    name: `admin: structures, deep cursor (${PAGE})`,
+    path: (ctx) => `/v1/structures?limit=${PAGE}&cursor=${ctx.cursor([ctx.sample.deepCode])}`,
+    auth: "admin",
+    cold: false,
+    maxRowsRead: 2 * (PAGE + 1),
+  },
+  {
+    // About 2.5% of names contain « Nîmes »: a page of matches is found early in code order.
+    name: `admin: search q=nîmes (${PAGE})`,
+    path: `/v1/structures?q=${encodeURIComponent("nîmes")}&limit=${PAGE}`,
+    auth: "admin",
+    cold: false,
+  },
+  {
+    // One structure matches: the substring filter walks the whole code index (see docs/ISSUE-7.md).
+    name: "admin: search, one match",
+    path: (ctx) => `/v1/structures?q=${encodeURIComponent(ctx.sample.rareQuery)}&limit=${PAGE}`,
+    auth: "admin",
+    cold: false,
+  },
+];
