@@ -72,6 +72,11 @@ function context(info) {
     Math.floor(info.count * 0.9),
   ).c;
   const rare = one("SELECT name FROM structures WHERE code = ?", deepCode).name;
+  // Every labelled structure, shuffled deterministically: a request per code is an edge-cache miss.
+  const codes = db
+    .prepare("SELECT structure_code AS c FROM labels WHERE superseded_by IS NULL ORDER BY substr(number, -3), number")
+    .all()
+    .map((r) => r.c);
   const demoCodes = db
     .prepare("SELECT code FROM structures WHERE certifier_id = 'oc_demo' ORDER BY code LIMIT 1000")
     .all()
@@ -84,7 +89,7 @@ function context(info) {
     adminToken: ADMIN_TOKEN,
     cursor,
     // « … n° 90012 (fictif) » → "n° 90012 (": one structure's name, matched as a substring.
-    sample: { code, labelNumber, deepCode, rareQuery: rare.slice(rare.lastIndexOf("n°"), -6), demoCodes },
+    sample: { code, labelNumber, deepCode, rareQuery: rare.slice(rare.lastIndexOf("n°"), -6), demoCodes, codes },
     /** Standard Webhooks headers for `body`, signed with the demo body's (oc_demo) secret. */
     signWebhook: (body, id) => {
       const at = new Date();
@@ -149,6 +154,9 @@ async function startWorker({ metrics, seedDir }) {
     `ADMIN_TOKEN:${ADMIN_TOKEN}`,
     "--var",
     `D1_METRICS:${metrics ? "on" : "off"}`,
+    // The cron's reminders stay in the outbox: nothing leaves the machine.
+    "--var",
+    "EMAIL_TRANSPORT:local",
     "--show-interactive-dev-session=false",
   ];
   const started = performance.now();

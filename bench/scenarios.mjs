@@ -64,4 +64,82 @@ export const scenarios = [
     auth: "admin",
     cold: false,
   },
+
+  // Public answers. The edge cache keys on the path alone (a query string cannot bypass it), so a
+  // miss is measured with a different structure per request; a hit with the same primed URL.
+  {
+    name: "badge, cache hit",
+    path: (ctx) => `/badge/${ctx.sample.code}.svg`,
+    cold: false,
+    targetRatio: 0.9,
+    maxRowsRead: 0,
+  },
+  {
+    name: "badge, cache miss",
+    request: (ctx, i) => ({ path: `/badge/${ctx.sample.codes[i % ctx.sample.codes.length]}.svg` }),
+    cold: false,
+    targetRatio: 0.5,
+    maxRowsRead: 2,
+  },
+  {
+    name: "verify JSON, cache hit",
+    path: (ctx) => `/v1/public/labels/${ctx.sample.code}`,
+    cold: false,
+    targetRatio: 0.9,
+    maxRowsRead: 0,
+  },
+  {
+    name: "verify JSON, cache miss",
+    request: (ctx, i) => ({ path: `/v1/public/labels/${ctx.sample.codes[i % ctx.sample.codes.length]}` }),
+    cold: false,
+    targetRatio: 0.5,
+    maxRowsRead: 2,
+  },
+  {
+    name: "verify JSON by label number, miss",
+    path: (ctx) => `/v1/public/labels/${ctx.sample.labelNumber}`,
+    cold: true,
+    maxRowsRead: 2,
+  },
+  // The open-data listing is not edge-cached: every request reads D1.
+  { name: `listing, first page (${PAGE})`, path: `/v1/public/labels?limit=${PAGE}`, cold: true, maxRowsRead: 2 * PAGE },
+  {
+    name: `listing, deep cursor (${PAGE})`,
+    path: (ctx) => `/v1/public/labels?limit=${PAGE}&cursor=${ctx.cursor([ctx.sample.deepCode, ""])}`,
+    cold: true,
+    maxRowsRead: 2 * PAGE,
+  },
+  {
+    name: `listing CSV (${PAGE})`,
+    path: `/v1/public/labels?limit=${PAGE}&format=csv`,
+    cold: true,
+    maxRowsRead: 2 * PAGE,
+  },
+  // Signed webhook ingestion: a new webhook-id and auditRef per request, signed with oc_demo's secret.
+  {
+    name: "webhook audit.completed",
+    method: "POST",
+    request: (ctx, i) => {
+      const id = `msg_bench_${i}_${Date.now()}`;
+      const body = JSON.stringify({
+        type: "audit.completed",
+        timestamp: new Date().toISOString(),
+        data: {
+          structureCode: ctx.sample.demoCodes[i % ctx.sample.demoCodes.length],
+          auditRef: id,
+          kind: "initial",
+          auditedOn: "2026-11-02",
+          engagements: [1, 2, 3, 4, 5, 6, 7, 8].map((number) => ({ number, score: 80 })),
+        },
+      });
+      return { path: "/v1/webhooks/certifiers/oc_demo", headers: ctx.signWebhook(body, id), body };
+    },
+    cold: false,
+  },
+  // The daily cron over the seed, « now » = 03:00 on the bench day: wall time and rows read.
+  {
+    name: "daily cron (expiry + reminders)",
+    scheduled: { cron: "0 3 * * *", time: (ctx) => Date.parse(`${ctx.day}T03:00:00Z`), maxSeconds: 10 },
+    maxRowsRead: (ctx) => 2 * ctx.due + 50,
+  },
 ];
