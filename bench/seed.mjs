@@ -24,7 +24,7 @@ export const DATA_DIR = "bench/.data";
 export const seedDir = (count) => join(DATA_DIR, `seed-${count}`);
 /** The bench day: « today » for the daily cron scenario; expiry dates are spread around it. */
 export const BENCH_DAY = "2026-12-01";
-const SEED_VERSION = 3;
+const SEED_VERSION = 4;
 
 /** mulberry32: a small deterministic PRNG, so two runs seed the same data. */
 function prng(seed) {
@@ -323,6 +323,13 @@ function writeRows(file, count) {
       event(current.number, "withdrawn", "valid", "withdrawn", actor, changedOn, "Non-conformité majeure");
     if (status === "expired") event(current.number, "expired", "valid", "expired", "system:cron", current.expiresOn);
   }
+  // Steady state: the daily job ran yesterday (src/jobs/daily.ts reads only what crossed a date since).
+  db.prepare("INSERT INTO counters (name, value) VALUES (?, ?), (?, ?)").run(
+    "daily:last-scheduled-ms",
+    Date.parse(`${addDays(BENCH_DAY, -1)}T03:00:00Z`),
+    "daily:last-started-ms",
+    Date.now(),
+  );
   db.exec("COMMIT");
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   db.close();

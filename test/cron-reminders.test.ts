@@ -111,3 +111,19 @@ describe("daily job: expiry", () => {
     await expect(worker.scheduled(controller, env, createExecutionContext())).rejects.toThrow(/Unknown cron/);
   });
 });
+
+describe("daily job: incremental reading", () => {
+  it("a label imported after the last run with 5 days left gets the 7-day reminder on the next run", async () => {
+    await daily("2031-01-01");
+    const late = await labelledStructure("2031-01-07");
+    await daily("2031-01-02");
+    expect((await outboxOf(late.number)).map((r) => [r.kind, r.status])).toEqual(
+      [
+        ["reminder-7", "pending"],
+        ["reminder-180", "skipped"],
+        ["reminder-90", "skipped"],
+        ["reminder-30", "skipped"],
+      ].sort(),
+    );
+  });
+});

@@ -77,3 +77,29 @@ describe("templates", () => {
     expect(m.html).toContain("<title>");
   });
 });
+
+describe("reminderWindows since the last run", () => {
+  const OFFSETS_ = [180, 90, 30, 7];
+  it("keeps only the labels that crossed an offset since the last run", () => {
+    // Daily runs: yesterday's run handled every label with ≤ offset days left then.
+    expect(reminderWindows("2029-01-10", OFFSETS_, "2029-01-09")).toEqual([
+      { offset: 7, fromExpiresOn: "2029-01-17", toExpiresOn: "2029-01-17" },
+      { offset: 30, fromExpiresOn: "2029-02-09", toExpiresOn: "2029-02-09" },
+      { offset: 90, fromExpiresOn: "2029-04-10", toExpiresOn: "2029-04-10" },
+      { offset: 180, fromExpiresOn: "2029-07-09", toExpiresOn: "2029-07-09" },
+    ]);
+  });
+  it("is empty when run twice on the same day, and widens after days of silence", () => {
+    expect(reminderWindows("2029-01-10", OFFSETS_, "2029-01-10")).toEqual([]);
+    const after = reminderWindows("2029-03-11", OFFSETS_, "2029-01-10");
+    expect(after.find((w) => w.offset === 30)).toEqual({
+      offset: 30,
+      fromExpiresOn: "2029-03-19",
+      toExpiresOn: "2029-04-10",
+    });
+    // Never wider than the full windows.
+    expect(after.find((w) => w.offset === 7)).toEqual(
+      reminderWindows("2029-03-11", OFFSETS_).find((w) => w.offset === 7),
+    );
+  });
+});

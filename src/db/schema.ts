@@ -155,6 +155,8 @@ export const labels = sqliteTable(
     index("labels_structure").on(t.structureCode, t.awardedOn),
     index("labels_status_expires").on(t.status, t.expiresOn),
     index("labels_tier_number").on(t.tier, t.number),
+    // The daily job's catch-up of labels created since its last run (imports, late awards).
+    index("labels_created").on(t.createdAt),
     // Two concurrent renewals cannot both supersede the same label: the second batch fails whole.
     uniqueIndex("labels_supersedes").on(t.supersedes).where(sql`supersedes IS NOT NULL`),
     uniqueIndex("labels_decision").on(t.decisionId),

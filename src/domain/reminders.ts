@@ -44,13 +44,21 @@ export type ReminderWindow = { offset: number; fromExpiresOn: string; toExpiresO
 /**
  * For each offset, the range of `expiresOn` (inclusive) for which it is the most urgent due reminder
  * on `today`: lets the job select, per offset, only the labels it concerns with one indexed range query.
- * Together the windows cover [today, today + largest offset] without overlap.
+ * Together the full windows cover [today, today + largest offset] without overlap.
+ *
+ * With `since` (the day of the last completed run), each window keeps only the labels that crossed its
+ * offset after that run (`expiresOn > since + offset`): the others were handled then. So a daily run
+ * reads about the labels that are due today, not every label within the largest offset; after days of
+ * silence the windows widen to cover every day missed.
  */
-export function reminderWindows(today: string, offsets: readonly number[]): ReminderWindow[] {
+export function reminderWindows(today: string, offsets: readonly number[], since?: string): ReminderWindow[] {
   const asc = [...offsets].sort((a, b) => a - b);
-  return asc.map((offset, i) => ({
-    offset,
-    fromExpiresOn: addDays(today, i === 0 ? 0 : asc[i - 1]! + 1),
-    toExpiresOn: addDays(today, offset),
-  }));
+  return asc.flatMap((offset, i) => {
+    const full = addDays(today, i === 0 ? 0 : asc[i - 1]! + 1);
+    const crossed = since ? addDays(since, offset + 1) : full;
+    // biome-ignore lint/complexity/useMathMinMax: ISO days compare as text; Math.max would make them NaN.
+    const fromExpiresOn = crossed > full ? crossed : full;
+    const toExpiresOn = addDays(today, offset);
+    return fromExpiresOn <= toExpiresOn ? [{ offset, fromExpiresOn, toExpiresOn }] : [];
+  });
 }

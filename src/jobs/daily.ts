@@ -7,13 +7,36 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { chunk, insertOutbox, MAX_PARAMS, type OutboxInsert } from "../db/outbox";
-import { certifiers, labelEvents, labels, outbox, structures } from "../db/schema";
+import { certifiers, counters, labelEvents, labels, outbox, structures } from "../db/schema";
 import { TRANSITIONS } from "../domain/label-lifecycle";
 import { dueReminder, EXPIRY_KIND, type ReminderWindow, reminderKind, reminderWindows } from "../domain/reminders";
 import { expiryEmail, type LabelFacts, reminderEmail } from "../email/templates";
 import { newId } from "../lib/crypto";
 
 export const CRON_ACTOR = "system:cron";
+/**
+ * The last completed daily run: its `scheduledTime` (which day it covered) and the wall-clock time it
+ * started (compared with labels' `createdAt`, which is wall-clock: a label created during or after that
+ * run is caught up by the next one).
+ */
+const LAST_DAY = "daily:last-scheduled-ms";
+const LAST_START = "daily:last-started-ms";
+
+async function lastRun(db: Db): Promise<{ day: string; startedAt: string } | null> {
+  const rows = await db
+    .select({ name: counters.name, value: counters.value })
+    .from(counters)
+    .where(inArray(counters.name, [LAST_DAY, LAST_START]));
+  const get = (n: string) => rows.find((r) => r.name === n)?.value;
+  const day = get(LAST_DAY);
+  const started = get(LAST_START);
+  if (day === undefined || started === undefined) return null;
+  return { day: new Date(day).toISOString().slice(0, 10), startedAt: new Date(started).toISOString() };
+}
+
+function recordRun(db: Db, name: string, value: number) {
+  return db.insert(counters).values({ name, value }).onConflictDoUpdate({ target: counters.name, set: { value } });
+}
 /** Labels read per page; each page is written in batches of WRITE_CHUNK labels. */
 const PAGE = 1000;
 /** Labels per write chunk: their numbers are bound in IN (…) lists next to a few other parameters. */
@@ -23,7 +46,6 @@ export type DailyOptions = { today: string; nowIso: string; offsets: number[]; p
 
 export type DailyResult = {
   today: string;
-  /** Labels turned `expired` by this run, and their structures (whose public cache must be purged). */
   /** The labels THIS run expired (an overlapping run may have taken others). */
   expired: { number: string; structureCode: string }[];
   remindersQueued: number;
@@ -75,7 +97,6 @@ export function candidatesPage(db: Db, where: SQL | undefined, after?: [string, 
   );
 }
 
-/** The selection of the expiry step on `today`. */
 /**
  * Statuses that lapse at the end of the term (valid, and suspended: a suspension does not extend it),
  * from the label's status machine; the job applies that transition in bulk, chunk by chunk.
@@ -84,9 +105,10 @@ const LAPSING = TRANSITIONS.expire.from;
 export const expiryWhere = (today: string) => and(inArray(labels.status, LAPSING), lt(labels.expiresOn, today));
 
 /** The selection of the reminder step for one window: its labels that have no row of this kind yet. */
-export function reminderWhere(db: Db, w: ReminderWindow) {
+export function reminderWhere(db: Db, w: ReminderWindow, createdAfter?: string) {
   const kind = reminderKind(w.offset);
   return and(
+    createdAfter ? gt(labels.createdAt, createdAfter) : undefined,
     eq(labels.status, "valid"),
     gte(labels.expiresOn, w.fromExpiresOn),
     lte(labels.expiresOn, w.toExpiresOn),
@@ -151,6 +173,7 @@ function row(
 }
 
 export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
+  const startedAt = Date.now(); // wall clock on purpose: see lastRun
   const result: DailyResult = {
     today: o.today,
     expired: [],
@@ -196,8 +219,17 @@ export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
   }
 
   // 2. Reminders: per offset, the labels for which it is the most urgent due one and not yet queued.
-  for (const w of reminderWindows(o.today, o.offsets)) {
-    for await (const page of pages(db, reminderWhere(db, w))) {
+  // Only the days crossed since the last completed run are read (the earlier ones were handled then),
+  // plus the labels created since then over the full windows (imported or awarded late).
+  // A replay of an earlier day (tests, /cdn-cgi/handler/scheduled) falls back to the full windows.
+  const stored = await lastRun(db);
+  const last = stored && stored.day <= o.today ? stored : null;
+  const passes: { w: ReminderWindow; createdAfter?: string }[] = reminderWindows(o.today, o.offsets, last?.day).map(
+    (w) => ({ w }),
+  );
+  if (last) for (const w of reminderWindows(o.today, o.offsets)) passes.push({ w, createdAfter: last.startedAt });
+  for (const { w, createdAfter } of passes) {
+    for await (const page of pages(db, reminderWhere(db, w, createdAfter))) {
       for (const part of chunk(page, WRITE_CHUNK)) {
         const rows: OutboxInsert[] = [];
         for (const c of part) {
@@ -222,5 +254,6 @@ export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
       }
     }
   }
+  await db.batch([recordRun(db, LAST_DAY, Date.parse(o.nowIso)), recordRun(db, LAST_START, startedAt)]);
   return result;
 }

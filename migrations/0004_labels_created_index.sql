@@ -1,0 +1,1 @@
+CREATE INDEX `labels_created` ON `labels` (`created_at`);
