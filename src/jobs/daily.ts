@@ -109,6 +109,11 @@ export function candidatesPage(db: Db, where: SQL | undefined, after?: [string, 
  * from the label's status machine; the job applies that transition in bulk, chunk by chunk.
  */
 const LAPSING = TRANSITIONS.expire.from;
+/**
+ * The re-check inside the write batch. The unary `+` keeps SQLite on the primary key for
+ * `number IN (…)`: on the status index it would walk every valid label (measured: 4,267 rows for 32).
+ */
+const stillLapsing = sql`+${labels.status} in ${LAPSING}`;
 export const expiryWhere = (today: string) => and(inArray(labels.status, LAPSING), lt(labels.expiresOn, today));
 
 /** The selection of the reminder step for one window: its labels that have no row of this kind yet. */
@@ -216,7 +221,7 @@ export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
             createdAt: sql<string>`${o.nowIso}`.as("created_at"),
           })
           .from(labels)
-          .where(and(inArray(labels.status, LAPSING), inArray(labels.number, numbers))),
+          .where(and(stillLapsing, inArray(labels.number, numbers))),
       );
       // Renewed labels expire silently: their structure holds the new label.
       const notices = part
@@ -225,7 +230,7 @@ export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
       const update = db
         .update(labels)
         .set({ status: "expired", statusChangedAt: o.nowIso })
-        .where(and(inArray(labels.status, LAPSING), inArray(labels.number, numbers)))
+        .where(and(stillLapsing, inArray(labels.number, numbers)))
         .returning({ number: labels.number, structureCode: labels.structureCode });
       const done = await db.batch([event, ...insertOutbox(db, notices), update]);
       // Only the labels THIS run changed (an overlapping run may have taken some).
