@@ -105,7 +105,7 @@ export const scenarios = [
   { name: `listing, first page (${PAGE})`, path: `/v1/public/labels?limit=${PAGE}`, cold: true, maxRowsRead: 2 * PAGE },
   {
     name: `listing, deep cursor (${PAGE})`,
-    path: (ctx) => `/v1/public/labels?limit=${PAGE}&cursor=${ctx.cursor([ctx.sample.deepCode, ""])}`,
+    path: (ctx) => `/v1/public/labels?limit=${PAGE}&cursor=${ctx.cursor([ctx.sample.deepCode])}`,
     cold: true,
     maxRowsRead: 2 * PAGE,
   },

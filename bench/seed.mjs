@@ -134,6 +134,13 @@ function migrationsFingerprint() {
   return h.update(readFileSync("scripts/demo-data.sql")).digest("hex").slice(0, 16);
 }
 
+/** migrations/NNNN_backfill_public_labels.sql (whatever number the integrator gives it). */
+export function backfillFile() {
+  const f = readdirSync("migrations").find((f) => f.endsWith("_backfill_public_labels.sql"));
+  if (!f) throw new Error("No migrations/*_backfill_public_labels.sql");
+  return join("migrations", f);
+}
+
 /** The miniflare SQLite file behind the DB binding (the newest non-metadata .sqlite). */
 export function d1File(root) {
   const dir = join(root, "v3", "d1", "miniflare-D1DatabaseObject");
@@ -323,6 +330,8 @@ function writeRows(file, count) {
       event(current.number, "withdrawn", "valid", "withdrawn", actor, changedOn, "Non-conformité majeure");
     if (status === "expired") event(current.number, "expired", "valid", "expired", "system:cron", current.expiresOn);
   }
+  // The public read model, filled by the same SQL as the migration that backfills existing databases.
+  db.exec(readFileSync(backfillFile(), "utf8"));
   // Steady state: the daily job ran yesterday (src/jobs/daily.ts reads only what crossed a date since).
   db.prepare("INSERT INTO counters (name, value) VALUES (?, ?), (?, ?)").run(
     "daily:last-scheduled-ms",

@@ -24,3 +24,21 @@ INSERT OR IGNORE INTO assignments (id, structure_code, certifier_id, contract_re
 VALUES
   ('asg_demo_1', 'DEMO-PREF-01', 'oc_demo', 'MARCHE-DEMO-001', 'system:demo'),
   ('asg_demo_2', 'DEMO-CAF-2A', 'oc_demo', 'MARCHE-DEMO-002', 'system:demo');
+
+-- The public read model of the demo structures (the same upsert as the backfill migration).
+INSERT INTO public_labels (code, name, network, city, department, search_text, label_number, tier, status,
+  awarded_on, expires_on, superseded_by, certifier_id, certifier_name)
+SELECT s.code, s.name, s.network, s.city, s.department, s.search_text, l.number, l.tier, l.status,
+  l.awarded_on, l.expires_on, l.superseded_by, l.certifier_id, c.name
+FROM structures s
+LEFT JOIN labels l ON l.number = (
+  SELECT number FROM labels WHERE structure_code = s.code AND superseded_by IS NULL
+  ORDER BY awarded_on DESC, rowid DESC LIMIT 1
+)
+LEFT JOIN certifiers c ON c.id = l.certifier_id
+WHERE s.code LIKE 'DEMO-%'
+ON CONFLICT (code) DO UPDATE SET name = excluded.name, network = excluded.network, city = excluded.city,
+  department = excluded.department, search_text = excluded.search_text, label_number = excluded.label_number,
+  tier = excluded.tier, status = excluded.status, awarded_on = excluded.awarded_on,
+  expires_on = excluded.expires_on, superseded_by = excluded.superseded_by,
+  certifier_id = excluded.certifier_id, certifier_name = excluded.certifier_name;

@@ -6,6 +6,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { getDb } from "../src/db/client";
+import { refreshPublicLabels } from "../src/db/public-model";
 import { type LabelStatus, labelEvents, labels, outbox, type Tier } from "../src/db/schema";
 import worker from "../src/index";
 import { CRONS } from "../src/scheduled";
@@ -27,19 +28,19 @@ export async function labelledStructure(expiresOn: string, over: LabelOver = {})
   const s = await createStructure();
   await assign(s.code, body.id);
   const number = over.number ?? `SPP-TEST-${String(++seq).padStart(6, "0")}`;
-  await db()
-    .insert(labels)
-    .values({
-      number,
-      structureCode: s.code,
-      certifierId: body.id,
-      tier: over.tier ?? "argent",
-      status: over.status ?? "valid",
-      awardedOn: "2026-01-01",
-      expiresOn,
-      originalAwardedOn: "2026-01-01",
-      supersededBy: over.supersededBy ?? null,
-    });
+  const d = db();
+  const insert = d.insert(labels).values({
+    number,
+    structureCode: s.code,
+    certifierId: body.id,
+    tier: over.tier ?? "argent",
+    status: over.status ?? "valid",
+    awardedOn: "2026-01-01",
+    expiresOn,
+    originalAwardedOn: "2026-01-01",
+    supersededBy: over.supersededBy ?? null,
+  });
+  await d.batch([insert, refreshPublicLabels(d, s.code)]);
   return { number, structureCode: s.code, certifierId: body.id };
 }
 

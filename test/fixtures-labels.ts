@@ -1,10 +1,12 @@
 /**
  * Labels and their events, written straight into D1: the decisions that create them belong to
- * another part of the registry; these tests only read them, as the public does.
+ * another part of the registry; these tests only read them, as the public does. Like every write,
+ * each fixture refreshes the structure's public read model row in its batch.
  */
 import { env } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { getDb } from "../src/db/client";
+import { refreshPublicLabels } from "../src/db/public-model";
 import { type LabelStatus, labelEvents, labels, type Tier } from "../src/db/schema";
 
 let seq = 0;
@@ -65,7 +67,8 @@ export async function insertLabel(f: LabelFixture) {
       }),
     );
   }
-  await d.batch(stmts as [(typeof stmts)[0], ...typeof stmts]);
+  const [first, ...rest] = stmts;
+  await d.batch([first!, ...rest, refreshPublicLabels(d, f.structureCode)]);
   return number;
 }
 
@@ -76,6 +79,7 @@ export async function setLabelStatus(
   type: "suspended" | "reinstated" | "withdrawn" | "expired",
 ) {
   const d = db();
+  const [label] = await d.select({ code: labels.structureCode }).from(labels).where(eq(labels.number, number));
   await d.batch([
     d.update(labels).set({ status, statusChangedAt: new Date().toISOString() }).where(eq(labels.number, number)),
     d.insert(labelEvents).values({
@@ -87,10 +91,16 @@ export async function setLabelStatus(
       reason: "Motif confidentiel de test",
       effectiveOn: new Date().toISOString().slice(0, 10),
     }),
+    refreshPublicLabels(d, label!.code),
   ]);
 }
 
 /** Marks `old` as replaced by `renewal` (what a renewal decision does). */
 export async function supersede(old: string, renewal: string) {
-  await db().update(labels).set({ supersededBy: renewal }).where(eq(labels.number, old));
+  const d = db();
+  const [label] = await d.select({ code: labels.structureCode }).from(labels).where(eq(labels.number, old));
+  await d.batch([
+    d.update(labels).set({ supersededBy: renewal }).where(eq(labels.number, old)),
+    refreshPublicLabels(d, label!.code),
+  ]);
 }

@@ -9,12 +9,21 @@ import { and, asc, desc, eq, lte } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhookSecretsQuery } from "../src/db/certifiers";
 import { getDb } from "../src/db/client";
+import { listPublicLabelsQueries, pastLabelQuery, publicHistoryQuery, publicLabelQuery } from "../src/db/public";
+import { refreshPublicLabels, renamePublicCertifier } from "../src/db/public-model";
 import { labels, structures } from "../src/db/schema";
 import { listStructuresQuery, structureByCodeQuery } from "../src/db/structures";
 import { apiKeyByHashQuery } from "../src/lib/auth";
 
 type Query = { toSQL(): { sql: string; params: unknown[] } };
 const db = getDb(env.DB);
+
+const day = "2026-11-27";
+/** The public listing's queries (two for `status=expired`), numbered. */
+const listing = (name: string, f: Partial<Parameters<typeof listPublicLabelsQueries>[1]>, indexes: string[]) =>
+  listPublicLabelsQueries(db, { limit: 50, today: day, ...f }).map(
+    (q, i) => [`public listing: ${name}${i ? ` (${i + 1})` : ""}`, q, indexes[i]] as [string, Query, string?],
+  );
 
 /** [name, query, index it must use (optional)]. */
 const HOT: [string, Query, string?][] = [
@@ -48,6 +57,28 @@ const HOT: [string, Query, string?][] = [
       .orderBy(asc(labels.expiresOn)),
     "labels_status_expires",
   ],
+  // The public read model: a verification reads one row; a listing page walks one index in code order.
+  ["public label by code", publicLabelQuery(db, "DEMO-PREF-01"), "sqlite_autoindex_public_labels_1"],
+  ["public label by number", publicLabelQuery(db, "SPP-2026-000001"), "public_labels_number"],
+  ["public label by past number (fallback)", pastLabelQuery(db, "SPP-2026-000001"), "sqlite_autoindex_labels_1"],
+  ["verify page history", publicHistoryQuery(db, "DEMO-PREF-01"), "labels_structure"],
+  ...listing("first page", {}, ["public_labels_labelled_code"]),
+  ...listing("deep cursor", { after: "S-090000" }, ["public_labels_labelled_code"]),
+  ...listing("tier", { tier: "or", after: "S-000100" }, ["public_labels_tier_code"]),
+  ...listing("network", { network: "CAF" }, ["public_labels_network_code"]),
+  ...listing("department", { department: "2A", after: "S-000100" }, ["public_labels_department_code"]),
+  ...listing("status=valid", { status: "valid" }, ["public_labels_status_code"]),
+  ...listing("status=suspended", { status: "suspended", after: "S-000100" }, ["public_labels_status_code"]),
+  ...listing("status=withdrawn", { status: "withdrawn" }, ["public_labels_status_code"]),
+  ...listing("status=expired", { status: "expired", after: "S-000100" }, [
+    "public_labels_status_code",
+    "public_labels_status_expires",
+  ]),
+  ...listing("q search", { q: "préfecture" }, ["public_labels_labelled_code"]),
+  // Its writes: the upsert reads the structure, its current label and body by index; a rename by body.
+  ["public model refresh (one)", refreshPublicLabels(db, "DEMO-PREF-01"), "labels_structure"],
+  ["public model refresh (chunk)", refreshPublicLabels(db, ["S-1", "S-2", "S-3"]), "labels_structure"],
+  ["public model certifier rename", renamePublicCertifier(db, "oc_demo", "Nouveau nom"), "public_labels_certifier"],
 ];
 
 /** The plan's lines for a query, run against the migrated D1. */

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
 import { newApiKey, newId, newWebhookSecret, sha256Hex } from "../lib/crypto";
 import { ApiError, notFound } from "../lib/errors";
 import type { Db } from "./client";
+import { renamePublicCertifier } from "./public-model";
 import { apiKeys, certifiers, webhookSecrets } from "./schema";
 
 export type CertifierInput = {
@@ -79,7 +80,7 @@ export async function updateCertifier(db: Db, id: string, patch: CertifierPatch)
   const current = await getCertifier(db, id);
   const h = patch.habilitation;
   checkPeriod({ from: h?.from ?? current.habilitation.from, until: h?.until ?? current.habilitation.until });
-  await db
+  const update = db
     .update(certifiers)
     .set({
       name: patch.name,
@@ -91,6 +92,12 @@ export async function updateCertifier(db: Db, id: string, patch: CertifierPatch)
       updatedAt: new Date().toISOString(),
     })
     .where(eq(certifiers.id, id));
+  // A rename shows on the public rows of the labels the body awarded, in the same batch.
+  if (patch.name !== undefined && patch.name !== current.name) {
+    await db.batch([update, renamePublicCertifier(db, id, patch.name)]);
+  } else {
+    await update;
+  }
   return getCertifier(db, id);
 }
 

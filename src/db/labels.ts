@@ -4,7 +4,8 @@
  * or not at all.
  *
  * Every change of a label's status goes through `changeLabelStatus` (awards through `recordDecision`):
- * the place to hook side effects such as purging cached public answers.
+ * the place to hook side effects such as purging cached public answers. Both refresh the structure's
+ * public read model row (`refreshPublicLabels`) in their batch.
  */
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -15,6 +16,7 @@ import { ApiError, notFound } from "../lib/errors";
 import { purgePublicCache } from "../public/cache";
 import type { Db } from "./client";
 import { evaluateStructure } from "./evaluations";
+import { refreshPublicLabels } from "./public-model";
 import { findReferential, markReferentialUsed } from "./referentials";
 import { counters, decisions, labelEvents, labels, type Tier } from "./schema";
 
@@ -174,7 +176,8 @@ export async function recordDecision(
       }),
     );
   }
-  statements.push(markReferentialUsed(db, ref), ...extra);
+  // After the label rows: the read model picks the new label as the structure's current one.
+  statements.push(markReferentialUsed(db, ref), refreshPublicLabels(db, input.structureCode), ...extra);
   try {
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (err) {
@@ -260,6 +263,7 @@ export async function changeLabelStatus(
                    ${label.status}, ${to}, ${change.reason}, ${change.actor}, ${effectiveOn},
                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
       ),
+      refreshPublicLabels(db, label.structureCode),
       ...extra,
     ]);
   } catch (err) {

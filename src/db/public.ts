@@ -1,67 +1,79 @@
 /**
  * Public reads: only published fields leave this file (never contacts, SIRET, API keys or actors).
  * Callers pass a D1 session (`withSession("first-unconstrained")`) so reads go to the nearest replica.
+ * They read the public read model `public_labels` (one row per structure, kept current in the batch
+ * of every write: src/db/public-model.ts): a verification reads one row, a listing page about its size.
  */
-import { and, asc, desc, eq, gt, gte, isNull, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { PublicStatus } from "../domain/badge";
 import { LABEL_NUMBER_PATTERN } from "../domain/identifiers";
 import { fold, likeEscape } from "../lib/text";
 import type { Db } from "./client";
-import { certifiers, labelEvents, labels, structures, type Tier } from "./schema";
+import { certifiers, labelEvents, labels, publicLabels as p, structures, type Tier } from "./schema";
 
 const row = {
-  code: structures.code,
-  name: structures.name,
-  network: structures.network,
-  city: structures.city,
-  department: structures.department,
-  labelNumber: labels.number,
-  tier: labels.tier,
-  status: labels.status,
-  awardedOn: labels.awardedOn,
-  expiresOn: labels.expiresOn,
-  supersededBy: labels.supersededBy,
-  certifierName: certifiers.name,
+  code: p.code,
+  name: p.name,
+  network: p.network,
+  city: p.city,
+  department: p.department,
+  labelNumber: p.labelNumber,
+  tier: p.tier,
+  status: p.status,
+  awardedOn: p.awardedOn,
+  expiresOn: p.expiresOn,
+  supersededBy: p.supersededBy,
+  certifierName: p.certifierName,
 };
 
 /**
- * The current label of a structure: its latest label not superseded by a renewal. Ties on the
- * award day go to the latest inserted (`rowid`), which the `labels_structure` index already orders:
- * no sort, one index entry read.
- */
-const currentLabelNumber = sql`(select ${labels.number} from ${labels} where ${labels.structureCode} = ${structures.code} and ${labels.supersededBy} is null order by ${labels.awardedOn} desc, ${labels}.rowid desc limit 1)`;
-
-/**
- * One statement per ref: by label number (that label, whichever its place in the renewal chain)
- * or by Code SP+ (the structure and its current label, if any).
+ * One row of the read model: by Code SP+ (the structure and its current label, if any) or by the
+ * number of a current label. Both are one index lookup.
  */
 export function publicLabelQuery(db: Db, ref: string) {
-  const byNumber = LABEL_NUMBER_PATTERN.test(ref);
-  const q = byNumber
-    ? db
-        .select(row)
-        .from(labels)
-        .innerJoin(structures, eq(structures.code, labels.structureCode))
-        .leftJoin(certifiers, eq(certifiers.id, labels.certifierId))
-        .where(eq(labels.number, ref))
-    : db
-        .select(row)
-        .from(structures)
-        .leftJoin(labels, eq(labels.number, currentLabelNumber))
-        .leftJoin(certifiers, eq(certifiers.id, labels.certifierId))
-        .where(eq(structures.code, ref));
-  return q.limit(1);
+  const where = LABEL_NUMBER_PATTERN.test(ref) ? eq(p.labelNumber, ref) : eq(p.code, ref);
+  return db.select(row).from(p).where(where).limit(1);
+}
+
+/**
+ * A label number that is not a current one (a renewed label, or a withdrawn one followed by a new
+ * award) is not in the read model: that label, whichever its place in the renewal chain, from the
+ * source tables (label, structure and body by primary key: 3 rows).
+ */
+export function pastLabelQuery(db: Db, number: string) {
+  return db
+    .select({
+      code: structures.code,
+      name: structures.name,
+      network: structures.network,
+      city: structures.city,
+      department: structures.department,
+      labelNumber: labels.number,
+      tier: labels.tier,
+      status: labels.status,
+      awardedOn: labels.awardedOn,
+      expiresOn: labels.expiresOn,
+      supersededBy: labels.supersededBy,
+      certifierName: certifiers.name,
+    })
+    .from(labels)
+    .innerJoin(structures, eq(structures.code, labels.structureCode))
+    .leftJoin(certifiers, eq(certifiers.id, labels.certifierId))
+    .where(eq(labels.number, number))
+    .limit(1);
 }
 
 export type PublicLabelRow = Awaited<ReturnType<typeof publicLabelQuery>>[number];
 
 export async function findPublicLabel(db: Db, ref: string): Promise<PublicLabelRow | null> {
   const [r] = await publicLabelQuery(db, ref);
-  return r ?? null;
+  if (r || !LABEL_NUMBER_PATTERN.test(ref)) return r ?? null;
+  const [past] = await pastLabelQuery(db, ref);
+  return past ?? null;
 }
 
-/** Status changes of every label of a structure, newest first (no actor, no free-text reason). */
-export async function publicHistory(db: Db, structureCode: string, max = 50) {
+/** The query behind `publicHistory`; exported for query-plan tests. */
+export function publicHistoryQuery(db: Db, structureCode: string, max = 50) {
   return db
     .select({
       labelNumber: labelEvents.labelNumber,
@@ -77,6 +89,15 @@ export async function publicHistory(db: Db, structureCode: string, max = 50) {
     .limit(max);
 }
 
+/**
+ * Status changes of every label of a structure, newest first (no actor, no free-text reason).
+ * Indexed: the structure's labels by `labels_structure`, their events by `label_events_label`;
+ * only those few rows are sorted.
+ */
+export async function publicHistory(db: Db, structureCode: string, max = 50) {
+  return publicHistoryQuery(db, structureCode, max);
+}
+
 export type PublicListFilter = {
   tier?: Tier;
   status?: Exclude<PublicStatus, "none">;
@@ -84,56 +105,72 @@ export type PublicListFilter = {
   department?: string;
   q?: string;
   limit: number;
-  /** Keyset: the last row's (structure code, label number). */
-  after?: [string, string];
+  /** Keyset: the last row's structure code (one row per structure). */
+  after?: string;
   today: string;
 };
 
-/** Status as the public sees it, in SQL: a `valid` label past its last day is expired. */
-function statusWhere(status: PublicListFilter["status"], today: string): SQL | undefined {
+/**
+ * The public status in SQL, as `publicStatus` (src/domain/badge.ts) computes it: a stored `valid` or
+ * `suspended` label whose last day is before today shows `expired`. Each branch is an indexed range;
+ * `expired` is two (stored expired, and valid/suspended past their end), read as two queries.
+ */
+function statusBranches(status: PublicListFilter["status"], today: string): (SQL | undefined)[] {
+  // `+expires_on` keeps the planner on (status, code), whose order is the listing's: the expiry
+  // check only drops the few labels the daily job has not lapsed yet.
+  const notPast = sql`+${p.expiresOn} >= ${today}`;
   switch (status) {
     case undefined:
-      return undefined;
+      return [undefined];
     case "valid":
-      return and(eq(labels.status, "valid"), gte(labels.expiresOn, today));
+    case "suspended":
+      return [and(eq(p.status, status), notPast)];
+    case "withdrawn":
+      return [eq(p.status, "withdrawn")];
     case "expired":
-      return or(eq(labels.status, "expired"), and(eq(labels.status, "valid"), lt(labels.expiresOn, today)));
-    default:
-      return eq(labels.status, status);
+      return [eq(p.status, "expired"), and(inArray(p.status, ["valid", "suspended"]), lt(p.expiresOn, today))];
   }
 }
 
 /**
- * Open-data listing: the current (not superseded) labels, sorted by Code SP+ then label number,
- * so it joins with the DITP's `export-structures` on `code_sp_de_la_structure`.
+ * The queries of one listing page (one, or two for `status=expired`), each reading at most a page
+ * plus one row in code order. Exported for query-plan tests.
  */
-export async function listPublicLabels(db: Db, f: PublicListFilter) {
-  const where: (SQL | undefined)[] = [
-    isNull(labels.supersededBy),
-    f.tier ? eq(labels.tier, f.tier) : undefined,
-    statusWhere(f.status, f.today),
-    f.network ? eq(structures.network, f.network) : undefined,
-    f.department ? eq(structures.department, f.department) : undefined,
-    f.after
-      ? or(
-          gt(labels.structureCode, f.after[0]),
-          and(eq(labels.structureCode, f.after[0]), gt(labels.number, f.after[1])),
-        )
-      : undefined,
+export function listPublicLabelsQueries(db: Db, f: PublicListFilter) {
+  const common: (SQL | undefined)[] = [
+    isNotNull(p.labelNumber),
+    f.tier ? eq(p.tier, f.tier) : undefined,
+    f.network ? eq(p.network, f.network) : undefined,
+    f.department ? eq(p.department, f.department) : undefined,
+    f.after !== undefined ? gt(p.code, f.after) : undefined,
   ];
   if (f.q) {
     const q = likeEscape(fold(f.q));
-    where.push(or(like(structures.searchText, `%${q}%`), like(structures.code, `${likeEscape(f.q)}%`)));
+    common.push(or(like(p.searchText, `%${q}%`), like(p.code, `${likeEscape(f.q)}%`)));
   }
-  const rows = await db
-    .select(row)
-    .from(labels)
-    .innerJoin(structures, eq(structures.code, labels.structureCode))
-    .leftJoin(certifiers, eq(certifiers.id, labels.certifierId))
-    .where(and(...where))
-    .orderBy(asc(labels.structureCode), asc(labels.number))
-    .limit(f.limit + 1);
+  return statusBranches(f.status, f.today).map((status) =>
+    db
+      .select(row)
+      .from(p)
+      .where(and(...common, status))
+      .orderBy(asc(p.code))
+      .limit(f.limit + 1),
+  );
+}
+
+/**
+ * Open-data listing: one row per labelled structure (its current label), sorted by Code SP+ so it
+ * joins with the DITP's `export-structures` on `code_sp_de_la_structure`; `next` is the last code.
+ */
+export async function listPublicLabels(db: Db, f: PublicListFilter) {
+  const [first, second] = listPublicLabelsQueries(db, f);
+  // Two queries go in one batch: one round trip; their rows are disjoint (different stored statuses).
+  const parts = second ? await db.batch([first!, second]) : [await first!];
+  const rows = parts
+    .flat()
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .slice(0, f.limit + 1);
   const items = rows.slice(0, f.limit);
   const last = items.at(-1);
-  return { items, next: rows.length > f.limit && last?.labelNumber ? ([last.code, last.labelNumber] as const) : null };
+  return { items, next: rows.length > f.limit && last ? last.code : null };
 }

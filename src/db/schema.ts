@@ -396,3 +396,47 @@ export const outbox = sqliteTable(
     index("outbox_created").on(t.createdAt, t.id),
   ],
 );
+
+/**
+ * The public read model: ONE row per structure with exactly what the public answers show (verify
+ * JSON, badge, shields, page, open-data listing), so a lookup reads one row and a listing page
+ * reads about its own size. Derived data, never written on its own: `refreshPublicLabels`
+ * (src/db/public-model.ts) recomputes a structure's row in the same `batch()` as every write that
+ * changes what it shows. Label columns are NULL when the structure has no label; the label is the
+ * current one (latest not superseded), so `supersededBy` is NULL here.
+ */
+export const publicLabels = sqliteTable(
+  "public_labels",
+  {
+    code: text("code")
+      .primaryKey()
+      .references(() => structures.code),
+    name: text("name").notNull(),
+    network: text("network").notNull(),
+    city: text("city").notNull(),
+    department: text("department").notNull(),
+    searchText: text("search_text").notNull(),
+    labelNumber: text("label_number"),
+    tier: text("tier", { enum: TIERS }),
+    /** The stored status: the public one also depends on today (see `publicStatus`). */
+    status: text("status", { enum: LABEL_STATUSES }),
+    awardedOn: text("awarded_on"),
+    expiresOn: text("expires_on"),
+    supersededBy: text("superseded_by"),
+    /** The awarding body: a rename updates its rows through this column. */
+    certifierId: text("certifier_id"),
+    certifierName: text("certifier_name"),
+  },
+  (t) => [
+    uniqueIndex("public_labels_number").on(t.labelNumber),
+    // The listing walks one of these in code order (its keyset), cut by LIMIT.
+    index("public_labels_labelled_code").on(t.code).where(sql`label_number IS NOT NULL`),
+    index("public_labels_tier_code").on(t.tier, t.code),
+    index("public_labels_network_code").on(t.network, t.code),
+    index("public_labels_department_code").on(t.department, t.code),
+    index("public_labels_status_code").on(t.status, t.code),
+    // `status=expired` also lists valid/suspended labels past their end: a range on this index.
+    index("public_labels_status_expires").on(t.status, t.expiresOn),
+    index("public_labels_certifier").on(t.certifierId),
+  ],
+);

@@ -4,6 +4,7 @@ import type { Category } from "../domain/identifiers";
 import { ApiError, notFound } from "../lib/errors";
 import { fold, likeEscape } from "../lib/text";
 import type { Db } from "./client";
+import { refreshPublicLabels } from "./public-model";
 import { assignments, type Contact, certifiers, structures } from "./schema";
 
 export type StructureInput = {
@@ -62,11 +63,15 @@ export async function createStructure(db: Db, input: StructureInput) {
       errors: [{ path: "parentCode", message: "Must differ from code" }],
     });
   }
-  const inserted = await db
-    .insert(structures)
-    .values({ ...input, searchText: searchText(input) })
-    .onConflictDoNothing()
-    .returning({ code: structures.code });
+  const [inserted] = await db.batch([
+    db
+      .insert(structures)
+      .values({ ...input, searchText: searchText(input) })
+      .onConflictDoNothing()
+      .returning({ code: structures.code }),
+    // On a conflict this recomputes the existing structure's row: harmless.
+    refreshPublicLabels(db, input.code),
+  ]);
   if (inserted.length === 0) throw new ApiError("conflict", `Structure ${input.code} already exists`);
   return getStructure(db, input.code);
 }
@@ -98,14 +103,17 @@ export async function updateStructure(db: Db, code: string, patch: Partial<Omit<
       errors: [{ path: "parentCode", message: "Must differ from code" }],
     });
   }
-  await db
-    .update(structures)
-    .set({
-      ...patch,
-      searchText: searchText({ code, name: patch.name ?? current.name }),
-      updatedAt: new Date().toISOString(),
-    })
-    .where(eq(structures.code, code));
+  await db.batch([
+    db
+      .update(structures)
+      .set({
+        ...patch,
+        searchText: searchText({ code, name: patch.name ?? current.name }),
+        updatedAt: new Date().toISOString(),
+      })
+      .where(eq(structures.code, code)),
+    refreshPublicLabels(db, code),
+  ]);
   return getStructure(db, code);
 }
 

@@ -7,6 +7,7 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { chunk, insertOutbox, MAX_PARAMS, type OutboxInsert } from "../db/outbox";
+import { refreshPublicLabels } from "../db/public-model";
 import { certifiers, counters, labelEvents, labels, outbox, structures } from "../db/schema";
 import { TRANSITIONS } from "../domain/label-lifecycle";
 import { dueReminder, EXPIRY_KIND, type ReminderWindow, reminderKind, reminderWindows } from "../domain/reminders";
@@ -232,9 +233,14 @@ export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
         .set({ status: "expired", statusChangedAt: o.nowIso })
         .where(and(stillLapsing, inArray(labels.number, numbers)))
         .returning({ number: labels.number, structureCode: labels.structureCode });
-      const done = await db.batch([event, ...insertOutbox(db, notices), update]);
+      // The structures' public rows after the status change (≤ WRITE_CHUNK codes bound).
+      const refresh = refreshPublicLabels(
+        db,
+        part.map((c) => c.structureCode),
+      );
+      const done = await db.batch([event, ...insertOutbox(db, notices), update, refresh]);
       // Only the labels THIS run changed (an overlapping run may have taken some).
-      result.expired.push(...(done.at(-1) as { number: string; structureCode: string }[]));
+      result.expired.push(...(done.at(-2) as { number: string; structureCode: string }[]));
     }
   }
 

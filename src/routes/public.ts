@@ -174,7 +174,7 @@ const ListQuery = z.object({
   status: z
     .enum(["valid", "suspended", "withdrawn", "expired"])
     .optional()
-    .openapi({ description: "Public status (a `valid` label past its last day counts as `expired`)" }),
+    .openapi({ description: "Public status (a `valid` or `suspended` label past its last day counts as `expired`)" }),
   network: z.string().max(200).optional().openapi({ example: "Préfectures" }),
   department: z.string().max(3).optional().openapi({ example: "13" }),
   q: z.string().trim().min(1).max(200).optional().openapi({ description: "Name or start of Code SP+" }),
@@ -196,7 +196,8 @@ publicRouter.openapi(
     tags: ["public"],
     summary: "Open-data listing of labels",
     description:
-      "Current labels (renewed ones are replaced by their renewal), sorted by Code SP+, keyset-paginated. " +
+      "Current labels, one per labelled structure (renewed ones are replaced by their renewal), sorted by " +
+      "Code SP+, keyset-paginated. " +
       "JSON by default; CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM, `;`, CRLF), whose " +
       "first column `code_sp_de_la_structure` joins with the DITP's `export-structures`. The CSV's next page " +
       'is in the `Link: <…>; rel="next"` header.',
@@ -226,12 +227,13 @@ publicRouter.openapi(
       });
     }
     const limit = q.limit ?? (csv ? 1000 : 50);
-    const after = q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined;
+    // The cursor is the last structure code: the listing holds one row per structure.
+    const after = q.cursor ? decodeCursor(q.cursor, 1)[0] : undefined;
     const now = new Date();
     const today = parisDay(now);
     const { items, next } = await listPublicLabels(publicDb(c.env), { ...q, limit, after, today });
     const labels = items.map((r) => toPublicLabel(r, today, now.toISOString(), c.env.PUBLIC_BASE_URL));
-    const nextCursor = next ? encodeCursor([...next]) : null;
+    const nextCursor = next ? encodeCursor([next]) : null;
     const stable = labels.map(({ checkedAt: _, ...rest }) => rest);
     const etag = await weakEtag(JSON.stringify([csv, stable, nextCursor]));
     const headers: Record<string, string> = {

@@ -232,7 +232,8 @@ verifyRouter.openapi(
         const body = html(String(await (<NotFoundPage code={ref} />)));
         return new Response(body, { status: 404, headers: { ...headers, "Cache-Control": "no-store" } });
       }
-      const history = await publicHistory(publicDb(c.env), l.structure.code);
+      // No current label means no label at all (every renewal chain ends in a current one): no history.
+      const history = l.labelNumber ? await publicHistory(publicDb(c.env), l.structure.code) : [];
       const body = html(String(await (<VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} />)));
       const { checkedAt: _, ...stable } = l;
       return new Response(body, {
