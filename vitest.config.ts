@@ -10,9 +10,15 @@ export default defineConfig(async () => ({
       main: "./src/index.ts",
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        // Fuzzing sends thousands of admin requests a minute: the per-key limit is raised for tests;
-        // throttling itself is tested on the public limiter, whose production limit is kept.
-        ratelimits: { API_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } } },
+        // Fuzzing sends thousands of admin requests and signed deliveries a minute, to one key and one
+        // body: the per-key and per-body limits are raised for tests. Throttling itself is tested on the
+        // public limiter (production limit kept) and, for webhooks, on TEST_WEBHOOK_LIMITER: a copy of
+        // production's WEBHOOK_LIMITER (600/min) that test/rate-limit.test.ts puts in its place.
+        ratelimits: {
+          API_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+          WEBHOOK_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
+          TEST_WEBHOOK_LIMITER: { namespace_id: "1903", simple: { limit: 600, period: 60 } },
+        },
         bindings: {
           ADMIN_TOKEN: "test-admin-token-0123456789",
           EMAIL_TRANSPORT: "local",

@@ -2,11 +2,16 @@
  * The Hono app: cross-cutting middleware, one error handler, one router per resource, and the
  * OpenAPI document generated from the routes themselves.
  */
+
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./app-env";
+import { base64 } from "./lib/crypto";
 import { ApiError, toProblem } from "./lib/errors";
+import { loggableError } from "./lib/log";
 import { router } from "./lib/router";
+import { docsCsp, withHtmlSecurityHeaders } from "./lib/security-headers";
 import { apiKeysRouter } from "./routes/api-keys";
 import { badgeRouter } from "./routes/badge";
 import { certifiersRouter } from "./routes/certifiers";
@@ -34,6 +39,12 @@ app.use(
     },
   }),
 );
+
+// Every HTML answer (verification page, /docs, dev outbox) leaves with the strict security headers.
+app.use("*", async (c, next) => {
+  await next();
+  c.res = withHtmlSecurityHeaders(c.res);
+});
 
 // Without this a JSON body sent with another content type would validate as `{}` and a PATCH
 // would silently change nothing; webhooks read the raw body themselves and are exempt.
@@ -83,11 +94,20 @@ app.doc31("/openapi.json", (c) => ({
   servers: [{ url: new URL(c.req.url).origin }],
 }));
 
-// Scalar's script is served from our own assets (scripts/copy-assets.mjs), not a CDN: /docs works offline.
-app.get(
-  "/docs",
-  Scalar({ url: "/openapi.json", pageTitle: "Services Publics + — API", cdn: "/vendor/scalar/standalone.js" }),
-);
+app.get("/docs", async (c) => {
+  // Scalar's script is served from our own assets (scripts/copy-assets.mjs), not a CDN: /docs works
+  // offline. A fresh nonce per answer: only the scripts Scalar writes into this page may run.
+  const nonce = base64(crypto.getRandomValues(new Uint8Array(16)));
+  const res = await Scalar<AppEnv>({
+    url: "/openapi.json",
+    pageTitle: "Services Publics + — API",
+    cdn: "/vendor/scalar/standalone.js",
+    nonce,
+  })(c, async () => {});
+  if (!res) throw new Error("Scalar rendered nothing");
+  res.headers.set("Content-Security-Policy", docsCsp(nonce));
+  return res;
+});
 
 app.notFound((c) => {
   throw new ApiError("not-found", `No route for ${c.req.method} ${c.req.path}`);
@@ -101,8 +121,9 @@ app.onError((err, c) => {
     const code = err.status === 400 ? "bad-request" : err.status === 401 ? "unauthorized" : "bad-request";
     problem = new ApiError(code, err.message || "Bad request");
   } else {
-    // Log the error, never the request: headers carry keys and bodies carry signatures.
-    console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, error: String(err), stack: err.stack }));
+    // Log the error, never the request: headers carry keys and bodies carry signatures; and never a
+    // query's bound values (see loggableError).
+    console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, ...loggableError(err) }));
     problem = new ApiError("internal", "An unexpected error occurred; it has been logged");
   }
   const body = toProblem(problem, c.req.path);

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import app from "../src/app";
 import { assign, call, createCertifier, createStructure } from "./helpers";
+import { auditEvent, deliver, sql } from "./webhooks-helpers";
 
 type Caller = "none" | "madeUp" | "revoked" | "otherBody" | "assignedBody" | "admin";
 const CALLERS: Caller[] = ["none", "madeUp", "revoked", "otherBody", "assignedBody", "admin"];
@@ -143,4 +144,40 @@ describe("authorisation matrix", () => {
       }
     });
   }
+});
+
+/** The holes a route-by-route matrix cannot see: one body reaching another body's structures. */
+describe("no body reaches another body's structures", () => {
+  it("a body's key reads its own structure's evaluation, never another body's (403, not 404: codes are public)", async () => {
+    const a = await createCertifier({ name: "A" });
+    const b = await createCertifier({ name: "B" });
+    const sa = await createStructure();
+    const sb = await createStructure();
+    await assign(sa.code, a.id);
+    await assign(sb.code, b.id);
+    expect((await call("GET", `/v1/structures/${sa.code}/evaluation`, { token: a.apiKey })).status).toBe(200);
+    expect((await call("GET", `/v1/structures/${sb.code}/evaluation`, { token: a.apiKey })).status).toBe(403);
+    expect((await call("GET", `/v1/structures/${sa.code}/evaluation`, { token: b.apiKey })).status).toBe(403);
+    // Unassigned structure: no body may read it.
+    const free = await createStructure();
+    expect((await call("GET", `/v1/structures/${free.code}/evaluation`, { token: a.apiKey })).status).toBe(403);
+  });
+
+  it("a body cannot push results for another body's structure, nor sign as another body", async () => {
+    const a = await createCertifier({ name: "A" });
+    const b = await createCertifier({ name: "B" });
+    const sb = await createStructure();
+    await assign(sb.code, b.id);
+    const audits = async () => (await sql<{ n: number }>("SELECT count(*) AS n FROM audits"))[0]!.n;
+    const before = await audits();
+    // Signed by A, about B's structure: authenticated, refused, kept as rejected.
+    const cross = await deliver(a.id, { secret: a.webhookSecret, body: auditEvent(sb.code) });
+    expect(cross.status).toBe(403);
+    // Sent to A's endpoint but signed with B's secret: not authenticated.
+    const forged = await deliver(a.id, { secret: b.webhookSecret, body: auditEvent(sb.code) });
+    expect(forged.status).toBe(401);
+    // Sent to B's endpoint, signed with A's secret: not authenticated either.
+    expect((await deliver(b.id, { secret: a.webhookSecret, body: auditEvent(sb.code) })).status).toBe(401);
+    expect(await audits()).toBe(before);
+  });
 });

@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       FUZZ_RUNS: string;
+      TEST_WEBHOOK_LIMITER: RateLimit;
     }
   }
 }

@@ -9,7 +9,14 @@ import { errorText } from "./transport";
 
 export const BREVO_URL = "https://api.brevo.com/v3/smtp/email";
 
-export function brevoTransport(apiKey: string): Transport {
+/**
+ * A call that has not answered by then is abandoned and retried later (transient): a hung provider
+ * must not hold the delivery run, and the e-mail stays in the outbox. If the provider did accept it
+ * before timing out, the retry sends it again: delivery is at least once, never lost.
+ */
+export const BREVO_TIMEOUT_MS = 10_000;
+
+export function brevoTransport(apiKey: string, timeoutMs = BREVO_TIMEOUT_MS): Transport {
   return {
     name: "brevo",
     async send(e) {
@@ -26,11 +33,18 @@ export function brevoTransport(apiKey: string): Transport {
             htmlContent: e.html,
             headers: { "X-Outbox-Id": e.id },
           }),
+          signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
         return { ok: false, permanent: false, error: errorText(err) };
       }
-      const body = await res.text();
+      let body: string;
+      try {
+        body = await res.text();
+      } catch (err) {
+        // The timeout also covers reading the answer.
+        return { ok: false, permanent: false, error: errorText(err) };
+      }
       if (res.ok) {
         let id: unknown;
         try {

@@ -9,25 +9,12 @@ import { publicHistory } from "../db/public";
 import { EVENT_NAMES, longFrenchDate, type PublicStatus, statusSentence, TIER_NAMES } from "../domain/badge";
 import { CODE_SP_PATTERN, LABEL_NUMBER_PATTERN } from "../domain/identifiers";
 import { router } from "../lib/router";
+import { HTML_SECURITY_HEADERS } from "../lib/security-headers";
 import { cached, PUBLIC_CACHE_CONTROL, weakEtag } from "../public/cache";
 import type { PublicLabel } from "../public/present";
 import { lookup, publicDb } from "./public";
 
 export const verifyRouter = router();
-
-/** Strict headers for HTML: only our own CSS, fonts and images; no script, no framing. */
-export const HTML_SECURITY_HEADERS = {
-  "Content-Security-Policy":
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; " +
-    "form-action 'none'; frame-ancestors 'none'",
-  "X-Content-Type-Options": "nosniff",
-  "X-Frame-Options": "DENY",
-  "Referrer-Policy": "strict-origin-when-cross-origin",
-  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Resource-Policy": "same-origin",
-  "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-};
 
 const BADGE_CLASS: Record<PublicStatus, string> = {
   valid: "fr-badge--success",

@@ -1,0 +1,45 @@
+/**
+ * Security headers of HTML answers (verification page, API docs, dev outbox, e-mails previewed there).
+ * Every HTML answer gets them from one middleware in app.ts; /docs loosens only the CSP, to run
+ * Scalar's script from its CDN under a per-request nonce.
+ * @see https://owasp.org/www-project-secure-headers/
+ */
+
+/** Only our own CSS, fonts and images; no script, no framing, no form posts, no plugins. */
+export const HTML_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; " +
+  "form-action 'none'; frame-ancestors 'none'";
+
+export const HTML_SECURITY_HEADERS = {
+  "Content-Security-Policy": HTML_CSP,
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Resource-Policy": "same-origin",
+  "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+} as const;
+
+/**
+ * /docs: Scalar's standalone bundle, served from this origin's assets (so /docs works offline), and its
+ * inline bootstrap, allowed by nonce; its styles are injected at runtime, hence 'unsafe-inline' for
+ * styles only. It fetches
+ * /openapi.json from here; nothing may frame it.
+ * @see https://github.com/scalar/scalar/tree/main/integrations/hono
+ */
+export const docsCsp = (nonce: string) =>
+  `default-src 'none'; script-src 'self' 'nonce-${nonce}'; ` +
+  // Scalar injects its styles at run time; everything else comes from this origin.
+  "style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Adds the HTML headers an answer does not already set (a route may set a stricter or looser CSP). */
+export function withHtmlSecurityHeaders(res: Response): Response {
+  if (!/^text\/html\b/i.test(res.headers.get("Content-Type") ?? "")) return res;
+  const out = new Response(res.body, res);
+  for (const [name, value] of Object.entries(HTML_SECURITY_HEADERS)) {
+    if (!out.headers.has(name)) out.headers.set(name, value);
+  }
+  return out;
+}
