@@ -285,3 +285,18 @@ describe("OpenAPI", () => {
     }
   });
 });
+
+describe("renaming a structure", () => {
+  it("purges its cached public answers, by code and by label number", async () => {
+    const l = await labelled();
+    const paths = [`/v1/public/labels/${l.code}`, `/v1/public/labels/${l.number}`, `/verify/${l.code}`];
+    for (const p of paths) await get(p);
+    for (const p of paths) expect((await get(p)).headers.get("X-Cache"), p).toBe("HIT");
+    const r = await call("PATCH", `/v1/structures/${l.code}`, { body: { name: "Nouveau nom officiel" } });
+    expect(r.status).toBe(200);
+    const [byCode, byNumber, page] = await Promise.all(paths.map((p) => get(p)));
+    expect(byCode!.json.structure.name).toBe("Nouveau nom officiel");
+    expect(byNumber!.json.structure.name).toBe("Nouveau nom officiel");
+    expect(page!.text).toContain("Nouveau nom officiel");
+  });
+});

@@ -3,9 +3,10 @@ import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
 import type { Category } from "../domain/identifiers";
 import { ApiError, notFound } from "../lib/errors";
 import { fold, likeEscape } from "../lib/text";
+import { purgePublicCache } from "../public/cache";
 import type { Db } from "./client";
 import { refreshPublicLabels } from "./public-model";
-import { assignments, type Contact, certifiers, structures } from "./schema";
+import { assignments, type Contact, certifiers, publicLabels, structures } from "./schema";
 
 export type StructureInput = {
   code: string;
@@ -114,6 +115,12 @@ export async function updateStructure(db: Db, code: string, patch: Partial<Omit<
       .where(eq(structures.code, code)),
     refreshPublicLabels(db, code),
   ]);
+  // Public answers show the name, network and city: drop the cached ones (by code and current label).
+  const [pub] = await db
+    .select({ labelNumber: publicLabels.labelNumber })
+    .from(publicLabels)
+    .where(eq(publicLabels.code, code));
+  await purgePublicCache(code, pub?.labelNumber ? [pub.labelNumber] : []);
   return getStructure(db, code);
 }
 
