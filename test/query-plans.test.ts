@@ -5,14 +5,15 @@
  * @see https://www.sqlite.org/eqp.html
  */
 import { env } from "cloudflare:test";
-import { and, asc, desc, eq, lte } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhookSecretsQuery } from "../src/db/certifiers";
 import { getDb } from "../src/db/client";
 import { listPublicLabelsQueries, pastLabelQuery, publicHistoryQuery, publicLabelQuery } from "../src/db/public";
 import { refreshPublicLabels, renamePublicCertifier } from "../src/db/public-model";
-import { labels, structures } from "../src/db/schema";
+import { structures } from "../src/db/schema";
 import { listStructuresQuery, structureByCodeQuery } from "../src/db/structures";
+import { candidatesPage, expiryWhere, reminderWhere } from "../src/jobs/daily";
 import { apiKeyByHashQuery } from "../src/lib/auth";
 
 type Query = { toSQL(): { sql: string; params: unknown[] } };
@@ -42,20 +43,25 @@ const HOT: [string, Query, string?][] = [
   ["structures: q search", listStructuresQuery(db, { limit: 50, q: "préfecture" })],
   ["api key by hash", apiKeyByHashQuery(db, "0".repeat(64)), "api_keys_hash"],
   ["webhook secrets of a body", webhookSecretsQuery(db, "oc_demo"), "webhook_secrets_certifier"],
-  // The shapes the label issues (4, 5, 6) need; replace with their exported builders when merged.
+  // The daily job's selections (src/jobs/daily.ts): expiry, an incremental reminder window, the catch-up
+  // of labels created since the last run (which must walk labels_created, not the expiry window).
+  ["daily: labels past their end", candidatesPage(db, expiryWhere("2026-12-01")), "labels_status_expires"],
   [
-    "current label of a structure",
-    db.select().from(labels).where(eq(labels.structureCode, "S-000001")).orderBy(desc(labels.awardedOn)).limit(1),
-    "labels_structure",
+    "daily: reminder window",
+    candidatesPage(db, reminderWhere(db, { offset: 30, fromExpiresOn: "2026-12-31", toExpiresOn: "2026-12-31" })),
+    "labels_status_expires",
   ],
   [
-    "labels due (status + expires_on)",
-    db
-      .select()
-      .from(labels)
-      .where(and(eq(labels.status, "valid"), lte(labels.expiresOn, "2026-12-01")))
-      .orderBy(asc(labels.expiresOn)),
-    "labels_status_expires",
+    "daily: labels created since the last run",
+    candidatesPage(
+      db,
+      reminderWhere(
+        db,
+        { offset: 180, fromExpiresOn: "2027-03-02", toExpiresOn: "2027-05-30" },
+        "2026-11-30T03:00:00Z",
+      ),
+    ),
+    "labels_created",
   ],
   // The public read model: a verification reads one row; a listing page walks one index in code order.
   ["public label by code", publicLabelQuery(db, "DEMO-PREF-01"), "sqlite_autoindex_public_labels_1"],
