@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { longFrenchDate } from "../src/domain/badge";
 import { addDays, daysBetween, dueReminder, reminderWindows } from "../src/domain/reminders";
 import { afterFailure, MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
-import { frenchDate, reminderEmail } from "../src/email/templates";
+import { reminderEmail } from "../src/email/templates";
 
 const OFFSETS = [180, 90, 30, 7];
 
@@ -57,7 +58,7 @@ describe("retries", () => {
 
 describe("templates", () => {
   it("French dates and escaped, accessible HTML", () => {
-    expect(frenchDate("2029-03-01")).toBe("1er mars 2029");
+    expect(longFrenchDate("2029-03-01")).toBe("1er mars 2029");
     const m = reminderEmail(
       {
         labelNumber: "SPP-1",

@@ -5,6 +5,7 @@
  * body's, so the text points to it instead of inventing rules.
  */
 import type { Tier } from "../db/schema";
+import { longFrenchDate } from "../domain/badge";
 
 export type LabelFacts = {
   labelNumber: string;
@@ -18,27 +19,7 @@ export type LabelFacts = {
 
 export type Rendered = { subject: string; text: string; html: string };
 
-const MONTHS = [
-  "janvier",
-  "février",
-  "mars",
-  "avril",
-  "mai",
-  "juin",
-  "juillet",
-  "août",
-  "septembre",
-  "octobre",
-  "novembre",
-  "décembre",
-];
 const TIER_NAMES: Record<Tier, string> = { bronze: "Bronze", argent: "Argent", or: "Or" };
-
-/** 2029-03-01 → « 1er mars 2029 ». */
-export function frenchDate(day: string): string {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return `${d === 1 ? "1er" : d} ${MONTHS[m - 1]} ${y}`;
-}
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -61,7 +42,7 @@ ${paragraphs.map((p) => `<p>${p}</p>`).join("\n")}
 <li>Structure : ${esc(f.structure.name)} (Code SP+ ${esc(f.structure.code)})</li>
 <li>Niveau : ${TIER_NAMES[f.tier]}</li>
 <li>Numéro du label : ${esc(f.labelNumber)}</li>
-<li>Dernier jour de validité : ${frenchDate(f.expiresOn)}</li>
+<li>Dernier jour de validité : ${longFrenchDate(f.expiresOn)}</li>
 </ul>
 <p><a href="${esc(f.verifyUrl)}" style="color:#000091;text-decoration:underline">Voir la page publique de vérification du label de ${esc(f.structure.name)}</a></p>
 <p style="color:#3a3a3a;font-size:14px">Message automatique du registre du label « Services Publics + ». Vous le recevez en tant que contact de la structure ou organisme de certification.</p>
@@ -78,7 +59,7 @@ function text(title: string, paragraphs: string[], f: LabelFacts): string {
     `- Structure : ${f.structure.name} (Code SP+ ${f.structure.code})`,
     `- Niveau : ${TIER_NAMES[f.tier]}`,
     `- Numéro du label : ${f.labelNumber}`,
-    `- Dernier jour de validité : ${frenchDate(f.expiresOn)}`,
+    `- Dernier jour de validité : ${longFrenchDate(f.expiresOn)}`,
     "",
     `Page publique de vérification : ${f.verifyUrl}`,
     "",
@@ -92,14 +73,14 @@ const body = (f: LabelFacts) =>
 
 /** The renewal reminder, `daysLeft` days before the last valid day. */
 export function reminderEmail(f: LabelFacts, daysLeft: number): Rendered {
-  const title = `Votre label « Services Publics + » arrive à échéance le ${frenchDate(f.expiresOn)}`;
+  const title = `Votre label « Services Publics + » arrive à échéance le ${longFrenchDate(f.expiresOn)}`;
   const paras = (e: (s: string) => string) => [
     "Bonjour,",
-    `Le label « Services Publics + » de niveau ${TIER_NAMES[f.tier]} de la structure ${e(f.structure.name)} est valide jusqu'au ${frenchDate(f.expiresOn)} inclus : ${remaining(daysLeft)}.`,
+    `Le label « Services Publics + » de niveau ${TIER_NAMES[f.tier]} de la structure ${e(f.structure.name)} est valide jusqu'au ${longFrenchDate(f.expiresOn)} inclus : ${remaining(daysLeft)}.`,
     `Pour le renouveler, prenez contact avec ${e(body(f))} afin de planifier l'audit de renouvellement et les enquêtes usagers et agents. Sans décision de renouvellement avant cette date, le label apparaîtra comme « expiré » sur la page publique de vérification dès le lendemain.`,
   ];
   return {
-    subject: `Label « Services Publics + » : échéance le ${frenchDate(f.expiresOn)} (${f.structure.name})`,
+    subject: `Label « Services Publics + » : échéance le ${longFrenchDate(f.expiresOn)} (${f.structure.name})`,
     text: text(
       title,
       paras((s) => s),
@@ -114,7 +95,7 @@ export function expiryEmail(f: LabelFacts): Rendered {
   const title = `Le label « Services Publics + » de ${f.structure.name} a expiré`;
   const paras = (e: (s: string) => string) => [
     "Bonjour,",
-    `Le label « Services Publics + » de niveau ${TIER_NAMES[f.tier]} de la structure ${e(f.structure.name)} était valide jusqu'au ${frenchDate(f.expiresOn)} inclus. Il est désormais expiré, et la page publique de vérification l'indique.`,
+    `Le label « Services Publics + » de niveau ${TIER_NAMES[f.tier]} de la structure ${e(f.structure.name)} était valide jusqu'au ${longFrenchDate(f.expiresOn)} inclus. Il est désormais expiré, et la page publique de vérification l'indique.`,
     `Pour obtenir à nouveau le label, prenez contact avec ${e(body(f))}.`,
   ];
   return {
