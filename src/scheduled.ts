@@ -8,7 +8,6 @@ import { transportFor } from "./email/transport";
 import { config } from "./env";
 import { type DailyResult, runDaily } from "./jobs/daily";
 import { type DeliveryResult, deliverOutbox } from "./jobs/deliver";
-import { purgePublicCache } from "./public/cache";
 
 export const CRONS = {
   daily: "0 3 * * *",
@@ -28,8 +27,10 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
         offsets: cfg.REMINDER_OFFSETS_DAYS,
         publicBaseUrl: cfg.PUBLIC_BASE_URL,
       });
-      // Expired labels' public answers (badge, verify page, JSON) leave the edge cache now.
-      await Promise.all(r.expired.map((l) => purgePublicCache(l.structureCode, [l.number])));
+      // No cache purge here, on purpose: expiry is date-driven. Public answers compute « expired » from
+      // `expiresOn` (src/domain/badge.ts publicStatus), so any answer rendered after midnight (Paris)
+      // already says so, and one rendered before lived at most MAX_AGE_SECONDS (300 s): by 03:00 UTC
+      // none is left to purge. Purging 100,000-label days cost ~18 s of cache deletes (bench/RESULTS.md).
       console.log(
         JSON.stringify({
           msg: "daily job",
