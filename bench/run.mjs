@@ -73,10 +73,13 @@ function context(info) {
   ).c;
   const rare = one("SELECT name FROM structures WHERE code = ?", deepCode).name;
   // Every labelled structure, shuffled deterministically: a request per code is an edge-cache miss.
-  const codes = db
-    .prepare("SELECT structure_code AS c FROM labels WHERE superseded_by IS NULL ORDER BY substr(number, -3), number")
-    .all()
-    .map((r) => r.c);
+  const current = db
+    .prepare(
+      "SELECT structure_code AS c, number AS n FROM labels WHERE superseded_by IS NULL ORDER BY substr(number, -3), number",
+    )
+    .all();
+  const codes = current.map((r) => r.c);
+  const numbers = current.map((r) => r.n);
   const demoCodes = db
     .prepare("SELECT code FROM structures WHERE certifier_id = 'oc_demo' ORDER BY code LIMIT 1000")
     .all()
@@ -89,7 +92,15 @@ function context(info) {
     adminToken: ADMIN_TOKEN,
     cursor,
     // « … n° 90012 (fictif) » → "n° 90012 (": one structure's name, matched as a substring.
-    sample: { code, labelNumber, deepCode, rareQuery: rare.slice(rare.lastIndexOf("n°"), -6), demoCodes, codes },
+    sample: {
+      code,
+      labelNumber,
+      deepCode,
+      rareQuery: rare.slice(rare.lastIndexOf("n°"), -6),
+      demoCodes,
+      codes,
+      numbers,
+    },
     /** Standard Webhooks headers for `body`, signed with the demo body's (oc_demo) secret. */
     signWebhook: (body, id) => {
       const at = new Date();

@@ -96,9 +96,9 @@ export const scenarios = [
     maxRowsRead: 2,
   },
   {
-    name: "verify JSON by label number, miss",
-    path: (ctx) => `/v1/public/labels/${ctx.sample.labelNumber}`,
-    cold: true,
+    name: "verify JSON by label number, cache miss",
+    request: (ctx, i) => ({ path: `/v1/public/labels/${ctx.sample.numbers[i % ctx.sample.numbers.length]}` }),
+    cold: false,
     maxRowsRead: 2,
   },
   // The open-data listing is not edge-cached: every request reads D1.
