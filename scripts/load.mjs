@@ -224,8 +224,8 @@ async function send(base, item) {
 
 async function main() {
   // The DSFR assets wrangler.toml's [assets] serves (not committed).
-  if (spawnSync("node", ["scripts/copy-dsfr.mjs"], { stdio: "inherit" }).status !== 0)
-    throw new Error("copy-dsfr failed");
+  if (spawnSync("node", ["scripts/copy-assets.mjs"], { stdio: "inherit" }).status !== 0)
+    throw new Error("copy-assets failed");
   const port = await freePort();
   wrangler(["d1", "migrations", "apply", "DB"]);
   wrangler(["d1", "execute", "DB", "--file", "scripts/demo-data.sql"]);
