@@ -1,7 +1,7 @@
 /**
  * The benchmark's scenarios: ONE table, one row per measured request. bench/run.mjs times each row
  * with autocannon against `wrangler dev` (D1_METRICS off), then replays it with D1_METRICS on to read
- * the D1 rows read per request (X-D1-Rows-Read). See docs/ISSUE-7.md to add rows.
+ * the D1 rows read per request (X-D1-Rows-Read). See README « Benchmarks ».
  *
  * A row:
  *   name         what is measured
@@ -58,7 +58,7 @@ export const scenarios = [
     cold: false,
   },
   {
-    // One structure matches: the substring filter walks the whole code index (see docs/ISSUE-7.md).
+    // One structure matches: the substring filter walks the whole code index (see README « Benchmarks »).
     name: "admin: search, one match",
     path: (ctx) => `/v1/structures?q=${encodeURIComponent(ctx.sample.rareQuery)}&limit=${PAGE}`,
     auth: "admin",
