@@ -18,6 +18,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
+import { backfillFile } from "../scripts/backfill-file.mjs";
 
 export const DATA_DIR = "bench/.data";
 /** The pristine seed of N structures; bench/run.mjs copies it to bench/.data/run for each `wrangler dev`. */
@@ -132,13 +133,6 @@ function migrationsFingerprint() {
     h.update(f).update(readFileSync(join("migrations", f)));
   }
   return h.update(readFileSync("scripts/demo-data.sql")).digest("hex").slice(0, 16);
-}
-
-/** migrations/NNNN_backfill_public_labels.sql (whatever number the integrator gives it). */
-export function backfillFile() {
-  const f = readdirSync("migrations").find((f) => f.endsWith("_backfill_public_labels.sql"));
-  if (!f) throw new Error("No migrations/*_backfill_public_labels.sql");
-  return join("migrations", f);
 }
 
 /** The miniflare SQLite file behind the DB binding (the newest non-metadata .sqlite). */

@@ -1,5 +1,6 @@
 -- Demo data for local development: obviously fictional structures and one certification body.
--- Idempotent (INSERT OR IGNORE): `npm run dev` applies it on every start.
+-- Idempotent (INSERT OR IGNORE): `npm run dev` applies it on every start, then the public read model's
+-- backfill migration (scripts/backfill-file.mjs) so the demo structures have their public rows.
 -- The demo body's credentials are public dev values, printed by `npm run dev`; never use them elsewhere.
 --   API key:        spp_demo_certifier_key_for_local_dev_only
 --   webhook secret: whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1kZXYtb25seSEh
@@ -24,21 +25,3 @@ INSERT OR IGNORE INTO assignments (id, structure_code, certifier_id, contract_re
 VALUES
   ('asg_demo_1', 'DEMO-PREF-01', 'oc_demo', 'MARCHE-DEMO-001', 'system:demo'),
   ('asg_demo_2', 'DEMO-CAF-2A', 'oc_demo', 'MARCHE-DEMO-002', 'system:demo');
-
--- The public read model of the demo structures (the same upsert as the backfill migration).
-INSERT INTO public_labels (code, name, network, city, department, search_text, label_number, tier, status,
-  awarded_on, expires_on, superseded_by, certifier_id, certifier_name)
-SELECT s.code, s.name, s.network, s.city, s.department, s.search_text, l.number, l.tier, l.status,
-  l.awarded_on, l.expires_on, l.superseded_by, l.certifier_id, c.name
-FROM structures s
-LEFT JOIN labels l ON l.number = (
-  SELECT number FROM labels WHERE structure_code = s.code AND superseded_by IS NULL
-  ORDER BY awarded_on DESC, rowid DESC LIMIT 1
-)
-LEFT JOIN certifiers c ON c.id = l.certifier_id
-WHERE s.code LIKE 'DEMO-%'
-ON CONFLICT (code) DO UPDATE SET name = excluded.name, network = excluded.network, city = excluded.city,
-  department = excluded.department, search_text = excluded.search_text, label_number = excluded.label_number,
-  tier = excluded.tier, status = excluded.status, awarded_on = excluded.awarded_on,
-  expires_on = excluded.expires_on, superseded_by = excluded.superseded_by,
-  certifier_id = excluded.certifier_id, certifier_name = excluded.certifier_name;

@@ -4,12 +4,13 @@
 // against the real Worker under `wrangler dev` with a fresh local D1. Screenshots go to
 // test-results/; `--docs` also refreshes docs/badges.png (the README's picture).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { backfillFile } from "../../scripts/backfill-file.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -84,8 +85,7 @@ VALUES ('evt_${number}_s', '${number}', '${status}', 'valid', '${status}', 'admi
   }
 });
 // The public read model, as the backfill migration fills it.
-const backfill = readdirSync(join(root, "migrations")).find((f) => f.endsWith("_backfill_public_labels.sql"));
-sql += readFileSync(join(root, "migrations", backfill), "utf8");
+sql += readFileSync(backfillFile(root), "utf8");
 const sqlFile = join(persist, "fixtures.sql");
 writeFileSync(sqlFile, sql);
 sh(wrangler[0], [...wrangler.slice(1), "d1", "execute", "DB", "--local", "--persist-to", persist, "--file", sqlFile], {
