@@ -1,7 +1,7 @@
 /**
  * The benchmark's scenarios: ONE table, one row per measured request. bench/run.mjs times each row
  * with autocannon against `wrangler dev` (D1_METRICS off), then replays it with D1_METRICS on to read
- * the D1 rows read per request (X-D1-Rows-Read). See README « Benchmarks ».
+ * the D1 rows read per request (X-D1-Rows-Read). See docs/benchmarks.md.
  *
  * A row:
  *   name         what is measured
@@ -58,7 +58,7 @@ export const scenarios = [
     cold: false,
   },
   {
-    // One structure matches: the substring filter walks the whole code index (see README « Benchmarks »).
+    // One structure matches: the substring filter walks the whole code index (see docs/benchmarks.md).
     name: "admin: search, one match",
     path: (ctx) => `/v1/structures?q=${encodeURIComponent(ctx.sample.rareQuery)}&limit=${PAGE}`,
     auth: "admin",
@@ -144,7 +144,7 @@ export const scenarios = [
     // i.e. ~14 per expired label — candidate select (label, index, structure: 3), event insert-select
     // (2), the status UPDATE (5: SQLite reads the index entries of labels_status_expires it rewrites),
     // the public read model's refresh (~4) — and ~3 per reminder. The bar is set to what this design
-    // does, so a regression still fails CI; see README « Benchmarks » for the analysis.
+    // does, so a regression still fails CI; see docs/benchmarks.md for the analysis.
     maxRowsRead: (ctx) => 14 * ctx.due + 50,
   },
 ];

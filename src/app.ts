@@ -8,7 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env";
 import { base64 } from "./lib/crypto";
-import { ApiError, toProblem } from "./lib/errors";
+import { ApiError, asApiError, toProblem } from "./lib/errors";
 import { loggableError } from "./lib/log";
 import { router } from "./lib/router";
 import { docsCsp, withHtmlSecurityHeaders } from "./lib/security-headers";
@@ -114,13 +114,12 @@ app.notFound((c) => {
 });
 
 app.onError((err, c) => {
-  let problem: ApiError;
-  if (err instanceof ApiError) problem = err;
-  else if (err instanceof HTTPException && err.status < 500) {
+  let problem = asApiError(err);
+  if (!problem && err instanceof HTTPException && err.status < 500) {
     // Hono's own 4xx (e.g. malformed JSON from the validator) keep their status and message.
     const code = err.status === 400 ? "bad-request" : err.status === 401 ? "unauthorized" : "bad-request";
     problem = new ApiError(code, err.message || "Bad request");
-  } else {
+  } else if (!problem) {
     // Log the error, never the request: headers carry keys and bodies carry signatures; and never a
     // query's bound values (see loggableError).
     console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, ...loggableError(err) }));

@@ -4,6 +4,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc9457
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DomainError, type DomainErrorKind, type FieldError } from "../domain/errors";
+
+export { type FieldError, notFound } from "../domain/errors";
 
 export const PROBLEMS = {
   "bad-request": { status: 400, title: "Bad request" },
@@ -21,7 +24,6 @@ export const PROBLEMS = {
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
-export type FieldError = { path: string; message: string };
 
 export type Problem = {
   type: string;
@@ -82,4 +84,17 @@ export function fieldErrors(
   });
 }
 
-export const notFound = (what: string) => new ApiError("not-found", `${what} not found`);
+/** The problem each kind of domain error answers. */
+const DOMAIN_PROBLEMS: Record<DomainErrorKind, ProblemCode> = {
+  "not-found": "not-found",
+  conflict: "conflict",
+  forbidden: "forbidden",
+  invalid: "unprocessable",
+};
+
+/** An error a client can be told about, as an ApiError; null for anything else (a bug, an outage). */
+export function asApiError(err: unknown): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) return new ApiError(DOMAIN_PROBLEMS[err.kind], err.message, { errors: err.errors });
+  return null;
+}

@@ -21,7 +21,7 @@ import {
 import { certifiers, labels, structures } from "../db/schema";
 import { assignmentRefusal, habilitationRefusal } from "../domain/habilitation";
 import { newId } from "../lib/crypto";
-import { ApiError, fieldErrors, toProblem } from "../lib/errors";
+import { ApiError, asApiError, fieldErrors, toProblem } from "../lib/errors";
 import { eventDate, WebhookEvent } from "./events";
 import { type HandlerContext, handlers } from "./handlers";
 import { type SignatureHeaders, verifySignature } from "./verify";
@@ -107,7 +107,7 @@ async function applyStored(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "p
   try {
     return asAnswer(await apply(db, row));
   } catch (err) {
-    if (!(err instanceof ApiError)) await markFailed(db, row.id, String(err)).catch(() => {});
+    if (!asApiError(err)) await markFailed(db, row.id, String(err)).catch(() => {});
     throw err;
   }
 }
@@ -165,7 +165,8 @@ async function apply(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload
     );
     return { status: 200, body: JSON.stringify({ eventId: row.id, status: outcome.status, result: outcome.result }) };
   } catch (err) {
-    if (err instanceof ApiError) return reject(err);
+    const known = asApiError(err);
+    if (known) return reject(known);
     throw err;
   }
 }

@@ -2,7 +2,7 @@
 // Browser test (`npm run test:browser`, run by .ci/run): headless Debian Chromium driven by
 // playwright-core loads a page embedding the badge in every state and the verification page,
 // against the real Worker under `wrangler dev` with a fresh local D1. Screenshots go to
-// test-results/; `--docs` also refreshes docs/badges.png (the README's picture).
+// test-results/; `--docs` also refreshes docs/badges.png (the picture in docs/integrators.md).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
