@@ -19,6 +19,9 @@ export default defineConfig(async () => ({
           WEBHOOK_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
           TEST_WEBHOOK_LIMITER: { namespace_id: "1903", simple: { limit: 600, period: 60 } },
         },
+        // A second, real D1 standing for a read replica that has not caught up with the primary yet
+        // (test/public-truth.test.ts « no stale refill »): D1 replicas cannot be made to lag locally.
+        d1Databases: { LAGGING_REPLICA: "lagging-replica" },
         bindings: {
           ADMIN_TOKEN: "test-admin-token-0123456789",
           EMAIL_TRANSPORT: "local",

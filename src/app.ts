@@ -12,6 +12,7 @@ import { ApiError, asApiError, toProblem } from "./lib/errors";
 import { loggableError } from "./lib/log";
 import { router } from "./lib/router";
 import { docsCsp, withHtmlSecurityHeaders } from "./lib/security-headers";
+import { trailingSlashRedirect } from "./public/serve";
 import { apiKeysRouter } from "./routes/api-keys";
 import { badgeRouter } from "./routes/badge";
 import { certifiersRouter } from "./routes/certifiers";
@@ -57,6 +58,13 @@ app.use("/v1/*", async (c, next) => {
       throw new ApiError("unsupported-media-type", "Send the body as `Content-Type: application/json`");
     }
   }
+  await next();
+});
+
+// A reference followed by a slash is the same reference (src/public/serve.ts).
+app.use("*", async (c, next) => {
+  const redirect = c.req.method === "GET" || c.req.method === "HEAD" ? trailingSlashRedirect(c.req.path) : null;
+  if (redirect) return redirect;
   await next();
 });
 

@@ -34,6 +34,22 @@ const EnvSchema = z
       .transform((a) => [...a].sort((x, y) => y - x)),
     /** Secret, needed only by the Brevo transport. */
     BREVO_API_KEY: z.string().min(1).optional(),
+    /**
+     * Global purge of cached public answers by Cache-Tag (src/changes/purge.ts): the zone serving the
+     * registry and an API token with the « Cache Purge » permission (a secret). Both, or neither (then
+     * only the data centre where a change is made is purged: docs/operators.md).
+     */
+    CLOUDFLARE_ZONE_ID: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "CLOUDFLARE_ZONE_ID is the zone's 32-hex-digit id")
+      .optional(),
+    CLOUDFLARE_PURGE_TOKEN: z.string().min(1).optional(),
+    /** Purge requests the plan allows a minute (Free: 5; Pro and up allow more a second). */
+    PURGE_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(3000).default(5),
+  })
+  .refine((e) => !e.CLOUDFLARE_ZONE_ID === !e.CLOUDFLARE_PURGE_TOKEN, {
+    message: "CLOUDFLARE_ZONE_ID and the CLOUDFLARE_PURGE_TOKEN secret go together",
+    path: ["CLOUDFLARE_PURGE_TOKEN"],
   })
   .refine((e) => e.EMAIL_TRANSPORT !== "brevo" || e.BREVO_API_KEY, {
     message: "EMAIL_TRANSPORT=brevo needs the BREVO_API_KEY secret",

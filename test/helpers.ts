@@ -15,7 +15,8 @@ export async function call(method: string, path: string, opts: Opts = {}) {
     body = JSON.stringify(opts.body);
     headers["Content-Type"] ??= "application/json";
   }
-  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  // `manual`: a redirect is an answer to check, not to follow (a service binding follows by default).
+  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body, redirect: "manual" }));
   const text = await res.text();
   let json: any;
   try {

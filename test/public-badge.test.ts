@@ -60,7 +60,7 @@ describe("GET /badge/{code}.svg", () => {
     for (const p of [
       "/badge/NOPE-NOPE.svg",
       "/badge/%3Cscript%3E.svg",
-      "/badge/x.png",
+      "/badge/x.svg",
       `/badge/${"A".repeat(300)}.svg`,
     ]) {
       const r = await get(p);
@@ -70,6 +70,8 @@ describe("GET /badge/{code}.svg", () => {
       expect(r.text, p).toContain(">inconnu</text>");
       expect(r.text, p).not.toContain("<script");
     }
+    // Another extension, or none, is the same badge: it redirects to `.svg`.
+    expect((await get("/badge/x.png")).headers.get("Location")).toBe("/badge/x.svg");
   });
 
   it("measures text: the width grows with the message, and follows badge-maker's Verdana widths", async () => {

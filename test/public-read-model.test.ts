@@ -5,9 +5,10 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { codeTag, labelTag } from "../src/changes/public-change";
+import { purgeLocally } from "../src/changes/purge";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { fold } from "../src/lib/text";
-import { purgePublicCache } from "../src/public/cache";
 import { fullInputs } from "./fixtures";
 import { daily, labelledStructure } from "./fixtures-cron";
 import { insertLabel } from "./fixtures-labels";
@@ -76,7 +77,7 @@ async function agree(code: string) {
   const row = await modelRow(code);
   expect(row, code).toEqual(await expectedRow(code));
   // The edge cache is not under test here: read what D1 answers now.
-  await purgePublicCache(code, row!.label_number ? [row!.label_number] : []);
+  await purgeLocally([codeTag(code), ...(row!.label_number ? [labelTag(row!.label_number)] : [])]);
   const r = await call("GET", `/v1/public/labels/${code}`, { token: null });
   expect(r.status).toBe(200);
   expect(r.json).toMatchObject({

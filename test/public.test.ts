@@ -1,10 +1,12 @@
 /** GET /v1/public/labels/{ref}, the shields endpoint, caching (ETag, 304, purge) and privacy. */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { codeTag, labelTag } from "../src/changes/public-change";
+import { purgeLocally } from "../src/changes/purge";
 import { getDb } from "../src/db/client";
 import { pastLabelQuery, publicLabelQuery } from "../src/db/public";
 import { parisDay } from "../src/domain/badge";
-import { purgePublicCache } from "../src/public/cache";
+import { parseRef } from "../src/domain/public-ref";
 import { insertLabel, setLabelStatus, supersede } from "./fixtures-labels";
 import { assign, call, createCertifier, createStructure } from "./helpers";
 
@@ -181,7 +183,7 @@ describe("caching", () => {
     expect((await get(`/v1/public/labels/${l.code}?bust=1`)).headers.get("X-Cache")).toBe("HIT");
   });
 
-  it("purgePublicCache makes a suspension show at once: JSON, by number, badge, shields and page", async () => {
+  it("purging the tags makes a suspension show at once: JSON, by number, badge, shields and page", async () => {
     const l = await labelled({ tier: "or" });
     const paths = [
       `/v1/public/labels/${l.code}`,
@@ -198,7 +200,7 @@ describe("caching", () => {
     // Without a purge the edge still says valid (this is what the purge is for).
     expect((await get(`/v1/public/labels/${l.code}`)).json.status).toBe("valid");
 
-    const deleted = await purgePublicCache(l.code, [l.number]);
+    const deleted = await purgeLocally([codeTag(l.code), labelTag(l.number)]);
     expect(deleted).toBe(paths.length);
 
     const after = await Promise.all(paths.map((p) => get(p)));
@@ -215,11 +217,11 @@ describe("caching", () => {
     }
   });
 
-  it("purgePublicCache is harmless when nothing is cached", async () => {
+  it("purging is harmless when nothing is cached", async () => {
     const l = await labelled();
     await get(`/badge/${l.code}.svg`);
-    expect(await purgePublicCache(l.code, [l.number])).toBe(1);
-    expect(await purgePublicCache(l.code, [l.number])).toBe(0);
+    expect(await purgeLocally([codeTag(l.code), labelTag(l.number)])).toBe(1);
+    expect(await purgeLocally([codeTag(l.code), labelTag(l.number)])).toBe(0);
   });
 });
 
@@ -235,7 +237,7 @@ describe("D1 reads", () => {
   it("one row of the read model per verification, by code or by current label number", async () => {
     const l = await labelled();
     for (const ref of [l.code, l.number]) {
-      expect(await rowsRead(publicLabelQuery(getDb(env.DB), ref)), ref).toEqual({ rows: 1, read: 1 });
+      expect(await rowsRead(publicLabelQuery(getDb(env.DB), parseRef(ref)!)), ref).toEqual({ rows: 1, read: 1 });
     }
   });
 
@@ -243,7 +245,10 @@ describe("D1 reads", () => {
     const l = await labelled({ awardedOn: "2023-01-01", expiresOn: "2025-12-31" });
     const renewal = await insertLabel({ structureCode: l.code, certifierId: oc.id, supersedes: l.number });
     await supersede(l.number, renewal);
-    expect(await rowsRead(publicLabelQuery(getDb(env.DB), l.number))).toEqual({ rows: 0, read: 0 });
+    expect(await rowsRead(publicLabelQuery(getDb(env.DB), { kind: "label", value: l.number }))).toEqual({
+      rows: 0,
+      read: 0,
+    });
     const past = await rowsRead(pastLabelQuery(getDb(env.DB), l.number));
     expect(past.rows).toBe(1);
     expect(past.read).toBeLessThanOrEqual(3);

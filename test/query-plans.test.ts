@@ -64,8 +64,8 @@ const HOT: [string, Query, string?][] = [
     "labels_created",
   ],
   // The public read model: a verification reads one row; a listing page walks one index in code order.
-  ["public label by code", publicLabelQuery(db, "DEMO-PREF-01"), "sqlite_autoindex_public_labels_1"],
-  ["public label by number", publicLabelQuery(db, "SPP-2026-000001"), "public_labels_number"],
+  ["public label by code", publicLabelQuery(db, { kind: "code", value: "demo-pref-01" }), "public_labels_code_nocase"],
+  ["public label by number", publicLabelQuery(db, { kind: "label", value: "SPP-2026-000001" }), "public_labels_number"],
   ["public label by past number (fallback)", pastLabelQuery(db, "SPP-2026-000001"), "sqlite_autoindex_labels_1"],
   ["verify page history", publicHistoryQuery(db, "DEMO-PREF-01"), "labels_structure"],
   ...listing("first page", {}, ["public_labels_labelled_code"]),

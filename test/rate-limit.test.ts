@@ -60,9 +60,16 @@ describe("public limiter (per client IP, cache misses only)", () => {
     expect(badge.status).toBe(200);
     expect(badge.headers.get("X-Cache")).toBe("HIT");
     expect((await anonymous(`/verify/${code}`, ip)).status).toBe(200);
-    // …while an uncached badge for this IP is a miss, hence throttled.
+    // …while an uncached badge for this IP is a miss, hence throttled — and still a picture, never stored.
     const other = await createStructure();
-    expectThrottled(await anonymous(`/badge/${other.code}.svg`, ip));
+    const throttled = await anonymous(`/badge/${other.code}.svg`, ip);
+    expect(throttled.status).toBe(200);
+    expect(throttled.headers.get("Content-Type")).toMatch(/^image\/svg\+xml/);
+    expect(throttled.headers.get("X-Label-Status")).toBe("throttled");
+    expect(throttled.headers.get("Cache-Control")).toBe("no-store");
+    expect(throttled.headers.get("Retry-After")).toBe("60");
+    expect(throttled.text).toContain("vérification indisponible");
+    expect((await anonymous(`/badge/${other.code}.svg`, "198.51.100.1")).headers.get("X-Cache")).toBe("MISS");
   }, 60_000);
 });
 

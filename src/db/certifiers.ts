@@ -3,7 +3,6 @@ import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
 import { newApiKey, newId, newWebhookSecret, sha256Hex } from "../lib/crypto";
 import { ApiError, notFound } from "../lib/errors";
 import type { Db } from "./client";
-import { renamePublicCertifier } from "./public-model";
 import { apiKeys, certifiers, webhookSecrets } from "./schema";
 
 export type CertifierInput = {
@@ -18,7 +17,7 @@ function present(row: typeof certifiers.$inferSelect) {
   return { ...rest, habilitation: { from: habilitationFrom, until: habilitationUntil, status: habilitationStatus } };
 }
 
-function checkPeriod(h: { from?: string; until?: string }) {
+export function checkPeriod(h: { from?: string; until?: string }) {
   if (h.from && h.until && h.from > h.until) {
     throw new ApiError("validation", "The habilitation ends before it starts", {
       errors: [{ path: "habilitation.until", message: "Must be on or after habilitation.from" }],
@@ -70,35 +69,6 @@ export async function listCertifiers(db: Db, limit: number, after?: string) {
     .limit(limit + 1);
   const items = rows.slice(0, limit).map(present);
   return { items, next: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
-}
-
-export type CertifierPatch = Partial<Omit<CertifierInput, "habilitation">> & {
-  habilitation?: Partial<CertifierInput["habilitation"]>;
-};
-
-export async function updateCertifier(db: Db, id: string, patch: CertifierPatch) {
-  const current = await getCertifier(db, id);
-  const h = patch.habilitation;
-  checkPeriod({ from: h?.from ?? current.habilitation.from, until: h?.until ?? current.habilitation.until });
-  const update = db
-    .update(certifiers)
-    .set({
-      name: patch.name,
-      siret: patch.siret,
-      contactEmail: patch.contactEmail,
-      habilitationFrom: h?.from,
-      habilitationUntil: h?.until,
-      habilitationStatus: h?.status,
-      updatedAt: new Date().toISOString(),
-    })
-    .where(eq(certifiers.id, id));
-  // A rename shows on the public rows of the labels the body awarded, in the same batch.
-  if (patch.name !== undefined && patch.name !== current.name) {
-    await db.batch([update, renamePublicCertifier(db, id, patch.name)]);
-  } else {
-    await update;
-  }
-  return getCertifier(db, id);
 }
 
 /**

@@ -57,19 +57,27 @@ export async function waitForAnswer(db: Db, id: string, timeoutMs = 10_000, step
   }
 }
 
-/** The statement that marks a delivery applied (or duplicate), for the handler's own batch. */
+/**
+ * The statement that marks a delivery applied (or duplicate), for the handler's own batch. `computed`
+ * sets fields of the JSON body that only the batch knows (`{ "$.result.labelNumber": <SQL> }`).
+ */
 export function markAnswered(
   db: Db,
   id: string,
   status: "applied" | "duplicate",
   answer: StoredAnswer,
+  computed: Record<string, SQL> = {},
 ): BatchItem<"sqlite"> {
+  const body = Object.entries(computed).reduce<SQL>(
+    (json, [path, value]) => sql`json_set(${json}, ${path}, ${value})`,
+    sql`${answer.body}`,
+  );
   return db
     .update(webhookEvents)
     .set({
       status,
       responseStatus: answer.status,
-      responseBody: answer.body,
+      responseBody: body,
       error: null,
       appliedAt: new Date().toISOString(),
     })

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNotNull, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { PublicStatus } from "../domain/badge";
-import { LABEL_NUMBER_PATTERN } from "../domain/identifiers";
+import type { PublicRef } from "../domain/public-ref";
 import { fold, likeEscape } from "../lib/text";
 import type { Db } from "./client";
 import { certifiers, labelEvents, labels, publicLabels as p, structures, type Tier } from "./schema";
@@ -27,11 +27,12 @@ const row = {
 };
 
 /**
- * One row of the read model: by Code SP+ (the structure and its current label, if any) or by the
- * number of a current label. Both are one index lookup.
+ * One row of the read model: by Code SP+, matched without regard to case (the structure and its
+ * current label, if any), or by the number of a current label. Both are one index lookup
+ * (`public_labels_code_nocase`, `public_labels_number`).
  */
-export function publicLabelQuery(db: Db, ref: string) {
-  const where = LABEL_NUMBER_PATTERN.test(ref) ? eq(p.labelNumber, ref) : eq(p.code, ref);
+export function publicLabelQuery(db: Db, ref: PublicRef) {
+  const where = ref.kind === "label" ? eq(p.labelNumber, ref.value) : sql`${p.code} = ${ref.value} collate nocase`;
   return db.select(row).from(p).where(where).limit(1);
 }
 
@@ -65,10 +66,10 @@ export function pastLabelQuery(db: Db, number: string) {
 
 export type PublicLabelRow = Awaited<ReturnType<typeof publicLabelQuery>>[number];
 
-export async function findPublicLabel(db: Db, ref: string): Promise<PublicLabelRow | null> {
+export async function findPublicLabel(db: Db, ref: PublicRef): Promise<PublicLabelRow | null> {
   const [r] = await publicLabelQuery(db, ref);
-  if (r || !LABEL_NUMBER_PATTERN.test(ref)) return r ?? null;
-  const [past] = await pastLabelQuery(db, ref);
+  if (r || ref.kind !== "label") return r ?? null;
+  const [past] = await pastLabelQuery(db, ref.value);
   return past ?? null;
 }
 

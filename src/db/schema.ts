@@ -42,6 +42,9 @@ export const structures = sqliteTable(
     updatedAt: text("updated_at").notNull().default(now),
   },
   (t) => [
+    // Code SP+ are unique regardless of case: public references are matched without regard to case,
+    // so `demo-pref-01` and `DEMO-PREF-01` must not name two structures.
+    uniqueIndex("structures_code_nocase").on(sql`${t.code} collate nocase`),
     index("structures_network_code").on(t.network, t.code),
     index("structures_department_code").on(t.department, t.code),
     index("structures_category_code").on(t.category, t.code),
@@ -181,6 +184,11 @@ export const labelEvents = sqliteTable(
     actor: text("actor").notNull(),
     effectiveOn: text("effective_on").notNull(),
     createdAt: text("created_at").notNull().default(now),
+    /**
+     * The role that made the change: who may undo it depends on it (a body lifts only its own
+     * suspensions). Last, as in the table (added by migration 0007): insert-selects list columns in order.
+     */
+    actorRole: text("actor_role", { enum: ["admin", "certifier", "system"] }).notNull(),
   },
   (t) => [index("label_events_label").on(t.labelNumber, t.createdAt)],
 );
@@ -429,6 +437,8 @@ export const publicLabels = sqliteTable(
   },
   (t) => [
     uniqueIndex("public_labels_number").on(t.labelNumber),
+    // A public reference by Code SP+ is matched without regard to case (`code = ? collate nocase`).
+    uniqueIndex("public_labels_code_nocase").on(sql`${t.code} collate nocase`),
     // The listing walks one of these in code order (its keyset), cut by LIMIT.
     index("public_labels_labelled_code").on(t.code).where(sql`label_number IS NOT NULL`),
     index("public_labels_tier_code").on(t.tier, t.code),
@@ -438,5 +448,39 @@ export const publicLabels = sqliteTable(
     // `status=expired` also lists valid/suspended labels past their end: a range on this index.
     index("public_labels_status_expires").on(t.status, t.expiresOn),
     index("public_labels_certifier").on(t.certifierId),
+  ],
+);
+
+export const EFFECT_KINDS = ["purge"] as const;
+export type EffectKind = (typeof EFFECT_KINDS)[number];
+export const EFFECT_STATUSES = ["pending", "running", "done"] as const;
+
+/**
+ * What must follow a change of a public answer, stored in the SAME batch as the change and carried out
+ * after it (src/changes/): purging the cached answers of a structure or a label everywhere (`purge`,
+ * subject: the Cache-Tag, `spp-code-<Code SP+>` or `spp-label-<number>`). A row is `pending` until a run
+ * claims it (`running`, leased until `nextAttemptAt`: past it, another run may take it over), then
+ * `done`; a failure puts it back to `pending` at `nextAttemptAt`. At most one row per (kind, subject) is
+ * pending: a change while one waits adds nothing, a change while one runs adds a new one, so no change
+ * is ever covered only by an attempt that started before it.
+ */
+export const effects = sqliteTable(
+  "effects",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: EFFECT_KINDS }).notNull(),
+    subject: text("subject").notNull(),
+    status: text("status", { enum: EFFECT_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** When a pending row may be tried (again); for a running row, when its lease ends. */
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    doneAt: text("done_at"),
+  },
+  (t) => [
+    uniqueIndex("effects_pending").on(t.kind, t.subject).where(sql`status = 'pending'`),
+    index("effects_due").on(t.status, t.nextAttemptAt),
+    index("effects_done").on(t.doneAt).where(sql`done_at is not null`),
   ],
 );

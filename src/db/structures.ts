@@ -1,12 +1,13 @@
-/** Structure queries. Every write is a single statement or one `batch()`. */
+/**
+ * Structure reads, and the assignment of a body. Registering and editing a structure change its public
+ * answers: they are verbs (src/services/structures.ts).
+ */
 import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
 import type { Category } from "../domain/identifiers";
 import { ApiError, notFound } from "../lib/errors";
 import { fold, likeEscape } from "../lib/text";
-import { purgePublicCache } from "../public/cache";
 import type { Db } from "./client";
-import { refreshPublicLabels } from "./public-model";
-import { assignments, type Contact, certifiers, publicLabels, structures } from "./schema";
+import { assignments, type Contact, certifiers, structures } from "./schema";
 
 export type StructureInput = {
   code: string;
@@ -56,26 +57,8 @@ function present<T extends { certifierId: string | null; certifierName: string |
   };
 }
 
-const searchText = (s: { code: string; name: string }) => fold(`${s.name} ${s.code}`);
-
-export async function createStructure(db: Db, input: StructureInput) {
-  if (input.parentCode === input.code) {
-    throw new ApiError("validation", "A structure cannot be its own parent", {
-      errors: [{ path: "parentCode", message: "Must differ from code" }],
-    });
-  }
-  const [inserted] = await db.batch([
-    db
-      .insert(structures)
-      .values({ ...input, searchText: searchText(input) })
-      .onConflictDoNothing()
-      .returning({ code: structures.code }),
-    // On a conflict this recomputes the existing structure's row: harmless.
-    refreshPublicLabels(db, input.code),
-  ]);
-  if (inserted.length === 0) throw new ApiError("conflict", `Structure ${input.code} already exists`);
-  return getStructure(db, input.code);
-}
+/** The folded name and code that `q` searches (« prefecture » finds « Préfecture »). */
+export const searchText = (s: { code: string; name: string }) => fold(`${s.name} ${s.code}`);
 
 /** The query behind `findStructure`; exported so test/query-plans.test.ts can EXPLAIN it. */
 export function structureByCodeQuery(db: Db, code: string) {
@@ -95,33 +78,6 @@ export async function getStructure(db: Db, code: string) {
   const s = await findStructure(db, code);
   if (!s) throw notFound(`Structure ${code}`);
   return s;
-}
-
-export async function updateStructure(db: Db, code: string, patch: Partial<Omit<StructureInput, "code">>) {
-  const current = await getStructure(db, code);
-  if (patch.parentCode === code) {
-    throw new ApiError("validation", "A structure cannot be its own parent", {
-      errors: [{ path: "parentCode", message: "Must differ from code" }],
-    });
-  }
-  await db.batch([
-    db
-      .update(structures)
-      .set({
-        ...patch,
-        searchText: searchText({ code, name: patch.name ?? current.name }),
-        updatedAt: new Date().toISOString(),
-      })
-      .where(eq(structures.code, code)),
-    refreshPublicLabels(db, code),
-  ]);
-  // Public answers show the name, network and city: drop the cached ones (by code and current label).
-  const [pub] = await db
-    .select({ labelNumber: publicLabels.labelNumber })
-    .from(publicLabels)
-    .where(eq(publicLabels.code, code));
-  await purgePublicCache(code, pub?.labelNumber ? [pub.labelNumber] : []);
-  return getStructure(db, code);
 }
 
 export type StructureFilter = {

@@ -36,15 +36,7 @@ export function publicStatus(label: { status: StoredStatus; expiresOn: string } 
   return label.status;
 }
 
-/** Today's date in France (labels' days are French days), `YYYY-MM-DD`. */
-export function parisDay(at: Date): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/Paris",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(at);
-}
+export { parisDay } from "./paris-time";
 
 /** `2029-03-31` → `31/03/2029`: the short form, legible in a 20 px badge. */
 export function shortFrenchDate(day: string): string {

@@ -12,7 +12,8 @@ export const CODE_SP_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 export const LABEL_NUMBER_PATTERN = /^SPP-\d{4}-\d{6}$/;
 
 export function isCodeSp(value: string): boolean {
-  return CODE_SP_PATTERN.test(value) && !LABEL_NUMBER_PATTERN.test(value);
+  // Public references are matched without regard to case: `spp-2026-000001` would read as a label number.
+  return CODE_SP_PATTERN.test(value) && !LABEL_NUMBER_PATTERN.test(value.toUpperCase());
 }
 
 /** Luhn checksum, as used by INSEE for SIREN and SIRET. */

@@ -25,3 +25,21 @@ export function nextStatus(status: LabelStatus, action: LabelAction): LabelStatu
   const t = TRANSITIONS[action];
   return t.from.includes(status) ? t.to : null;
 }
+
+export type Actor = { role: "admin" | "certifier" | "system"; actor: string };
+
+/**
+ * Who may lift a suspension: the administration (the commission) lifts any; a body lifts only a
+ * suspension it made itself — never one the administration decided, nor another body's.
+ * @returns why `by` may not reinstate, or null when it may
+ */
+export function liftRefusal(suspendedBy: Actor | null, by: Actor): string | null {
+  if (by.role === "admin" || !suspendedBy) return null;
+  if (suspendedBy.role !== "certifier") {
+    return "This label was suspended by the administration: only the administration can reinstate it";
+  }
+  if (suspendedBy.actor !== by.actor) {
+    return "This label was suspended by another certification body: only it or the administration can reinstate it";
+  }
+  return null;
+}

@@ -7,12 +7,13 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { chunk, insertOutbox, MAX_PARAMS, type OutboxInsert } from "../db/outbox";
-import { refreshPublicLabels } from "../db/public-model";
-import { certifiers, counters, labelEvents, labels, outbox, structures } from "../db/schema";
+import { certifiers, counters, labels, outbox, structures } from "../db/schema";
 import { TRANSITIONS } from "../domain/label-lifecycle";
 import { dueReminder, EXPIRY_KIND, type ReminderWindow, reminderKind, reminderWindows } from "../domain/reminders";
 import { expiryEmail, type LabelFacts, reminderEmail } from "../email/templates";
 import { newId } from "../lib/crypto";
+import { expireLabels } from "../services/change-label-status";
+import type { Deps } from "../services/deps";
 
 export const CRON_ACTOR = "system:cron";
 /**
@@ -107,15 +108,10 @@ export function candidatesPage(db: Db, where: SQL | undefined, after?: [string, 
 
 /**
  * Statuses that lapse at the end of the term (valid, and suspended: a suspension does not extend it),
- * from the label's status machine; the job applies that transition in bulk, chunk by chunk.
+ * from the label's status machine; `expireLabels` applies that transition in bulk, chunk by chunk.
  */
-const LAPSING = TRANSITIONS.expire.from;
-/**
- * The re-check inside the write batch. The unary `+` keeps SQLite on the primary key for
- * `number IN (…)`: on the status index it would walk every valid label (measured: 4,267 rows for 32).
- */
-const stillLapsing = sql`+${labels.status} in ${LAPSING}`;
-export const expiryWhere = (today: string) => and(inArray(labels.status, LAPSING), lt(labels.expiresOn, today));
+export const expiryWhere = (today: string) =>
+  and(inArray(labels.status, TRANSITIONS.expire.from), lt(labels.expiresOn, today));
 
 /** The selection of the reminder step for one window: its labels that have no row of this kind yet. */
 export function reminderWhere(db: Db, w: ReminderWindow, createdAfter?: string) {
@@ -192,7 +188,8 @@ function row(
   };
 }
 
-export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
+export async function runDaily(deps: Deps, o: DailyOptions): Promise<DailyResult> {
+  const { db } = deps;
   const startedAt = Date.now(); // wall clock on purpose: see lastRun
   const bodies = await loadBodies(db);
   const result: DailyResult = {
@@ -202,45 +199,16 @@ export async function runDaily(db: Db, o: DailyOptions): Promise<DailyResult> {
     remindersSkipped: 0,
   };
 
-  // 1. Expiry: valid labels whose last valid day is before today.
+  // 1. Expiry: valid labels whose last valid day is before today, through the label verb, a chunk a batch.
   for await (const page of pages(db, bodies, expiryWhere(o.today))) {
     for (const part of chunk(page, WRITE_CHUNK)) {
-      const numbers = part.map((c) => c.number);
-      // The event is inserted only for labels still lapsing when the batch runs, and before the
-      // status changes: an overlapping run's batch then finds nothing to record.
-      const event = db.insert(labelEvents).select(
-        db
-          .select({
-            id: sql<string>`'lev_' || lower(hex(randomblob(10)))`.as("id"),
-            labelNumber: labels.number,
-            type: sql<"expired">`'expired'`.as("type"),
-            fromStatus: labels.status,
-            toStatus: sql<string>`'expired'`.as("to_status"),
-            reason: sql<string>`'Fin de la période de validité'`.as("reason"),
-            actor: sql<string>`${CRON_ACTOR}`.as("actor"),
-            effectiveOn: sql<string>`date(${labels.expiresOn}, '+1 day')`.as("effective_on"),
-            createdAt: sql<string>`${o.nowIso}`.as("created_at"),
-          })
-          .from(labels)
-          .where(and(stillLapsing, inArray(labels.number, numbers))),
-      );
       // Renewed labels expire silently: their structure holds the new label.
       const notices = part
         .filter((c) => !c.supersededBy)
         .map((c) => row(c, EXPIRY_KIND, "pending", expiryEmail(facts(c, o.publicBaseUrl)), o.nowIso));
-      const update = db
-        .update(labels)
-        .set({ status: "expired", statusChangedAt: o.nowIso })
-        .where(and(stillLapsing, inArray(labels.number, numbers)))
-        .returning({ number: labels.number, structureCode: labels.structureCode });
-      // The structures' public rows after the status change (≤ WRITE_CHUNK codes bound).
-      const refresh = refreshPublicLabels(
-        db,
-        part.map((c) => c.structureCode),
+      result.expired.push(
+        ...(await expireLabels(deps, part, { actor: CRON_ACTOR, nowIso: o.nowIso, extra: insertOutbox(db, notices) })),
       );
-      const done = await db.batch([event, ...insertOutbox(db, notices), update, refresh]);
-      // Only the labels THIS run changed (an overlapping run may have taken some).
-      result.expired.push(...(done.at(-2) as { number: string; structureCode: string }[]));
     }
   }
 

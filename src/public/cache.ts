@@ -1,53 +1,34 @@
 /**
- * Edge caching of public answers (badge, JSON, shields, verification page) with the Workers Cache
- * API, conditional requests (ETag → 304), and the purge called on every label status change.
- *
- * Limit, by design of the Cache API: `caches.default` is local to one Cloudflare data centre, so
- * a purge empties the data centre where the change was made at once; elsewhere a cached answer
- * lives until its `max-age` (MAX_AGE_SECONDS) runs out. Browsers keep it as long.
+ * Edge caching of public answers (badge, JSON, shields, verification page) with the Workers Cache API
+ * and conditional requests (ETag → 304). Only answers about a known reference are stored, under the
+ * canonical path of that reference (src/domain/public-ref.ts) and with its Cache-Tags, so that one purge
+ * (src/changes/purge.ts) reaches every spelling of every answer.
  * @see https://developers.cloudflare.com/workers/runtime-apis/cache/
  */
-import type { Context } from "hono";
-import type { AppEnv } from "../app-env";
-import { clientIp, enforceRateLimit } from "../lib/rate-limit";
+import { secondsUntilParisMidnight } from "../domain/paris-time";
 
-/** The most a public answer may be stale anywhere (issue 5: ≤ 300 s). */
+/** The most a public answer may be stale anywhere when no purge reaches it. */
 export const MAX_AGE_SECONDS = 300;
-export const PUBLIC_CACHE_CONTROL = `public, max-age=${MAX_AGE_SECONDS}`;
 
 /**
- * Cache keys ignore the host and the query string: every answer depends on the path alone, so
- * `?v=123` cannot bypass the cache, and a purge knows every key without seeing the requests.
+ * `max-age` of a public answer computed `now`: never past the next midnight in France, when a label's
+ * last valid day ends and its answer changes by itself (nothing purges then).
  */
-export function cacheKey(path: string): Request {
-  return new Request(new URL(path, CACHE_ORIGIN).toString(), { method: "GET" });
+export function maxAgeAt(now: Date): number {
+  return Math.min(MAX_AGE_SECONDS, secondsUntilParisMidnight(now));
 }
+
+export const publicCacheControl = (now: Date) => `public, max-age=${maxAgeAt(now)}`;
 
 /** The Cache API wants absolute URLs; one fixed origin keeps keys independent of the host asked. */
 const CACHE_ORIGIN = "https://public-cache.invalid";
 
-/** Every public path whose answer depends on one structure's labels. */
-export function publicPaths(structureCode: string, labelNumbers: readonly string[]): string[] {
-  const refs = [structureCode, ...labelNumbers].map(encodeURIComponent);
-  return refs.flatMap((ref) => [
-    `/badge/${ref}.svg`,
-    `/verify/${ref}`,
-    `/v1/public/labels/${ref}`,
-    `/v1/public/labels/${ref}/shields.json`,
-  ]);
-}
-
 /**
- * Deletes the cached public answers of one structure (badge, JSON, verification page, shields) under
- * its code and under the label numbers whose answer changed, in this data centre. Called by the label
- * write path (src/db/labels.ts) after every award, renewal and status change, and by the expiry job.
- * @returns how many cached answers were deleted
+ * The cache key of a canonical path. Keys ignore the host and the query string: an answer depends on
+ * its canonical path alone, so `?v=123` cannot bypass the cache and a purge knows every key.
  */
-export async function purgePublicCache(structureCode: string, labelNumbers: readonly string[]): Promise<number> {
-  const deleted = await Promise.all(
-    publicPaths(structureCode, labelNumbers).map((p) => caches.default.delete(cacheKey(p))),
-  );
-  return deleted.filter(Boolean).length;
+export function cacheKey(canonicalPath: string): Request {
+  return new Request(new URL(canonicalPath, CACHE_ORIGIN).toString(), { method: "GET" });
 }
 
 /** A weak ETag over what the answer means (weak: `checkedAt` may differ between equal answers). */
@@ -70,34 +51,9 @@ export function conditional(req: Request, res: Response): Response {
   const etag = res.headers.get("ETag");
   if (res.status !== 200 || !matchesEtag(req.headers.get("If-None-Match") ?? undefined, etag)) return res;
   const headers = new Headers();
-  for (const h of ["ETag", "Cache-Control", "Access-Control-Allow-Origin", "Vary", "X-Cache"]) {
+  for (const h of ["ETag", "Cache-Control", "Cache-Tag", "Access-Control-Allow-Origin", "Vary", "X-Cache"]) {
     const v = res.headers.get(h);
     if (v) headers.set(h, v);
   }
   return new Response(null, { status: 304, headers });
-}
-
-/**
- * Serves from the edge cache, or renders, stores (status 200 only) and serves. `X-Cache` says
- * which, for tests and for whoever debugs a stale badge.
- */
-export async function cached(c: Context<AppEnv>, render: () => Promise<Response>): Promise<Response> {
-  const key = cacheKey(new URL(c.req.url).pathname);
-  const hit = await caches.default.match(key);
-  let res: Response;
-  if (hit) {
-    res = new Response(hit.body, hit);
-    res.headers.set("X-Cache", "HIT");
-  } else {
-    // Only misses are throttled: the edge cache absorbs embedded-badge traffic, which is never limited.
-    await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
-    res = await render();
-    if (res.status === 200) {
-      // Awaited (not waitUntil): a put takes a few ms locally, and a purge right after must find it.
-      await caches.default.put(key, res.clone());
-    }
-    res = new Response(res.body, res);
-    res.headers.set("X-Cache", "MISS");
-  }
-  return conditional(c.req.raw, res);
 }

@@ -1,17 +1,21 @@
 /**
- * The embeddable badge. Never a broken image: an unknown or malformed code still gets an SVG
- * (« inconnu »), answered 200 so every browser draws it. Text widths come from badge-maker
- * (shields.io's renderer), which measures Verdana 11 px glyph by glyph.
+ * The embeddable badge. Never a broken image: whatever happens — an unknown or malformed code, a
+ * throttled client, an internal error — the badge URL answers an SVG, with status 200 so that every
+ * browser draws it (the state is in the picture, its text and `X-Label-Status`). Text widths come from
+ * badge-maker (shields.io's renderer), which measures Verdana 11 px glyph by glyph.
  * @see https://github.com/badges/shields/tree/master/badge-maker
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { makeBadge } from "badge-maker";
-import type { BadgeModel } from "../domain/badge";
-import { CODE_SP_PATTERN, LABEL_NUMBER_PATTERN } from "../domain/identifiers";
+import { BADGE_LABEL, type BadgeModel, COLOURS } from "../domain/badge";
+import { badgeRefSegment } from "../domain/public-ref";
+import { ApiError } from "../lib/errors";
+import { loggableError } from "../lib/log";
 import { router } from "../lib/router";
-import { cached, PUBLIC_CACHE_CONTROL, weakEtag } from "../public/cache";
+import { weakEtag } from "../public/cache";
 import { badgeFor } from "../public/present";
-import { lookup } from "./public";
+import { servePublic } from "../public/serve";
+import { canonicalRedirect } from "./openapi-common";
 
 export const badgeRouter = router();
 
@@ -39,7 +43,6 @@ export function renderBadge(m: BadgeModel): string {
 
 const SVG_HEADERS = {
   "Content-Type": "image/svg+xml; charset=utf-8",
-  "Cache-Control": PUBLIC_CACHE_CONTROL,
   "Access-Control-Allow-Origin": "*",
   // Embedded from any site, even one with Cross-Origin-Embedder-Policy.
   "Cross-Origin-Resource-Policy": "cross-origin",
@@ -66,19 +69,48 @@ badgeRouter.openapi(
     },
     responses: {
       200: { description: "The badge", content: { "image/svg+xml": { schema: z.string() } } },
+      301: canonicalRedirect,
       304: { description: "Not modified" },
     },
   }),
   async (c) => {
-    const file = c.req.valid("param").file;
-    const ref = file.endsWith(".svg") ? file.slice(0, -4) : file;
-    const wellFormed = CODE_SP_PATTERN.test(ref) || LABEL_NUMBER_PATTERN.test(ref);
-    return cached(c, async () => {
-      const label = wellFormed ? await lookup(c.env, ref) : null;
-      const svg = renderBadge(badgeFor(label));
-      return new Response(svg, {
-        headers: { ...SVG_HEADERS, ETag: await weakEtag(svg), "X-Label-Status": label?.status ?? "unknown" },
-      });
-    });
+    const file = new URL(c.req.url).pathname.slice("/badge/".length);
+    try {
+      return await servePublic(
+        c,
+        "badge",
+        badgeRefSegment(file),
+        async (label) => svgAnswer(badgeFor(label), label?.status ?? "unknown"),
+        () => svgAnswer(badgeFor(null), "unknown", "public, max-age=3600"),
+      );
+    } catch (err) {
+      // Throttled, or anything else going wrong: still a picture, never stored anywhere.
+      const throttled = err instanceof ApiError && err.code === "rate-limited";
+      if (!throttled) console.error(JSON.stringify({ msg: "badge failed", ...loggableError(err) }));
+      const res = await svgAnswer(unavailable, throttled ? "throttled" : "unavailable", "no-store");
+      if (throttled) res.headers.set("Retry-After", err.headers?.["Retry-After"] ?? "60");
+      return res;
+    }
   },
 );
+
+/** What the badge says when it cannot say the truth right now. */
+const unavailable: BadgeModel = {
+  label: BADGE_LABEL,
+  message: "vérification indisponible",
+  color: COLOURS.unknown,
+  labelColor: COLOURS.label,
+  ariaLabel: `Label ${BADGE_LABEL} : vérification momentanément indisponible, réessayez plus tard`,
+};
+
+async function svgAnswer(model: BadgeModel, state: string, cacheControl?: string): Promise<Response> {
+  const svg = renderBadge(model);
+  return new Response(svg, {
+    headers: {
+      ...SVG_HEADERS,
+      ...(cacheControl ? { "Cache-Control": cacheControl } : {}),
+      ETag: await weakEtag(svg),
+      "X-Label-Status": state,
+    },
+  });
+}

@@ -1,10 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createCertifier, getCertifier, listCertifiers, rotateWebhookSecret, updateCertifier } from "../db/certifiers";
+import { createCertifier, getCertifier, listCertifiers, rotateWebhookSecret } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { config } from "../env";
 import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
+import { updateCertifier } from "../services/certifiers";
+import { depsOf } from "../services/deps";
 import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 import { Certifier, CertifierCreate, CertifierPatch, CertifierWithSecrets } from "./schemas";
 
@@ -83,7 +85,7 @@ certifiersRouter.openapi(
     request: { params: IdParam, body: jsonBody(CertifierPatch) },
     responses: { 200: json(Certifier, "The updated body"), ...pick(400, 401, 403, 404, 413, 415, 422) },
   }),
-  async (c) => c.json(await updateCertifier(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json")), 200),
+  async (c) => c.json(await updateCertifier(depsOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );
 
 certifiersRouter.openapi(

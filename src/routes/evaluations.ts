@@ -2,11 +2,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { evaluateStructure } from "../db/evaluations";
-import { listDecisions, recordDecision } from "../db/labels";
+import { listDecisions } from "../db/labels";
 import { todayUtc } from "../domain/label-dates";
 import { requireRole } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import { router } from "../lib/router";
+import { depsOf } from "../services/deps";
+import { recordDecision } from "../services/record-decision";
 import { Decision, DecisionCreate, DecisionResult, Evaluation } from "./label-schemas";
 import { adminSecurity, json, jsonBody, pick } from "./openapi-common";
 import { CodeSp, Day } from "./schemas";
@@ -69,7 +71,7 @@ evaluationsRouter.openapi(
   async (c) => {
     const code = c.req.valid("param").code;
     const result = await recordDecision(
-      getDb(c.env.DB),
+      depsOf(c),
       { ...c.req.valid("json"), structureCode: code, source: "admin" },
       c.var.principal.actor,
     );

@@ -1,9 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
-import { changeLabelStatus, getLabel, listLabelEvents } from "../db/labels";
+import { getLabel, listLabelEvents } from "../db/labels";
 import type { LabelAction } from "../domain/label-lifecycle";
 import { requireRole } from "../lib/auth";
 import { router } from "../lib/router";
+import { changeLabelStatus } from "../services/change-label-status";
+import { depsOf } from "../services/deps";
 import { Label, LabelEvent, LabelNumberParam, StatusChangeBody } from "./label-schemas";
 import { adminSecurity, json, jsonBody, pick } from "./openapi-common";
 
@@ -55,15 +57,16 @@ for (const { path, action, summary } of actions) {
       tags: ["labels"],
       summary,
       description:
-        "Records the change as an event with the actor, the reason and `effectiveOn` (default today, never in the " +
-        "future). A transition the label's status does not allow answers 409.",
+        "Records the change as an event with the actor, its role, the reason and `effectiveOn` (default today in " +
+        "France, never in the future). A transition the label's status does not allow answers 409. The public " +
+        "answers (badge, JSON, page) follow at once here and, with a global purge configured, everywhere.",
       security: adminSecurity,
       request: { params: LabelNumberParam, body: jsonBody(StatusChangeBody) },
       responses: { 200: json(Label, "The label after the change"), ...pick(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
       const { reason, effectiveOn } = c.req.valid("json");
-      const label = await changeLabelStatus(getDb(c.env.DB), c.req.valid("param").number, action, {
+      const label = await changeLabelStatus(depsOf(c), c.req.valid("param").number, action, {
         reason,
         effectiveOn,
         actor: c.var.principal.actor,

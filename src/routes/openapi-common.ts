@@ -67,3 +67,11 @@ export const page = <T extends z.ZodType>(item: T, name: string) =>
     .openapi(name);
 
 export const adminSecurity = [{ bearer: [] }];
+
+/** The answer of a public route to another spelling of its reference (src/public/serve.ts). */
+export const canonicalRedirect = {
+  description:
+    "Another spelling of the same reference (case, percent-encoding, a badge without `.svg` or with " +
+    "another image extension): `Location` holds the canonical URL. Nothing else is served under it.",
+  headers: { Location: { schema: { type: "string" as const }, description: "The canonical path" } },
+};

@@ -1,36 +1,41 @@
 /**
  * Public verification (no credentials, CORS `*`, cacheable): one label as JSON, the open-data
- * listing as JSON or CSV, and a shields.io endpoint. Reads go through a D1 session
- * (`first-unconstrained`: any replica will do for a public read).
+ * listing as JSON or CSV, and a shields.io endpoint. Answers about one reference go through
+ * `servePublic` (canonical reference, edge cache, primary reads on misses); the listing, never stored at
+ * the edge, reads through a D1 session (`first-unconstrained`: any replica will do).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { getDb } from "../db/client";
-import { findPublicLabel, listPublicLabels } from "../db/public";
+import { listPublicLabels } from "../db/public";
 import { TIERS } from "../db/schema";
-import { PUBLIC_STATUSES, parisDay } from "../domain/badge";
-import { CODE_SP_PATTERN, LABEL_NUMBER_PATTERN } from "../domain/identifiers";
+import { PUBLIC_STATUSES } from "../domain/badge";
+import { parisDay } from "../domain/paris-time";
+import { parseRef } from "../domain/public-ref";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
-import { cached, conditional, PUBLIC_CACHE_CONTROL, weakEtag } from "../public/cache";
-import { badgeFor, type PublicLabel, toCsv, toPublicLabel } from "../public/present";
-import { json, pick } from "./openapi-common";
+import { conditional, publicCacheControl, weakEtag } from "../public/cache";
+import { badgeFor, toCsv, toPublicLabel } from "../public/present";
+import { rawSegment, servePublic } from "../public/serve";
+import { canonicalRedirect, json, pick } from "./openapi-common";
 
 export const publicRouter = router();
 publicRouter.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"] }));
 
-/** A D1 session for public reads: the nearest read replica, no ordering constraint. */
+/** A D1 session for the listing: the nearest read replica, no ordering constraint. */
 export const publicDb = (env: Env) => getDb(env.DB.withSession("first-unconstrained"));
 
 export const Ref = z
   .string()
   .max(40)
-  .refine((v) => CODE_SP_PATTERN.test(v) || LABEL_NUMBER_PATTERN.test(v), "A Code SP+ or a label number")
+  .refine((v) => parseRef(encodeURIComponent(v)) !== null, "A Code SP+ or a label number")
   .openapi({
     param: { name: "ref", in: "path" },
-    description: "Code SP+ of the structure, or a label number `SPP-YYYY-NNNNNN`",
+    description:
+      "Code SP+ of the structure, or a label number `SPP-YYYY-NNNNNN`, in any case: another spelling than " +
+      "the registry's answers 301 to the canonical URL",
     example: "DEMO-PREF-13",
   });
 
@@ -63,7 +68,7 @@ export const PublicLabelSchema = z
       .object({ name: z.string().openapi({ example: "Organisme de certification de démonstration" }) })
       .nullable(),
     checkedAt: z.string().openapi({
-      description: "When the registry computed this answer (at most 300 s before it is served)",
+      description: "When the registry computed this answer (at most 300 s before it is served, never the day before)",
       example: "2026-11-27T09:00:00.000Z",
     }),
     permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-13" }),
@@ -72,26 +77,32 @@ export const PublicLabelSchema = z
 
 const cacheHeaders = {
   ETag: { schema: { type: "string" as const }, description: "Weak validator; send it back as `If-None-Match`" },
-  "Cache-Control": { schema: { type: "string" as const }, description: "`public, max-age=300`" },
+  "Cache-Control": {
+    schema: { type: "string" as const },
+    description: "`public, max-age=N`: N ≤ 300, and never past the next midnight in France",
+  },
+  "Cache-Tag": {
+    schema: { type: "string" as const },
+    description: "`spp-code-<Code SP+>` and `spp-label-<number>`: what a change purges",
+  },
 };
-
-/** Reads one ref and renders its public label; `null` when the registry does not know it. */
-export async function lookup(env: Env, ref: string, now = new Date()): Promise<PublicLabel | null> {
-  const row = await findPublicLabel(publicDb(env), ref);
-  return row ? toPublicLabel(row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL) : null;
-}
 
 /** A JSON answer with a weak ETag over everything but `checkedAt`. */
 async function jsonAnswer(body: unknown, stable: unknown) {
   return new Response(JSON.stringify(body), {
     headers: {
       "Content-Type": "application/json; charset=utf-8",
-      "Cache-Control": PUBLIC_CACHE_CONTROL,
       ETag: await weakEtag(JSON.stringify(stable)),
       "Access-Control-Allow-Origin": "*",
     },
   });
 }
+
+const refMalformed = () => {
+  throw new ApiError("validation", "The request does not match the schema", {
+    errors: [{ path: "ref", message: "A Code SP+ or a label number" }],
+  });
+};
 
 publicRouter.openapi(
   createRoute({
@@ -106,19 +117,23 @@ publicRouter.openapi(
     request: { params: z.object({ ref: Ref }) },
     responses: {
       200: { ...json(PublicLabelSchema, "The label's public status"), headers: cacheHeaders },
+      301: canonicalRedirect,
       304: { description: "Not modified" },
       ...pick(404, 422),
     },
   }),
-  async (c) => {
-    const { ref } = c.req.valid("param");
-    return cached(c, async () => {
-      const l = await lookup(c.env, ref);
-      if (!l) throw notFound(`Structure or label ${ref}`);
-      const { checkedAt: _, ...stable } = l;
-      return jsonAnswer(l, stable);
-    });
-  },
+  async (c) =>
+    servePublic(
+      c,
+      "json",
+      rawSegment(c, "/v1/public/labels/"),
+      async (l, ref) => {
+        if (!l) throw notFound(`Structure or label ${ref.value}`);
+        const { checkedAt: _, ...stable } = l;
+        return jsonAnswer(l, stable);
+      },
+      refMalformed,
+    ),
 );
 
 publicRouter.openapi(
@@ -146,27 +161,31 @@ publicRouter.openapi(
           .openapi("ShieldsEndpoint"),
         "shields.io endpoint schema",
       ),
+      301: canonicalRedirect,
       304: { description: "Not modified" },
       ...pick(422),
     },
   }),
-  async (c) => {
-    const { ref } = c.req.valid("param");
-    return cached(c, async () => {
-      const l = await lookup(c.env, ref);
-      const b = badgeFor(l);
-      const body = {
-        schemaVersion: 1 as const,
-        label: b.label,
-        message: b.message,
-        color: b.color,
-        labelColor: b.labelColor,
-        ...(l ? {} : { isError: true }),
-        cacheSeconds: 300,
-      };
-      return jsonAnswer(body, body);
-    });
-  },
+  async (c) =>
+    servePublic(
+      c,
+      "shields",
+      rawSegment(c, "/v1/public/labels/", "/shields.json"),
+      async (l) => {
+        const b = badgeFor(l);
+        const body = {
+          schemaVersion: 1 as const,
+          label: b.label,
+          message: b.message,
+          color: b.color,
+          labelColor: b.labelColor,
+          ...(l ? {} : { isError: true }),
+          cacheSeconds: 300,
+        };
+        return jsonAnswer(body, body);
+      },
+      refMalformed,
+    ),
 );
 
 const ListQuery = z.object({
@@ -237,7 +256,7 @@ publicRouter.openapi(
     const stable = labels.map(({ checkedAt: _, ...rest }) => rest);
     const etag = await weakEtag(JSON.stringify([csv, stable, nextCursor]));
     const headers: Record<string, string> = {
-      "Cache-Control": PUBLIC_CACHE_CONTROL,
+      "Cache-Control": publicCacheControl(now),
       ETag: etag,
       "Access-Control-Allow-Origin": "*",
       Vary: "Accept",

@@ -65,7 +65,8 @@ export const StructureFields = {
 export const StructureCreate = z
   .object({ code: CodeSp, ...StructureFields })
   .strict()
-  .openapi("StructureCreate");
+  .refine((s) => s.parentCode !== s.code, { path: ["parentCode"], message: "Must differ from code" })
+  .openapi("StructureCreate", { description: "`parentCode`, when given, differs from `code`." });
 
 export const StructurePatch = z
   .object(StructureFields)

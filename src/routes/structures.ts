@@ -1,11 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
-import { assignCertifier, createStructure, getStructure, listStructures, updateStructure } from "../db/structures";
+import { assignCertifier, getStructure, listStructures } from "../db/structures";
 import { CATEGORIES } from "../domain/identifiers";
 import { requireRole } from "../lib/auth";
 import { newId } from "../lib/crypto";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
+import { depsOf } from "../services/deps";
+import { createStructure, updateStructure } from "../services/structures";
 import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 import { CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
 
@@ -31,7 +33,7 @@ structuresRouter.openapi(
     },
   }),
   async (c) => {
-    const s = await createStructure(getDb(c.env.DB), c.req.valid("json"));
+    const s = await createStructure(depsOf(c), c.req.valid("json"));
     return c.json(s, 201, { Location: `/v1/structures/${encodeURIComponent(s.code)}` });
   },
 );
@@ -91,7 +93,7 @@ structuresRouter.openapi(
     request: { params: CodeParam, body: jsonBody(StructurePatch) },
     responses: { 200: json(Structure, "The updated structure"), ...pick(400, 401, 403, 404, 413, 415, 422) },
   }),
-  async (c) => c.json(await updateStructure(getDb(c.env.DB), c.req.valid("param").code, c.req.valid("json")), 200),
+  async (c) => c.json(await updateStructure(depsOf(c), c.req.valid("param").code, c.req.valid("json")), 200),
 );
 
 structuresRouter.openapi(

@@ -5,14 +5,15 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Child } from "hono/jsx";
+import { getDb } from "../db/client";
 import { publicHistory } from "../db/public";
 import { EVENT_NAMES, longFrenchDate, type PublicStatus, statusSentence, TIER_NAMES } from "../domain/badge";
-import { CODE_SP_PATTERN, LABEL_NUMBER_PATTERN } from "../domain/identifiers";
 import { router } from "../lib/router";
 import { HTML_SECURITY_HEADERS } from "../lib/security-headers";
-import { cached, PUBLIC_CACHE_CONTROL, weakEtag } from "../public/cache";
+import { weakEtag } from "../public/cache";
 import type { PublicLabel } from "../public/present";
-import { lookup, publicDb } from "./public";
+import { rawSegment, servePublic } from "../public/serve";
+import { canonicalRedirect } from "./openapi-common";
 
 export const verifyRouter = router();
 
@@ -206,31 +207,41 @@ verifyRouter.openapi(
     },
     responses: {
       200: { description: "The page", content: { "text/html": { schema: z.string() } } },
+      301: canonicalRedirect,
       304: { description: "Not modified" },
       404: { description: "Unknown structure or label", content: { "text/html": { schema: z.string() } } },
     },
   }),
   async (c) => {
-    const { ref } = c.req.valid("param");
-    const res = await cached(c, async () => {
-      const l = CODE_SP_PATTERN.test(ref) || LABEL_NUMBER_PATTERN.test(ref) ? await lookup(c.env, ref) : null;
-      const headers = { "Content-Type": "text/html; charset=utf-8", ...HTML_SECURITY_HEADERS };
-      if (!l) {
-        const body = html(String(await (<NotFoundPage code={ref} />)));
-        return new Response(body, { status: 404, headers: { ...headers, "Cache-Control": "no-store" } });
-      }
-      // No current label means no label at all (every renewal chain ends in a current one): no history.
-      const history = l.labelNumber ? await publicHistory(publicDb(c.env), l.structure.code) : [];
-      const body = html(String(await (<VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} />)));
-      const { checkedAt: _, ...stable } = l;
-      return new Response(body, {
-        headers: {
-          ...headers,
-          "Cache-Control": PUBLIC_CACHE_CONTROL,
-          ETag: await weakEtag(JSON.stringify([stable, history])),
-        },
+    const headers = { "Content-Type": "text/html; charset=utf-8", ...HTML_SECURITY_HEADERS };
+    const notFoundPage = async (ref: string) =>
+      new Response(html(String(await (<NotFoundPage code={ref} />))), {
+        status: 404,
+        headers: { ...headers, "Cache-Control": "no-store" },
       });
-    });
-    return res;
+    return servePublic(
+      c,
+      "page",
+      rawSegment(c, "/verify/"),
+      async (l, ref) => {
+        if (!l) return notFoundPage(ref.value);
+        // No current label means no label at all (every renewal chain ends in a current one): no history.
+        // Read from the primary, like the label: this page is cached too.
+        const history = l.labelNumber ? await publicHistory(getDb(c.env.DB), l.structure.code) : [];
+        const body = html(String(await (<VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} />)));
+        const { checkedAt: _, ...stable } = l;
+        return new Response(body, { headers: { ...headers, ETag: await weakEtag(JSON.stringify([stable, history])) } });
+      },
+      // Shown as typed, escaped by JSX; a reference that can't be one is not worth a lookup.
+      (segment) => notFoundPage(safeDecode(segment)),
+    );
   },
 );
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

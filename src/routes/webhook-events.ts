@@ -6,6 +6,7 @@ import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import { router } from "../lib/router";
+import { depsOf } from "../services/deps";
 import { replayDelivery } from "../webhooks/process";
 import { adminSecurity, json, PageQuery, page, pick } from "./openapi-common";
 
@@ -110,10 +111,11 @@ webhookEventsRouter.openapi(
     responses: { 200: json(WebhookEventDetail, "The delivery after replay"), ...pick(401, 403, 404, 409) },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const deps = depsOf(c);
+    const { db } = deps;
     const { id } = c.req.valid("param");
     const current = await getInboxRow(db, id);
-    if (!(await replayDelivery(db, id))) {
+    if (!(await replayDelivery(deps, id))) {
       throw new ApiError("conflict", `Webhook event ${id} is ${current.status}: only rejected deliveries are replayed`);
     }
     return c.json(await getInboxRow(db, id), 200);

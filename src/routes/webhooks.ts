@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client";
+
 import { enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
+import { depsOf } from "../services/deps";
 import { WebhookEvent } from "../webhooks/events";
 import { receiveDelivery } from "../webhooks/process";
 import { json, pick } from "./openapi-common";
@@ -56,7 +57,7 @@ webhooksRouter.openapi(
     await enforceRateLimit(c.env.WEBHOOK_LIMITER, c.req.valid("param").certifierId);
     const body = await c.req.text();
     const answer = await receiveDelivery(
-      getDb(c.env.DB),
+      depsOf(c),
       c.req.valid("param").certifierId,
       {
         "webhook-id": c.req.header("webhook-id"),

@@ -4,13 +4,16 @@
  * own single `db.batch()`, so the effect and the inbox status land together or not at all.
  * A handler may throw an ApiError (409, 422): the delivery is then stored as rejected.
  */
+import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
-import { changeLabelStatus, recordDecision } from "../db/labels";
 import { findAudit, findSurvey, insertAudit, insertSurvey } from "../db/results";
 import type { LabelAction } from "../domain/label-lifecycle";
 import { newId, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
+import { changeLabelStatus } from "../services/change-label-status";
+import type { Deps } from "../services/deps";
+import { recordDecision } from "../services/record-decision";
 import type { EventData, EventType } from "./events";
 
 /** The outcome of a handler: stored as the inbox status and answered as `result`. */
@@ -18,14 +21,19 @@ export type Outcome = { status: "applied" | "duplicate"; result: Record<string, 
 
 export type HandlerContext<T extends EventType> = {
   db: Db;
+  /** For the label verbs, which carry out the effects of the change after their batch. */
+  deps: Deps;
   certifierId: string;
   data: EventData<T>;
   /** `certifier:<id>`: who the effect is attributed to. */
   actor: string;
   /** The inbox row's id, to link what the event created. */
   eventId: string;
-  /** The statement marking the inbox row answered with this outcome; put it in your batch. */
-  markApplied: (outcome: Outcome) => BatchItem<"sqlite">;
+  /**
+   * The statement marking the inbox row answered with this outcome; put it in your batch. `computed`
+   * sets answer fields known only inside the batch (a new label's number), by JSON path.
+   */
+  markApplied: (outcome: Outcome, computed?: Record<string, SQL>) => BatchItem<"sqlite">;
 };
 
 export type Handler<T extends EventType> = (ctx: HandlerContext<T>) => Promise<Outcome>;
@@ -141,16 +149,17 @@ function surveyHandler<T extends "survey.users.completed" | "survey.agents.compl
 const labelDecision: Handler<"label.decision"> = async (ctx) => {
   const d = ctx.data;
   let outcome: Outcome | undefined;
-  await recordDecision(
-    ctx.db,
+  const { label } = await recordDecision(
+    ctx.deps,
     { ...d, source: "webhook", webhookEventId: ctx.eventId, certifierId: ctx.certifierId },
     ctx.actor,
-    ({ decisionId }) => {
-      outcome = { status: "applied", result: { decisionId, decision: d.decision } };
-      return [ctx.markApplied(outcome)];
+    ({ decisionId, labelNumber }) => {
+      // The label's number is what `label.suspended` and the others name: the answer carries it.
+      outcome = { status: "applied", result: { decisionId, decision: d.decision, labelNumber: null } };
+      return [ctx.markApplied(outcome, labelNumber ? { "$.result.labelNumber": labelNumber } : undefined)];
     },
   );
-  return outcome!;
+  return { ...outcome!, result: { ...outcome!.result, labelNumber: label?.number ?? null } };
 };
 
 function labelStatusHandler<T extends "label.suspended" | "label.reinstated" | "label.withdrawn">(
@@ -159,7 +168,7 @@ function labelStatusHandler<T extends "label.suspended" | "label.reinstated" | "
   return async (ctx) => {
     const { labelNumber, reason, effectiveOn } = ctx.data;
     const outcome: Outcome = { status: "applied", result: { labelNumber, action } };
-    await changeLabelStatus(ctx.db, labelNumber, action, { reason, actor: ctx.actor, effectiveOn }, [
+    await changeLabelStatus(ctx.deps, labelNumber, action, { reason, actor: ctx.actor, effectiveOn }, [
       ctx.markApplied(outcome),
     ]);
     return outcome;

@@ -10,6 +10,7 @@ import type { Db } from "../db/client";
 import {
   answerOf,
   claim,
+  findInboxRow,
   type InboxRow,
   markAnswered,
   markFailed,
@@ -22,6 +23,7 @@ import { certifiers, labels, structures } from "../db/schema";
 import { assignmentRefusal, habilitationRefusal } from "../domain/habilitation";
 import { newId } from "../lib/crypto";
 import { ApiError, asApiError, fieldErrors, toProblem } from "../lib/errors";
+import type { Deps } from "../services/deps";
 import { eventDate, WebhookEvent } from "./events";
 import { type HandlerContext, handlers } from "./handlers";
 import { type SignatureHeaders, verifySignature } from "./verify";
@@ -37,12 +39,13 @@ const instanceOf = (certifierId: string) => `/v1/webhooks/certifiers/${encodeURI
 
 /** The whole POST /v1/webhooks/certifiers/{certifierId}. */
 export async function receiveDelivery(
-  db: Db,
+  deps: Deps,
   certifierId: string,
   headers: SignatureHeaders,
   body: string,
   now = new Date(),
 ): Promise<Answer> {
+  const { db } = deps;
   const secrets = await activeWebhookSecrets(db, certifierId, now);
   if (!verifySignature(secrets, body, headers)) throw new ApiError("unauthorized", UNAUTHENTICATED);
   const webhookId = headers["webhook-id"]!;
@@ -54,7 +57,7 @@ export async function receiveDelivery(
 
   const id = newId("whe");
   const stored = await storeDelivery(db, { id, certifierId, webhookId, type: typeOf(body), payload: body });
-  if (stored.inserted) return applyStored(db, { id, certifierId, payload: body });
+  if (stored.inserted) return applyStored(deps, { id, certifierId, payload: body });
 
   const row = stored.row;
   if (row.payload !== body) {
@@ -66,7 +69,7 @@ export async function receiveDelivery(
   if (answer) return asAnswer(answer);
   // The copy applying it failed unexpectedly (or is stuck): take over, once, if nobody else has.
   const taken = await claim(db, row.id, { rejected: false, stalledBefore: staleBefore(now) });
-  if (taken) return applyStored(db, taken);
+  if (taken) return applyStored(deps, taken);
   throw new ApiError("conflict", "A copy of this delivery is still being applied; retry later", {
     headers: { "Retry-After": "5" },
   });
@@ -80,10 +83,10 @@ const staleBefore = (now: Date) => new Date(now.getTime() - STALL_SECONDS * 1000
  * Admin replay of a rejected (or abandoned) delivery after its cause was fixed. The signature was
  * verified when it arrived; the checks of today (assignment, registered structure) apply again.
  */
-export async function replayDelivery(db: Db, id: string, now = new Date()): Promise<InboxRow | null> {
-  const row = await claim(db, id, { rejected: true, stalledBefore: staleBefore(now) });
+export async function replayDelivery(deps: Deps, id: string, now = new Date()): Promise<InboxRow | null> {
+  const row = await claim(deps.db, id, { rejected: true, stalledBefore: staleBefore(now) });
   if (!row) return null;
-  await applyStored(db, row);
+  await applyStored(deps, row);
   return row;
 }
 
@@ -103,16 +106,18 @@ const asAnswer = (a: StoredAnswer): Answer => ({
 });
 
 /** Applies a stored delivery and stores its answer; unexpected failures leave it retryable. */
-async function applyStored(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<Answer> {
+async function applyStored(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<Answer> {
+  const { db } = deps;
   try {
-    return asAnswer(await apply(db, row));
+    return asAnswer(await apply(deps, row));
   } catch (err) {
     if (!asApiError(err)) await markFailed(db, row.id, String(err)).catch(() => {});
     throw err;
   }
 }
 
-async function apply(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<StoredAnswer> {
+async function apply(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<StoredAnswer> {
+  const { db } = deps;
   const reject = async (err: ApiError) => {
     const answer = { status: err.status, body: JSON.stringify(toProblem(err, instanceOf(row.certifierId))) };
     const paths = err.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
@@ -150,20 +155,27 @@ async function apply(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload
 
     const ctx: HandlerContext<typeof event.type> = {
       db,
+      deps,
       certifierId: row.certifierId,
       data: event.data,
       actor: `certifier:${row.certifierId}`,
       eventId: row.id,
-      markApplied: (o) =>
-        markAnswered(db, row.id, o.status, {
-          status: 200,
-          body: JSON.stringify({ eventId: row.id, status: o.status, result: o.result }),
-        }),
+      markApplied: (o, computed) =>
+        markAnswered(
+          db,
+          row.id,
+          o.status,
+          { status: 200, body: JSON.stringify({ eventId: row.id, status: o.status, result: o.result }) },
+          computed,
+        ),
     };
-    const outcome = await (handlers[event.type] as (c: typeof ctx) => Promise<{ status: string; result: unknown }>)(
-      ctx,
-    );
-    return { status: 200, body: JSON.stringify({ eventId: row.id, status: outcome.status, result: outcome.result }) };
+    await (handlers[event.type] as (c: typeof ctx) => Promise<unknown>)(ctx);
+    // The answer is the one stored (some fields are computed in the handler's batch): the first
+    // delivery and every later copy get exactly the same bytes.
+    const stored = await findInboxRow(db, row.id);
+    const answer = stored && answerOf(stored);
+    if (!answer) throw new Error(`delivery ${row.id} applied without a stored answer`);
+    return answer;
   } catch (err) {
     const known = asApiError(err);
     if (known) return reject(known);

@@ -1,0 +1,105 @@
+/**
+ * « This structure's public answer changed »: the one name for everything that must follow a change of
+ * what the public sees (a label awarded, renewed, suspended, reinstated or withdrawn; a structure
+ * registered or renamed; a body renamed). The write that makes the change puts the statements below
+ * in ITS OWN batch, so the intents of the effects land with the change or not at all; `afterChange`
+ * (src/changes/effects.ts) carries them out right after, and the minute cron retries what failed.
+ *
+ * The effects, today: purge the structure's and the labels' cached public answers, here (Cache API)
+ * and in every data centre (Cloudflare's purge by Cache-Tag). Expiry needs none: public answers derive
+ * « expiré » from the date and are never cached past midnight (docs/adr/0004-effects-of-a-label-change.md).
+ * @see docs/adr/0004-effects-of-a-label-change.md
+ */
+import { eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../db/client";
+import { effects, publicLabels } from "../db/schema";
+import { newId } from "../lib/crypto";
+
+export type PublicChange = {
+  /** The structure whose answers changed (its Code SP+ as the registry holds it). */
+  structureCode: string;
+  /** Labels whose own answer (by label number) changed: the current one, and a renewed one. */
+  labelNumbers?: readonly string[];
+};
+
+/** An effect to carry out: its kind and its subject (for a purge, the Cache-Tag). */
+export type Intent = { kind: "purge"; subject: string };
+
+/** Cache-Tag of every answer about a structure (by code, or by one of its label numbers). */
+export const codeTag = (code: string) => `spp-code-${code}`;
+/** Cache-Tag of the answers by one label number. */
+export const labelTag = (number: string) => `spp-label-${number}`;
+
+/** The Cache-Tags of a public answer: its structure's, and the label's it shows (if any). */
+export function answerTags(answer: { structure: { code: string }; labelNumber: string | null }): string[] {
+  return [codeTag(answer.structure.code), ...(answer.labelNumber ? [labelTag(answer.labelNumber)] : [])];
+}
+
+/** The Cache-Tags a change purges. */
+export function intentsOf(change: PublicChange): Intent[] {
+  const tags = [codeTag(change.structureCode), ...(change.labelNumbers ?? []).map(labelTag)];
+  return [...new Set(tags)].map((subject) => ({ kind: "purge", subject }));
+}
+
+/**
+ * A row already pending for the same subject covers this change too: the insert then changes nothing.
+ * (A no-op update: drizzle writes `onConflictDoNothing`'s `where` after DO NOTHING, where SQLite wants
+ * the partial index's predicate before it.)
+ */
+const pendingAlready = {
+  target: [effects.kind, effects.subject],
+  targetWhere: sql`status = 'pending'`,
+  set: { attempts: sql`${effects.attempts}` },
+};
+
+/** A pending row per intent. */
+function insertIntents(db: Db, intents: readonly Intent[], nowIso: string) {
+  return intents.map((i) =>
+    db
+      .insert(effects)
+      .values({ id: newId("eff"), ...i, status: "pending", nextAttemptAt: nowIso, createdAt: nowIso })
+      .onConflictDoUpdate(pendingAlready),
+  );
+}
+
+/** The statements recording a change's effects, for the batch that writes the change. */
+export function publicChangeStatements(db: Db, change: PublicChange, now = new Date()): BatchItem<"sqlite">[] {
+  return insertIntents(db, intentsOf(change), now.toISOString());
+}
+
+/**
+ * A body's new name shows on the answers of every structure whose current label it awarded: one
+ * purge intent per such structure, selected in the batch (after the rename of the read model rows).
+ */
+export function certifierRenameStatements(db: Db, certifierId: string, now = new Date()): BatchItem<"sqlite"> {
+  const nowIso = now.toISOString();
+  return db
+    .insert(effects)
+    .select(
+      db
+        .select({
+          id: sql<string>`'eff_' || lower(hex(randomblob(10)))`.as("id"),
+          kind: sql<"purge">`'purge'`.as("kind"),
+          subject: sql<string>`'spp-code-' || ${publicLabels.code}`.as("subject"),
+          status: sql<"pending">`'pending'`.as("status"),
+          attempts: sql<number>`0`.as("attempts"),
+          nextAttemptAt: sql<string>`${nowIso}`.as("next_attempt_at"),
+          lastError: sql<null>`null`.as("last_error"),
+          createdAt: sql<string>`${nowIso}`.as("created_at"),
+          doneAt: sql<null>`null`.as("done_at"),
+        })
+        .from(publicLabels)
+        .where(eq(publicLabels.certifierId, certifierId)),
+    )
+    .onConflictDoUpdate(pendingAlready);
+}
+
+/** The intents `certifierRenameStatements` records, read back for `afterChange` (one indexed read). */
+export async function certifierIntents(db: Db, certifierId: string): Promise<Intent[]> {
+  const rows = await db
+    .select({ code: publicLabels.code })
+    .from(publicLabels)
+    .where(eq(publicLabels.certifierId, certifierId));
+  return rows.map((r) => ({ kind: "purge", subject: codeTag(r.code) }));
+}

@@ -1,0 +1,94 @@
+/**
+ * Purging cached public answers, by Cache-Tag: here, by deleting the Cache API entries each tag stands
+ * for (canonical keys: src/public/cache.ts), and in every data centre through Cloudflare's purge API
+ * (`POST /zones/{zone}/purge_cache {"tags": […]}`), which also reaches entries a Worker stored with the
+ * Cache API under its own keys.
+ * @see https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/
+ * @see https://developers.cloudflare.com/cache/how-to/purge-cache/purge-cache-key/ (Cache API keys: purge by tag)
+ */
+import { canonicalPath, SURFACES } from "../domain/public-ref";
+import { cacheKey } from "../public/cache";
+
+export const PURGE_API = "https://api.cloudflare.com/client/v4/zones";
+/** Tags per purge request: the API's « max operations per request » on every plan. */
+export const TAGS_PER_REQUEST = 100;
+/** A purge request that has not answered by then is abandoned and retried (like e-mails: at least once). */
+export const PURGE_TIMEOUT_MS = 10_000;
+
+export type GlobalPurge = { zoneId: string; token: string; requestsPerRun: number };
+
+/** The reference a tag stands for (`spp-code-X` → X, `spp-label-N` → N). */
+function refOfTag(tag: string): string | null {
+  const m = /^spp-(?:code|label)-(.+)$/.exec(tag);
+  return m ? m[1]! : null;
+}
+
+/** Deletes, in this data centre, every cached answer the tags stand for. @returns how many were deleted */
+export async function purgeLocally(tags: readonly string[]): Promise<number> {
+  const keys = tags.flatMap((t) => {
+    const ref = refOfTag(t);
+    return ref ? SURFACES.map((s) => cacheKey(canonicalPath(s, ref))) : [];
+  });
+  const deleted = await Promise.all(keys.map((k) => caches.default.delete(k)));
+  return deleted.filter(Boolean).length;
+}
+
+export type PurgeOutcome = { purged: string[]; failed: { tags: string[]; error: string; retryAfterMs?: number }[] };
+
+/**
+ * Purges `tags` in every data centre, in requests of at most TAGS_PER_REQUEST tags and at most
+ * `requestsPerRun` requests (the plan's rate: Free allows 5 a minute); what is left over, or refused,
+ * comes back as failed and is retried later. A 429 stops the run (its Retry-After is kept).
+ */
+export async function purgeEverywhere(cfg: GlobalPurge, tags: readonly string[]): Promise<PurgeOutcome> {
+  const out: PurgeOutcome = { purged: [], failed: [] };
+  const chunks: string[][] = [];
+  for (let i = 0; i < tags.length; i += TAGS_PER_REQUEST) chunks.push(tags.slice(i, i + TAGS_PER_REQUEST));
+  let sent = 0;
+  for (const chunk of chunks) {
+    if (sent >= cfg.requestsPerRun) {
+      out.failed.push({ tags: chunk, error: "Deferred: this run used its purge requests" });
+      continue;
+    }
+    sent++;
+    const r = await purgeRequest(cfg, chunk);
+    if (r.ok) out.purged.push(...chunk);
+    else {
+      out.failed.push({ tags: chunk, error: r.error, retryAfterMs: r.retryAfterMs });
+      if (r.status === 429) sent = cfg.requestsPerRun; // the account's bucket is empty: stop here
+    }
+  }
+  return out;
+}
+
+async function purgeRequest(
+  cfg: GlobalPurge,
+  tags: string[],
+): Promise<{ ok: true } | { ok: false; status?: number; error: string; retryAfterMs?: number }> {
+  let res: Response;
+  try {
+    res = await fetch(`${PURGE_API}/${encodeURIComponent(cfg.zoneId)}/purge_cache`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${cfg.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ tags }),
+      signal: AbortSignal.timeout(PURGE_TIMEOUT_MS),
+    });
+  } catch (err) {
+    return { ok: false, error: `Purge API unreachable: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const text = await res.text().catch(() => "");
+  let success = false;
+  try {
+    success = (JSON.parse(text) as { success?: unknown }).success === true;
+  } catch {
+    success = false;
+  }
+  if (res.ok && success) return { ok: true };
+  const retryAfter = Number(res.headers.get("Retry-After"));
+  return {
+    ok: false,
+    status: res.status,
+    error: `Purge API HTTP ${res.status}: ${text.slice(0, 300)}`,
+    retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+  };
+}

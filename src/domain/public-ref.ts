@@ -1,0 +1,53 @@
+/**
+ * Public references (a Code SP+ or a label number) as people and sites write them, put in canonical
+ * form once, at the edge of the public routes: every later step (cache key, lookup, Cache-Tag) uses the
+ * canonical form only, so one answer has one cache entry and one purge reaches it. Pure: no I/O.
+ *
+ * Canonical form: a label number is upper case (`SPP-2026-000042`); a Code SP+ keeps the spelling
+ * the registry holds, which only the registry knows (codes are unique regardless of case): the route
+ * redirects to it after its lookup.
+ */
+import { CODE_SP_PATTERN } from "./identifiers";
+
+export type PublicRef = { kind: "code" | "label"; value: string };
+
+const LABEL_NUMBER_ANY_CASE = /^spp-\d{4}-\d{6}$/i;
+
+/** A path segment as received (still percent-encoded) → the reference, or null when malformed. */
+export function parseRef(segment: string): PublicRef | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return null; // a lone or invalid % escape
+  }
+  if (LABEL_NUMBER_ANY_CASE.test(decoded)) return { kind: "label", value: decoded.toUpperCase() };
+  return CODE_SP_PATTERN.test(decoded) ? { kind: "code", value: decoded } : null;
+}
+
+/** The public surfaces that answer about one reference, each at exactly one canonical path. */
+export const SURFACES = ["json", "shields", "badge", "page"] as const;
+export type Surface = (typeof SURFACES)[number];
+
+/** The canonical path of a surface for a canonical reference (codes and numbers need no escaping). */
+export function canonicalPath(surface: Surface, ref: string): string {
+  switch (surface) {
+    case "json":
+      return `/v1/public/labels/${ref}`;
+    case "shields":
+      return `/v1/public/labels/${ref}/shields.json`;
+    case "badge":
+      return `/badge/${ref}.svg`;
+    case "page":
+      return `/verify/${ref}`;
+  }
+}
+
+/**
+ * The reference part of a badge file name. `CODE.svg` is the badge; any other image extension, or
+ * none, names the same badge (the route redirects to `.svg`). A Code SP+ may contain dots, so only
+ * the known image extensions are taken off: `/badge/A.B` is the badge of `A.B`.
+ */
+export function badgeRefSegment(file: string): string {
+  return file.replace(/\.(?:svg|png|jpe?g|gif|webp|avif|ico)$/i, "");
+}

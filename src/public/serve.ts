@@ -1,0 +1,99 @@
+/**
+ * One public answer about one reference, the same way on every surface (JSON, shields, badge, page):
+ * 1. the reference is decoded, validated and put in canonical form once, here;
+ * 2. any other spelling of the path redirects (301) to the canonical one;
+ * 3. the edge cache is read under the canonical path only;
+ * 4. a miss is rate-limited, then read from the PRIMARY database: a replica lagging behind a change
+ *    must never be cached for minutes after the purge of that change (no stale refill);
+ * 5. a Code SP+ written in another case redirects to the registry's spelling;
+ * 6. an answer about a known reference is stored with its Cache-Tags and a max-age that never reaches
+ *    past midnight in France; an answer about an unknown reference is not stored.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { answerTags } from "../changes/public-change";
+import { getDb } from "../db/client";
+import { findPublicLabel } from "../db/public";
+import { parisDay } from "../domain/paris-time";
+import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
+import { clientIp, enforceRateLimit } from "../lib/rate-limit";
+import { cacheKey, conditional, publicCacheControl } from "./cache";
+import { type PublicLabel, toPublicLabel } from "./present";
+
+/** Reads one reference from the primary database and renders its public label; null when unknown. */
+export async function lookup(env: Env, ref: PublicRef, now: Date): Promise<PublicLabel | null> {
+  const row = await findPublicLabel(getDb(env.DB), ref);
+  return row ? toPublicLabel(row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL) : null;
+}
+
+export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date) => Promise<Response>;
+
+/** A redirect to the canonical path; `days` of browser caching (spellings never change meaning). */
+function redirect(to: string, maxAgeSeconds: number): Response {
+  return new Response(null, {
+    status: 301,
+    headers: {
+      Location: to,
+      "Cache-Control": `public, max-age=${maxAgeSeconds}`,
+      "Access-Control-Allow-Origin": "*",
+    },
+  });
+}
+
+export async function servePublic(
+  c: Context<AppEnv>,
+  surface: Surface,
+  segment: string,
+  render: Render,
+  malformed: (segment: string) => Response | Promise<Response>,
+): Promise<Response> {
+  const ref = parseRef(segment);
+  if (!ref) return malformed(segment);
+  const path = canonicalPath(surface, ref.value);
+  if (new URL(c.req.url).pathname !== path) return redirect(path, 86_400);
+
+  const key = cacheKey(path);
+  const hit = await caches.default.match(key);
+  if (hit) {
+    const res = new Response(hit.body, hit);
+    res.headers.set("X-Cache", "HIT");
+    return conditional(c.req.raw, res);
+  }
+  // Only misses are throttled: the edge cache absorbs embedded-badge traffic, which is never limited.
+  await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
+  const now = new Date();
+  const label = await lookup(c.env, ref, now);
+  if (label && ref.kind === "code" && label.structure.code !== ref.value) {
+    // Matched without regard to case: the registry's spelling is the canonical one.
+    return redirect(canonicalPath(surface, label.structure.code), 3_600);
+  }
+  const rendered = await render(label, ref, now);
+  const res = new Response(rendered.body, rendered);
+  res.headers.set("X-Cache", "MISS");
+  if (label && res.status === 200) {
+    res.headers.set("Cache-Control", publicCacheControl(now));
+    res.headers.set("Cache-Tag", answerTags(label).join(","));
+    // Awaited (not waitUntil): a put takes a few ms, and a purge right after must find it. A max-age of
+    // 0 (the last second before midnight) is not worth storing.
+    if (!res.headers.get("Cache-Control")?.endsWith("max-age=0")) await caches.default.put(key, res.clone());
+  } else if (!res.headers.has("Cache-Control")) {
+    // Unknown today, registered tomorrow: browsers may keep it a minute, the edge not at all.
+    res.headers.set("Cache-Control", "public, max-age=60");
+  }
+  return conditional(c.req.raw, res);
+}
+
+/** The path segment after `prefix` and before `suffix`, still percent-encoded (decoded once, by parseRef). */
+export function rawSegment(c: Context<AppEnv>, prefix: string, suffix = ""): string {
+  const path = new URL(c.req.url).pathname;
+  return path.slice(prefix.length, suffix ? path.length - suffix.length : undefined);
+}
+
+/**
+ * `/verify/CODE/`, `/badge/CODE.svg/`, `/v1/public/labels/REF/` → the same path without the slash
+ * (then, if need be, on to the canonical spelling). `/verify/` alone is the search page, not this.
+ */
+export function trailingSlashRedirect(path: string): Response | null {
+  if (!/^\/(?:verify|badge|v1\/public\/labels)\/.+\/$/.test(path)) return null;
+  return redirect(path.replace(/\/+$/, ""), 86_400);
+}

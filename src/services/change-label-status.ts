@@ -1,0 +1,114 @@
+/**
+ * THE way a label's status changes — suspend ↔ reinstate, withdraw (final), expire (the daily job, in
+ * bulk) — each in one batch holding the change, its event, the caller's `extra` statements (the webhook
+ * inbox row marked applied) and the intents of its effects (src/changes/), carried out right after.
+ */
+import { sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { afterChange } from "../changes/effects";
+import { intentsOf, publicChangeStatements } from "../changes/public-change";
+import { bulkStatusChange, currentSuspension, type Extra, getLabel, guardedStatusChange, roleOf } from "../db/labels";
+import { refreshPublicLabels } from "../db/public-model";
+import { labels } from "../db/schema";
+import { conflict, forbidden, invalid } from "../domain/errors";
+import { type LabelAction, liftRefusal, nextStatus, TRANSITIONS } from "../domain/label-lifecycle";
+import { parisDay } from "../domain/paris-time";
+import type { Deps } from "./deps";
+
+export type StatusChange = {
+  reason: string;
+  /** `admin:…` or `certifier:<id>`: recorded with its role on the event. */
+  actor: string;
+  effectiveOn?: string;
+  /** The registry's today (tests); defaults to today in France. */
+  today?: string;
+};
+
+/**
+ * Changes one label's status. Invalid transition → 409; `effectiveOn` (default today) after today or
+ * before the award → 422; a suspension lifted by a body that did not make it → 403. Guarded on the
+ * status read: if a concurrent change got there first, nothing of the batch lands (`extra` included) → 409.
+ */
+export async function changeLabelStatus(
+  deps: Deps,
+  labelNumber: string,
+  action: LabelAction,
+  change: StatusChange,
+  extra: Extra = [],
+) {
+  const { db } = deps;
+  const now = new Date();
+  const today = change.today ?? parisDay(now);
+  const effectiveOn = change.effectiveOn ?? today;
+  const label = await getLabel(db, labelNumber);
+  if (!nextStatus(label.status, action)) {
+    throw conflict(`Cannot ${action} label ${labelNumber}: it is ${label.status}`, [
+      { path: "status", message: `${action} applies to ${TRANSITIONS[action].from.join(" or ")} labels` },
+    ]);
+  }
+  if (effectiveOn > today) throw invalid("effectiveOn", `Must not be after today (${today})`);
+  if (effectiveOn < label.awardedOn) throw invalid("effectiveOn", `Must not be before the award (${label.awardedOn})`);
+  if (action === "reinstate") {
+    const refusal = liftRefusal(await currentSuspension(db, labelNumber), {
+      role: roleOf(change.actor),
+      actor: change.actor,
+    });
+    if (refusal) throw forbidden(refusal);
+  }
+  const publicChange = { structureCode: label.structureCode, labelNumbers: [labelNumber] };
+  const statements: BatchItem<"sqlite">[] = [
+    ...guardedStatusChange(db, labelNumber, label.status, {
+      action,
+      reason: change.reason,
+      actor: change.actor,
+      effectiveOn,
+      nowIso: now.toISOString(),
+    }),
+    refreshPublicLabels(db, label.structureCode),
+    ...publicChangeStatements(db, publicChange, now),
+    ...extra,
+  ];
+  try {
+    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (err) {
+    if (String((err as Error)?.cause ?? err).includes("NOT NULL") || String(err).includes("NOT NULL")) {
+      throw conflict(`Label ${labelNumber} changed meanwhile; read it again`);
+    }
+    throw err;
+  }
+  await afterChange(deps, intentsOf(publicChange), now);
+  return getLabel(db, labelNumber);
+}
+
+/**
+ * The daily expiry of `numbers` (labels past their last day), in one batch: their events and the
+ * update, for those still lapsing when it runs, the structures' public rows, and the caller's `extra`
+ * (the e-mails). No cache purge: public answers derive « expiré » from the date and are never cached
+ * past midnight (docs/adr/0005-no-purge-on-expiry.md).
+ * @returns the labels THIS batch expired (an overlapping run may have taken others)
+ */
+export async function expireLabels(
+  deps: Deps,
+  part: readonly { number: string; structureCode: string }[],
+  opts: { actor: string; nowIso: string; extra?: Extra },
+): Promise<{ number: string; structureCode: string }[]> {
+  const { db } = deps;
+  const { events, update } = bulkStatusChange(
+    db,
+    part.map((p) => p.number),
+    {
+      action: "expire",
+      reason: "Fin de la période de validité",
+      actor: opts.actor,
+      effectiveOn: sql`date(${labels.expiresOn}, '+1 day')`,
+      nowIso: opts.nowIso,
+    },
+  );
+  // The structures' public rows after the status change (≤ ~95 codes bound per statement).
+  const refresh = refreshPublicLabels(
+    db,
+    part.map((p) => p.structureCode),
+  );
+  const done = await db.batch([events, ...(opts.extra ?? []), update, refresh]);
+  return done.at(-2) as { number: string; structureCode: string }[];
+}
