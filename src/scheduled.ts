@@ -8,6 +8,7 @@ import { transportFor } from "./email/transport";
 import { config } from "./env";
 import { type DailyResult, runDaily } from "./jobs/daily";
 import { type DeliveryResult, deliverOutbox } from "./jobs/deliver";
+import { log } from "./lib/log";
 
 export const CRONS = {
   daily: "0 3 * * *",
@@ -31,21 +32,18 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
       // `expiresOn` (src/domain/badge.ts publicStatus), so any answer rendered after midnight (Paris)
       // already says so, and one rendered before lived at most MAX_AGE_SECONDS (300 s): by 03:00 UTC
       // none is left to purge. Purging 100,000-label days cost ~18 s of cache deletes (bench/RESULTS.md).
-      console.log(
-        JSON.stringify({
-          msg: "daily job",
-          today: r.today,
-          expired: r.expired.length,
-          remindersQueued: r.remindersQueued,
-          remindersSkipped: r.remindersSkipped,
-          ms: Date.now() - started,
-        }),
-      );
+      log.info("daily job", {
+        today: r.today,
+        expired: r.expired.length,
+        remindersQueued: r.remindersQueued,
+        remindersSkipped: r.remindersSkipped,
+        ms: Date.now() - started,
+      });
       return r;
     }
     case CRONS.outbox: {
       const r = await deliverOutbox(db, transportFor(env, cfg), cfg.EMAIL_FROM, now);
-      if (r.sent + r.retrying + r.failed + r.skipped > 0) console.log(JSON.stringify({ msg: "outbox delivery", ...r }));
+      if (r.sent + r.retrying + r.failed + r.skipped > 0) log.info("outbox delivery", { ...r });
       return r;
     }
     default:

@@ -1,7 +1,7 @@
 /** Structure queries. Every write is a single statement or one `batch()`. */
 import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
+import { conflict, invalid, notFound } from "../domain/errors";
 import type { Category } from "../domain/identifiers";
-import { ApiError, notFound } from "../lib/errors";
 import { fold, likeEscape } from "../lib/text";
 import { purgePublicCache } from "../public/cache";
 import type { Db } from "./client";
@@ -58,12 +58,10 @@ function present<T extends { certifierId: string | null; certifierName: string |
 
 const searchText = (s: { code: string; name: string }) => fold(`${s.name} ${s.code}`);
 
+const ownParent = () => invalid("parentCode", "Must differ from code", "A structure cannot be its own parent");
+
 export async function createStructure(db: Db, input: StructureInput) {
-  if (input.parentCode === input.code) {
-    throw new ApiError("validation", "A structure cannot be its own parent", {
-      errors: [{ path: "parentCode", message: "Must differ from code" }],
-    });
-  }
+  if (input.parentCode === input.code) throw ownParent();
   const [inserted] = await db.batch([
     db
       .insert(structures)
@@ -73,7 +71,7 @@ export async function createStructure(db: Db, input: StructureInput) {
     // On a conflict this recomputes the existing structure's row: harmless.
     refreshPublicLabels(db, input.code),
   ]);
-  if (inserted.length === 0) throw new ApiError("conflict", `Structure ${input.code} already exists`);
+  if (inserted.length === 0) throw conflict(`Structure ${input.code} already exists`);
   return getStructure(db, input.code);
 }
 
@@ -99,11 +97,7 @@ export async function getStructure(db: Db, code: string) {
 
 export async function updateStructure(db: Db, code: string, patch: Partial<Omit<StructureInput, "code">>) {
   const current = await getStructure(db, code);
-  if (patch.parentCode === code) {
-    throw new ApiError("validation", "A structure cannot be its own parent", {
-      errors: [{ path: "parentCode", message: "Must differ from code" }],
-    });
-  }
+  if (patch.parentCode === code) throw ownParent();
   await db.batch([
     db
       .update(structures)
@@ -175,9 +169,7 @@ export async function assignCertifier(
   await getStructure(db, code);
   const [body] = await db.select({ id: certifiers.id }).from(certifiers).where(eq(certifiers.id, certifierId));
   if (!body) {
-    throw new ApiError("validation", `Certification body ${certifierId} does not exist`, {
-      errors: [{ path: "certifierId", message: "Unknown certification body" }],
-    });
+    throw invalid("certifierId", "Unknown certification body", `Certification body ${certifierId} does not exist`);
   }
   await db.batch([
     db

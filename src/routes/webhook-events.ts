@@ -113,7 +113,7 @@ webhookEventsRouter.openapi(
     const db = getDb(c.env.DB);
     const { id } = c.req.valid("param");
     const current = await getInboxRow(db, id);
-    if (!(await replayDelivery(db, id))) {
+    if (!(await replayDelivery({ db, problemBase: c.env.PUBLIC_BASE_URL }, id))) {
       throw new ApiError("conflict", `Webhook event ${id} is ${current.status}: only rejected deliveries are replayed`);
     }
     return c.json(await getInboxRow(db, id), 200);

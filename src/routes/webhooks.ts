@@ -56,7 +56,7 @@ webhooksRouter.openapi(
     await enforceRateLimit(c.env.WEBHOOK_LIMITER, c.req.valid("param").certifierId);
     const body = await c.req.text();
     const answer = await receiveDelivery(
-      getDb(c.env.DB),
+      { db: getDb(c.env.DB), problemBase: c.env.PUBLIC_BASE_URL },
       c.req.valid("param").certifierId,
       {
         "webhook-id": c.req.header("webhook-id"),

@@ -19,6 +19,7 @@ import {
   waitForAnswer,
 } from "../db/inbox";
 import { certifiers, labels, structures } from "../db/schema";
+import { conflict, forbidden, invalid } from "../domain/errors";
 import { assignmentRefusal, habilitationRefusal } from "../domain/habilitation";
 import { newId } from "../lib/crypto";
 import { ApiError, asApiError, fieldErrors, toProblem } from "../lib/errors";
@@ -35,14 +36,25 @@ const MAX_WEBHOOK_ID = 256;
 
 const instanceOf = (certifierId: string) => `/v1/webhooks/certifiers/${encodeURIComponent(certifierId)}`;
 
-/** The whole POST /v1/webhooks/certifiers/{certifierId}. */
+/**
+ * The database, and the base URL (PUBLIC_BASE_URL) of the pages stored problems link to as `type`.
+ * A stored problem also keeps the `requestId` of the request that applied the delivery.
+ */
+type Inbox = { db: Db; problemBase: string };
+
+/**
+ * The whole POST /v1/webhooks/certifiers/{certifierId}. Its own refusals that are about HTTP (the
+ * signature, the `webhook-id` header, a copy still being applied: Retry-After) are ApiErrors; the
+ * registry's rules throw DomainErrors.
+ */
 export async function receiveDelivery(
-  db: Db,
+  inbox: Inbox,
   certifierId: string,
   headers: SignatureHeaders,
   body: string,
   now = new Date(),
 ): Promise<Answer> {
+  const { db } = inbox;
   const secrets = await activeWebhookSecrets(db, certifierId, now);
   if (!verifySignature(secrets, body, headers)) throw new ApiError("unauthorized", UNAUTHENTICATED);
   const webhookId = headers["webhook-id"]!;
@@ -54,19 +66,19 @@ export async function receiveDelivery(
 
   const id = newId("whe");
   const stored = await storeDelivery(db, { id, certifierId, webhookId, type: typeOf(body), payload: body });
-  if (stored.inserted) return applyStored(db, { id, certifierId, payload: body });
+  if (stored.inserted) return applyStored(inbox, { id, certifierId, payload: body });
 
   const row = stored.row;
   if (row.payload !== body) {
-    throw new ApiError("conflict", "This webhook-id was already used for a different body", {
-      errors: [{ path: "webhook-id", message: "Use a new webhook-id for a new message" }],
-    });
+    throw conflict("This webhook-id was already used for a different body", [
+      { path: "webhook-id", message: "Use a new webhook-id for a new message" },
+    ]);
   }
   const answer = answerOf(row) ?? (await waitForAnswer(db, row.id));
   if (answer) return asAnswer(answer);
   // The copy applying it failed unexpectedly (or is stuck): take over, once, if nobody else has.
   const taken = await claim(db, row.id, { rejected: false, stalledBefore: staleBefore(now) });
-  if (taken) return applyStored(db, taken);
+  if (taken) return applyStored(inbox, taken);
   throw new ApiError("conflict", "A copy of this delivery is still being applied; retry later", {
     headers: { "Retry-After": "5" },
   });
@@ -80,10 +92,10 @@ const staleBefore = (now: Date) => new Date(now.getTime() - STALL_SECONDS * 1000
  * Admin replay of a rejected (or abandoned) delivery after its cause was fixed. The signature was
  * verified when it arrived; the checks of today (assignment, registered structure) apply again.
  */
-export async function replayDelivery(db: Db, id: string, now = new Date()): Promise<InboxRow | null> {
-  const row = await claim(db, id, { rejected: true, stalledBefore: staleBefore(now) });
+export async function replayDelivery(inbox: Inbox, id: string, now = new Date()): Promise<InboxRow | null> {
+  const row = await claim(inbox.db, id, { rejected: true, stalledBefore: staleBefore(now) });
   if (!row) return null;
-  await applyStored(db, row);
+  await applyStored(inbox, row);
   return row;
 }
 
@@ -103,18 +115,22 @@ const asAnswer = (a: StoredAnswer): Answer => ({
 });
 
 /** Applies a stored delivery and stores its answer; unexpected failures leave it retryable. */
-async function applyStored(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<Answer> {
+async function applyStored(inbox: Inbox, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<Answer> {
   try {
-    return asAnswer(await apply(db, row));
+    return asAnswer(await apply(inbox, row));
   } catch (err) {
-    if (!asApiError(err)) await markFailed(db, row.id, String(err)).catch(() => {});
+    if (!asApiError(err)) await markFailed(inbox.db, row.id, String(err)).catch(() => {});
     throw err;
   }
 }
 
-async function apply(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<StoredAnswer> {
+async function apply(
+  { db, problemBase }: Inbox,
+  row: Pick<InboxRow, "id" | "certifierId" | "payload">,
+): Promise<StoredAnswer> {
   const reject = async (err: ApiError) => {
-    const answer = { status: err.status, body: JSON.stringify(toProblem(err, instanceOf(row.certifierId))) };
+    const problem = toProblem(err, { base: problemBase, instance: instanceOf(row.certifierId) });
+    const answer = { status: err.status, body: JSON.stringify(problem) };
     const paths = err.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
     await markRejected(db, row.id, answer, paths ? `${err.message} (${paths})` : err.message);
     return answer;
@@ -143,10 +159,10 @@ async function apply(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload
       { status: certifier.habilitationStatus, from: certifier.habilitationFrom, until: certifier.habilitationUntil },
       eventDate(event),
     );
-    if (refusal) throw new ApiError("forbidden", refusal);
+    if (refusal) throw forbidden(refusal);
     const subject = await subjectOf(db, event);
     const unassigned = assignmentRefusal(certifier.id, subject.certifierId);
-    if (unassigned) throw new ApiError("forbidden", unassigned);
+    if (unassigned) throw forbidden(unassigned);
 
     const ctx: HandlerContext<typeof event.type> = {
       db,
@@ -180,11 +196,7 @@ async function subjectOf(db: Db, event: WebhookEvent): Promise<{ certifierId: st
       .from(labels)
       .innerJoin(structures, eq(structures.code, labels.structureCode))
       .where(eq(labels.number, n));
-    if (!label) {
-      throw new ApiError("validation", `Label ${n} is not in the registry`, {
-        errors: [{ path: "data.labelNumber", message: "Unknown label" }],
-      });
-    }
+    if (!label) throw invalid("data.labelNumber", "Unknown label", `Label ${n} is not in the registry`);
     return label;
   }
   const code = event.data.structureCode;
@@ -193,9 +205,11 @@ async function subjectOf(db: Db, event: WebhookEvent): Promise<{ certifierId: st
     .from(structures)
     .where(eq(structures.code, code));
   if (!s) {
-    throw new ApiError("validation", `Structure ${code} is not registered`, {
-      errors: [{ path: "data.structureCode", message: "Unknown structure: register it, then replay the event" }],
-    });
+    throw invalid(
+      "data.structureCode",
+      "Unknown structure: register it, then replay the event",
+      `Structure ${code} is not registered`,
+    );
   }
   return s;
 }
