@@ -5,13 +5,13 @@
 
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env";
 import { base64 } from "./lib/crypto";
 import { ApiError, asApiError, toProblem } from "./lib/errors";
-import { loggableError } from "./lib/log";
+import { log, loggableError } from "./lib/log";
 import { router } from "./lib/router";
 import { docsCsp, withHtmlSecurityHeaders } from "./lib/security-headers";
+import { REQUEST_ID_HEADER, requestIdOf, withTrace } from "./lib/trace";
 import { trailingSlashRedirect } from "./public/serve";
 import { apiKeysRouter } from "./routes/api-keys";
 import { badgeRouter } from "./routes/badge";
@@ -20,6 +20,7 @@ import { evaluationsRouter } from "./routes/evaluations";
 import { healthRouter } from "./routes/health";
 import { labelsRouter } from "./routes/labels";
 import { devOutboxRouter, outboxRouter } from "./routes/outbox";
+import { problemsRouter } from "./routes/problems";
 import { publicRouter } from "./routes/public";
 import { referentialsRouter } from "./routes/referentials";
 import { structuresRouter } from "./routes/structures";
@@ -30,6 +31,14 @@ import { webhooksRouter } from "./routes/webhooks";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const app = router();
+
+// First, so every answer (errors included) carries the request id, and every log line and problem
+// written while serving it names it.
+app.use("*", async (c, next) => {
+  const requestId = requestIdOf(c.req.raw);
+  await withTrace({ requestId }, next);
+  c.res.headers.set(REQUEST_ID_HEADER, requestId);
+});
 
 app.use(
   "*",
@@ -82,6 +91,7 @@ app.route("/", badgeRouter);
 app.route("/", verifyRouter);
 app.route("/v1/outbox", outboxRouter);
 app.route("/dev/outbox", devOutboxRouter);
+app.route("/problems", problemsRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
@@ -117,23 +127,32 @@ app.get("/docs", async (c) => {
   return res;
 });
 
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** The methods some route answers on this path (middleware, registered for every method, aside). */
+function allowedMethods(path: string): string[] {
+  return METHODS.filter((m) => app.router.match(m, path)[0].some(([[, route]]) => route.method !== "ALL"));
+}
+
 app.notFound((c) => {
+  const allowed = allowedMethods(c.req.path);
+  if (allowed.length > 0) {
+    throw new ApiError("method-not-allowed", `${c.req.path} answers ${allowed.join(", ")}, not ${c.req.method}`, {
+      headers: { Allow: allowed.join(", ") },
+    });
+  }
   throw new ApiError("not-found", `No route for ${c.req.method} ${c.req.path}`);
 });
 
 app.onError((err, c) => {
   let problem = asApiError(err);
-  if (!problem && err instanceof HTTPException && err.status < 500) {
-    // Hono's own 4xx (e.g. malformed JSON from the validator) keep their status and message.
-    const code = err.status === 400 ? "bad-request" : err.status === 401 ? "unauthorized" : "bad-request";
-    problem = new ApiError(code, err.message || "Bad request");
-  } else if (!problem) {
+  if (!problem) {
     // Log the error, never the request: headers carry keys and bodies carry signatures; and never a
     // query's bound values (see loggableError).
-    console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, ...loggableError(err) }));
+    log.error("unhandled error", { path: c.req.path, ...loggableError(err) });
     problem = new ApiError("internal", "An unexpected error occurred; it has been logged");
   }
-  const body = toProblem(problem, c.req.path);
+  const body = toProblem(problem, { base: c.env.PUBLIC_BASE_URL, instance: c.req.path });
   return c.body(JSON.stringify(body), problem.status, {
     "Content-Type": "application/problem+json",
     ...problem.headers,

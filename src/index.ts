@@ -4,6 +4,8 @@
  */
 import app from "./app";
 import { type D1Counter, meterD1, newCounter } from "./lib/d1-metrics";
+import { log } from "./lib/log";
+import { newTraceId, withTrace } from "./lib/trace";
 import { scheduled } from "./scheduled";
 
 /** Benchmarks only (`D1_METRICS = "on"`): the D1 binding counts the rows each request reads. */
@@ -22,15 +24,17 @@ export default {
     out.headers.set("X-D1-Queries", String(counter.queries));
     return out;
   },
-  async scheduled(controller, env, ctx) {
-    if (!metricsOn(env)) return scheduled(controller, env, ctx);
-    // A scheduled run has no response: its count goes to the log, where bench/run.mjs reads it.
-    const counter = newCounter();
-    const started = Date.now();
-    try {
-      await scheduled(controller, metered(env, counter), ctx);
-    } finally {
-      console.log(JSON.stringify({ msg: "d1-metrics", cron: controller.cron, ms: Date.now() - started, ...counter }));
-    }
-  },
+  // A cron run answers nobody: its log lines share a `runId` instead of a request id.
+  scheduled: (controller, env, ctx) =>
+    withTrace({ runId: newTraceId() }, async () => {
+      if (!metricsOn(env)) return scheduled(controller, env, ctx);
+      // A scheduled run has no response: its count goes to the log, where bench/run.mjs reads it.
+      const counter = newCounter();
+      const started = Date.now();
+      try {
+        await scheduled(controller, metered(env, counter), ctx);
+      } finally {
+        log.info("d1-metrics", { cron: controller.cron, ms: Date.now() - started, ...counter });
+      }
+    }),
 } satisfies ExportedHandler<Env>;

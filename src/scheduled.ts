@@ -9,6 +9,7 @@ import { transportFor } from "./email/transport";
 import { config } from "./env";
 import { type DailyResult, runDaily } from "./jobs/daily";
 import { type DeliveryResult, deliverOutbox } from "./jobs/deliver";
+import { log } from "./lib/log";
 import type { Deps } from "./services/deps";
 
 export const CRONS = {
@@ -38,26 +39,23 @@ export async function runScheduled(
       // No cache purge here, on purpose: expiry is date-driven. Public answers compute « expired » from
       // `expiresOn` (src/domain/badge.ts publicStatus), and none is ever cached past midnight in France
       // (src/public/cache.ts maxAgeAt), so every answer served after midnight already says so.
-      console.log(
-        JSON.stringify({
-          msg: "daily job",
-          today: r.today,
-          expired: r.expired.length,
-          remindersQueued: r.remindersQueued,
-          remindersSkipped: r.remindersSkipped,
-          ms: Date.now() - started,
-        }),
-      );
+      log.info("daily job", {
+        today: r.today,
+        expired: r.expired.length,
+        remindersQueued: r.remindersQueued,
+        remindersSkipped: r.remindersSkipped,
+        ms: Date.now() - started,
+      });
       return r;
     }
     case CRONS.outbox: {
       const r = await deliverOutbox(db, transportFor(env, cfg), cfg.EMAIL_FROM, now);
-      if (r.sent + r.retrying + r.failed + r.skipped > 0) console.log(JSON.stringify({ msg: "outbox delivery", ...r }));
+      if (r.sent + r.retrying + r.failed + r.skipped > 0) log.info("outbox delivery", { ...r });
       return r;
     }
     case CRONS.effects: {
       const r = await runDueEffects(deps, new Date(now));
-      if (r.done + r.failed + r.pruned > 0) console.log(JSON.stringify({ msg: "effects", ...r }));
+      if (r.done + r.failed + r.pruned > 0) log.info("effects", { ...r });
       return r;
     }
     default:

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, createCertifier, structurePayload } from "./helpers";
 
@@ -47,7 +48,12 @@ describe("errors are RFC 9457 problems", () => {
     const r = await call("GET", "/nope");
     expect(r.status).toBe(404);
     expect(r.headers.get("Content-Type")).toBe("application/problem+json");
-    expect(r.json).toMatchObject({ type: "/problems/not-found", title: "Not found", status: 404, instance: "/nope" });
+    expect(r.json).toMatchObject({
+      type: `${env.PUBLIC_BASE_URL}/problems/not-found`,
+      title: "Not found",
+      status: 404,
+      instance: "/nope",
+    });
     expect(r.json.detail).toEqual(expect.any(String));
   });
 

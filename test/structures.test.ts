@@ -41,13 +41,26 @@ describe("POST /v1/structures", () => {
     ["empty name", { name: "   " }, "name"],
     ["unknown field", { extra: 1 }, "extra"],
     ["unknown nested field", { contacts: [{ email: "a@b.example", phone: "1" }] }, "contacts.0.phone"],
-    ["own parent", { code: "S-SELF", parentCode: "S-SELF" }, "parentCode"],
   ])("answers 422 naming the wrong field (%s) and stores nothing", async (_what, over, path) => {
     const before = await count();
     const r = await call("POST", "/v1/structures", { body: structurePayload(over) });
     expect(r.status).toBe(422);
-    expect(r.json).toMatchObject({ status: 422, code: "validation", type: "/problems/validation" });
+    expect(r.json).toMatchObject({
+      status: 422,
+      code: "validation",
+      type: `${env.PUBLIC_BASE_URL}/problems/validation`,
+    });
     expect(r.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(await count()).toBe(before);
+  });
+
+  it("refuses a structure as its own parent: well-formed, refused by a rule (unprocessable)", async () => {
+    const before = await count();
+    const r = await call("POST", "/v1/structures", {
+      body: structurePayload({ code: "S-SELF", parentCode: "S-SELF" }),
+    });
+    expect(r.status).toBe(422);
+    expect(r.json).toMatchObject({ code: "unprocessable", errors: [{ path: "parentCode" }] });
     expect(await count()).toBe(before);
   });
 

@@ -11,7 +11,7 @@ import type { Db } from "../db/client";
 import { chunk, MAX_PARAMS } from "../db/outbox";
 import { effects } from "../db/schema";
 import { config } from "../env";
-import { loggableError } from "../lib/log";
+import { log, loggableError } from "../lib/log";
 import type { Deps } from "../services/deps";
 import type { Intent } from "./public-change";
 import { type GlobalPurge, purgeEverywhere, purgeLocally, TAGS_PER_REQUEST } from "./purge";
@@ -50,7 +50,7 @@ export async function afterChange(deps: Deps, intents: readonly Intent[], now = 
   }
   deps.waitUntil(
     carryOut(deps.db, { ...cfg, requestsPerRun: 1 }, rows, now).catch((err) =>
-      console.error(JSON.stringify({ msg: "effects failed after a change", ...loggableError(err) })),
+      log.error("effects failed after a change", loggableError(err)),
     ),
   );
 }
@@ -141,7 +141,7 @@ async function carryOut(db: Db, cfg: GlobalPurge | null, rows: EffectRow[], now:
     );
   }
   for (const f of outcome.failed) {
-    console.error(JSON.stringify({ msg: "purge failed; retried later", tags: f.tags.length, error: f.error }));
+    log.warn("purge failed; retried later", { tags: f.tags.length, error: f.error });
     for (const ids of chunk(idsOf(f.tags), MAX_PARAMS - 10)) statements.push(retryLater(db, ids, f, now));
   }
   const [first, ...rest] = statements;

@@ -1,7 +1,7 @@
 /** Certification bodies, their API keys and webhook secrets. */
 import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
+import { invalid, notFound } from "../domain/errors";
 import { newApiKey, newId, newWebhookSecret, sha256Hex } from "../lib/crypto";
-import { ApiError, notFound } from "../lib/errors";
 import type { Db } from "./client";
 import { apiKeys, certifiers, webhookSecrets } from "./schema";
 
@@ -19,9 +19,11 @@ function present(row: typeof certifiers.$inferSelect) {
 
 export function checkPeriod(h: { from?: string; until?: string }) {
   if (h.from && h.until && h.from > h.until) {
-    throw new ApiError("validation", "The habilitation ends before it starts", {
-      errors: [{ path: "habilitation.until", message: "Must be on or after habilitation.from" }],
-    });
+    throw invalid(
+      "habilitation.until",
+      "Must be on or after habilitation.from",
+      "The habilitation ends before it starts",
+    );
   }
 }
 
@@ -111,15 +113,11 @@ export async function createApiKey(
 ) {
   if (input.role === "certifier") {
     if (!input.certifierId) {
-      throw new ApiError("validation", "A certifier key belongs to a body", {
-        errors: [{ path: "certifierId", message: "Required when role is certifier" }],
-      });
+      throw invalid("certifierId", "Required when role is certifier", "A certifier key belongs to a body");
     }
     await getCertifier(db, input.certifierId);
   } else if (input.certifierId) {
-    throw new ApiError("validation", "An admin key belongs to no body", {
-      errors: [{ path: "certifierId", message: "Only for role certifier" }],
-    });
+    throw invalid("certifierId", "Only for role certifier", "An admin key belongs to no body");
   }
   const key = newApiKey();
   const id = newId("key");

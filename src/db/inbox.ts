@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { notFound } from "../lib/errors";
+import { notFound } from "../domain/errors";
 import type { Db } from "./client";
 import { type WebhookEventStatus, webhookEvents } from "./schema";
 

@@ -1,7 +1,7 @@
 /** Référentiel versions: create, edit until used, activate one, read. */
 import { asc, eq, gt, sql } from "drizzle-orm";
+import { conflict, DomainError, notFound } from "../domain/errors";
 import type { Referential, ReferentialInput } from "../domain/referential";
-import { ApiError, notFound } from "../lib/errors";
 import type { Db } from "./client";
 import { referentials } from "./schema";
 
@@ -32,7 +32,7 @@ export async function getReferential(db: Db, version: string) {
 /** The active version; a registry without one cannot evaluate (the seed migration installs one). */
 export async function getActiveReferential(db: Db) {
   const [row] = await db.select().from(referentials).where(eq(referentials.active, true));
-  if (!row) throw new ApiError("unprocessable", "No référentiel version is active; activate one first");
+  if (!row) throw new DomainError("invalid", "No référentiel version is active; activate one first");
   return row;
 }
 
@@ -54,7 +54,7 @@ export async function createReferential(db: Db, input: ReferentialInput) {
     .values({ version: input.version, description: input.description, official: input.official, rules: input.rules })
     .onConflictDoNothing()
     .returning({ version: referentials.version });
-  if (inserted.length === 0) throw new ApiError("conflict", `Référentiel version ${input.version} already exists`);
+  if (inserted.length === 0) throw conflict(`Référentiel version ${input.version} already exists`);
   return getReferential(db, input.version);
 }
 
@@ -75,7 +75,7 @@ export async function updateReferential(db: Db, version: string, input: Omit<Ref
     .where(sql`${referentials.version} = ${version} AND ${referentials.usedAt} IS NULL`)
     .returning({ version: referentials.version });
   if (updated.length === 0) {
-    throw new ApiError("conflict", `Référentiel version ${version} has been used by a decision and is immutable`);
+    throw conflict(`Référentiel version ${version} has been used by a decision and is immutable`);
   }
   return getReferential(db, version);
 }

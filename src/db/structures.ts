@@ -3,8 +3,8 @@
  * answers: they are verbs (src/services/structures.ts).
  */
 import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
+import { invalid, notFound } from "../domain/errors";
 import type { Category } from "../domain/identifiers";
-import { ApiError, notFound } from "../lib/errors";
 import { fold, likeEscape } from "../lib/text";
 import type { Db } from "./client";
 import { assignments, type Contact, certifiers, structures } from "./schema";
@@ -131,9 +131,7 @@ export async function assignCertifier(
   await getStructure(db, code);
   const [body] = await db.select({ id: certifiers.id }).from(certifiers).where(eq(certifiers.id, certifierId));
   if (!body) {
-    throw new ApiError("validation", `Certification body ${certifierId} does not exist`, {
-      errors: [{ path: "certifierId", message: "Unknown certification body" }],
-    });
+    throw invalid("certifierId", "Unknown certification body", `Certification body ${certifierId} does not exist`);
   }
   await db.batch([
     db

@@ -10,7 +10,7 @@ import { makeBadge } from "badge-maker";
 import { BADGE_LABEL, type BadgeModel, COLOURS } from "../domain/badge";
 import { badgeRefSegment } from "../domain/public-ref";
 import { ApiError } from "../lib/errors";
-import { loggableError } from "../lib/log";
+import { log, loggableError } from "../lib/log";
 import { router } from "../lib/router";
 import { weakEtag } from "../public/cache";
 import { badgeFor } from "../public/present";
@@ -86,7 +86,7 @@ badgeRouter.openapi(
     } catch (err) {
       // Throttled, or anything else going wrong: still a picture, never stored anywhere.
       const throttled = err instanceof ApiError && err.code === "rate-limited";
-      if (!throttled) console.error(JSON.stringify({ msg: "badge failed", ...loggableError(err) }));
+      if (!throttled) log.error("badge failed", loggableError(err));
       const res = await svgAnswer(unavailable, throttled ? "throttled" : "unavailable", "no-store");
       if (throttled) res.headers.set("Retry-After", err.headers?.["Retry-After"] ?? "60");
       return res;

@@ -4,12 +4,28 @@ import { PROBLEMS, type ProblemCode } from "../lib/errors";
 
 export const ProblemSchema = z
   .object({
-    type: z.string().openapi({ example: "/problems/validation" }),
+    type: z.string().openapi({
+      description:
+        "URL of the page explaining `code` (French and English; HTML, or JSON with `Accept: application/json`)",
+      example: "https://registry.example/problems/validation",
+    }),
     title: z.string().openapi({ example: "Validation failed" }),
     status: z.number().int().openapi({ example: 422 }),
     detail: z.string().openapi({ example: "The request does not match the schema" }),
-    code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]),
+    code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]).openapi({
+      description:
+        "Stable code of the closed set; `validation`: the request's shape; `unprocessable`: a rule refused it",
+    }),
     instance: z.string().optional().openapi({ example: "/v1/structures" }),
+    requestId: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          "The request's id, also in the `X-Request-Id` header: send it to us when you report a problem. A " +
+          "webhook answer given again to a copy keeps the id of the request that applied the delivery.",
+        example: "8f2a61b7c4d3e5f9-CDG",
+      }),
     errors: z
       .array(
         z.object({
@@ -33,10 +49,14 @@ export const errors = {
   403: problem("Authenticated, but not allowed"),
   404: problem("Not found"),
   409: problem("Conflicts with the current state"),
+  405: problem("The path exists, not with this method; see `Allow`"),
   413: problem("Body larger than 1 MiB"),
   415: problem("Body not sent as application/json"),
-  422: problem("Validation failed; `errors[]` names each field"),
+  422: problem(
+    "`validation`: the request does not match the schema; `unprocessable`: a rule refused it. `errors[]` names each field",
+  ),
   429: problem("Rate limited; see Retry-After"),
+  500: problem("Unexpected error, logged with the request id"),
 } as const;
 
 export const pick = <K extends keyof typeof errors>(...keys: K[]) =>

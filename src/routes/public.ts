@@ -16,13 +16,17 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
+import { REQUEST_ID_HEADER } from "../lib/trace";
 import { conditional, publicCacheControl, weakEtag } from "../public/cache";
 import { badgeFor, toCsv, toPublicLabel } from "../public/present";
 import { rawSegment, servePublic } from "../public/serve";
 import { canonicalRedirect, json, pick } from "./openapi-common";
 
 export const publicRouter = router();
-publicRouter.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"] }));
+publicRouter.use(
+  "*",
+  cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", REQUEST_ID_HEADER] }),
+);
 
 /** A D1 session for the listing: the nearest read replica, no ordering constraint. */
 export const publicDb = (env: Env) => getDb(env.DB.withSession("first-unconstrained"));

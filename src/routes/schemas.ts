@@ -65,8 +65,9 @@ export const StructureFields = {
 export const StructureCreate = z
   .object({ code: CodeSp, ...StructureFields })
   .strict()
-  .refine((s) => s.parentCode !== s.code, { path: ["parentCode"], message: "Must differ from code" })
-  .openapi("StructureCreate", { description: "`parentCode`, when given, differs from `code`." });
+  .openapi("StructureCreate", {
+    description: "`parentCode`, when given, differs from `code` (422 `unprocessable` otherwise).",
+  });
 
 export const StructurePatch = z
   .object(StructureFields)

@@ -32,7 +32,8 @@ const parisTime = (iso: string) =>
     timeStyle: "short",
   }).format(new Date(iso));
 
-function Layout(props: { title: string; children: Child }) {
+/** The DSFR page frame shared by the registry's human pages (here and src/routes/problems.tsx). */
+export function Layout(props: { title: string; tagline?: string; children: Child }) {
   return (
     <html lang="fr" data-fr-scheme="light">
       <head>
@@ -59,7 +60,7 @@ function Layout(props: { title: string; children: Child }) {
                   </div>
                   <div class="fr-header__service">
                     <p class="fr-header__service-title">Registre du label « Services Publics + »</p>
-                    <p class="fr-header__service-tagline">Vérification publique d'un label</p>
+                    <p class="fr-header__service-tagline">{props.tagline ?? "Vérification publique d'un label"}</p>
                   </div>
                 </div>
               </div>

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { afterChange } from "../changes/effects";
 import { intentsOf, publicChangeStatements } from "../changes/public-change";
+import { violates } from "../db/constraints";
 import { bulkStatusChange, currentSuspension, type Extra, getLabel, guardedStatusChange, roleOf } from "../db/labels";
 import { refreshPublicLabels } from "../db/public-model";
 import { labels } from "../db/schema";
@@ -71,9 +72,8 @@ export async function changeLabelStatus(
   try {
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (err) {
-    if (String((err as Error)?.cause ?? err).includes("NOT NULL") || String(err).includes("NOT NULL")) {
-      throw conflict(`Label ${labelNumber} changed meanwhile; read it again`);
-    }
+    // The guard of `guardedStatusChange`: a NULL event id when the status changed meanwhile.
+    if (violates(err, "label_events.id")) throw conflict(`Label ${labelNumber} changed meanwhile; read it again`);
     throw err;
   }
   await afterChange(deps, intentsOf(publicChange), now);

@@ -7,6 +7,7 @@ import { eq, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { afterChange } from "../changes/effects";
 import { intentsOf, publicChangeStatements } from "../changes/public-change";
+import { violates } from "../db/constraints";
 import { evaluateStructure } from "../db/evaluations";
 import { bumpLabelCounter, type Extra, getDecision, labelNumberFrom, latestLabel, roleOf } from "../db/labels";
 import { refreshPublicLabels } from "../db/public-model";
@@ -177,7 +178,7 @@ export async function recordDecision(
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (err) {
     // labels_supersedes: another award renewed the same label meanwhile; nothing of this batch landed.
-    if (String(err).includes("UNIQUE") && String(err).includes("supersedes")) {
+    if (violates(err, "labels_supersedes")) {
       throw conflict("Another decision renewed this structure's label at the same time; retry");
     }
     throw err;

@@ -2,15 +2,16 @@
  * What each event type does, in ONE dispatch table. A handler receives the validated data and
  * `markApplied`, the statement that marks the inbox row answered; it puts that statement in its
  * own single `db.batch()`, so the effect and the inbox status land together or not at all.
- * A handler may throw an ApiError (409, 422): the delivery is then stored as rejected.
+ * A handler may throw a DomainError (409, 422…): the delivery is then stored as rejected.
  */
 import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
+import { type Constraint, violates } from "../db/constraints";
 import { findAudit, findSurvey, insertAudit, insertSurvey } from "../db/results";
+import { conflict, type DomainError } from "../domain/errors";
 import type { LabelAction } from "../domain/label-lifecycle";
 import { newId, sha256Hex } from "../lib/crypto";
-import { ApiError } from "../lib/errors";
 import { changeLabelStatus } from "../services/change-label-status";
 import type { Deps } from "../services/deps";
 import { recordDecision } from "../services/record-decision";
@@ -41,13 +42,10 @@ export type Handler<T extends EventType> = (ctx: HandlerContext<T>) => Promise<O
 /** What every handler gets, whatever its event type. */
 type BaseContext = Pick<HandlerContext<EventType>, "db" | "markApplied">;
 
-const isUniqueViolation = (err: unknown) =>
-  /UNIQUE constraint failed/.test(`${err} ${(err as { cause?: unknown })?.cause ?? ""}`);
-
-const conflict = (what: string, ref: string, path: string) =>
-  new ApiError("conflict", `${what} ${ref} was already received with different content`, {
-    errors: [{ path, message: "Same reference, different content: send a new reference to correct it" }],
-  });
+const changedContent = (what: string, ref: string, path: string) =>
+  conflict(`${what} ${ref} was already received with different content`, [
+    { path, message: "Same reference, different content: send a new reference to correct it" },
+  ]);
 
 /**
  * Append-once by reference: the same reference with the same content is an idempotent success
@@ -61,7 +59,9 @@ async function appendOnce(
     find: () => Promise<{ id: string; contentHash: string } | null>;
     insert: (id: string) => BatchItem<"sqlite">;
     key: "auditId" | "surveyId";
-    onConflict: () => ApiError;
+    /** The unique index on the reference. */
+    index: Constraint;
+    onConflict: () => DomainError;
   },
 ): Promise<Outcome> {
   const judge = async (existing: { id: string; contentHash: string }) => {
@@ -78,7 +78,7 @@ async function appendOnce(
     await ctx.db.batch([opts.insert(id), ctx.markApplied(outcome)]);
     return outcome;
   } catch (err) {
-    const raced = isUniqueViolation(err) ? await opts.find() : null;
+    const raced = violates(err, opts.index) ? await opts.find() : null;
     if (!raced) throw err;
     return judge(raced);
   }
@@ -94,8 +94,9 @@ const auditCompleted: Handler<"audit.completed"> = async (ctx) => {
   return appendOnce(ctx, {
     hash,
     key: "auditId",
+    index: "audits_ref",
     find: () => findAudit(ctx.db, ctx.certifierId, d.auditRef),
-    onConflict: () => conflict("Audit", d.auditRef, "data.auditRef"),
+    onConflict: () => changedContent("Audit", d.auditRef, "data.auditRef"),
     insert: (id) =>
       insertAudit(ctx.db, {
         id,
@@ -122,8 +123,9 @@ function surveyHandler<T extends "survey.users.completed" | "survey.agents.compl
     return appendOnce(ctx, {
       hash,
       key: "surveyId",
+      index: "surveys_ref",
       find: () => findSurvey(ctx.db, ctx.certifierId, d.surveyRef),
-      onConflict: () => conflict("Survey", d.surveyRef, "data.surveyRef"),
+      onConflict: () => changedContent("Survey", d.surveyRef, "data.surveyRef"),
       insert: (id) =>
         insertSurvey(ctx.db, {
           id,

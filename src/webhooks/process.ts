@@ -20,6 +20,7 @@ import {
   waitForAnswer,
 } from "../db/inbox";
 import { certifiers, labels, structures } from "../db/schema";
+import { conflict, forbidden, invalid } from "../domain/errors";
 import { assignmentRefusal, habilitationRefusal } from "../domain/habilitation";
 import { newId } from "../lib/crypto";
 import { ApiError, asApiError, fieldErrors, toProblem } from "../lib/errors";
@@ -37,7 +38,11 @@ const MAX_WEBHOOK_ID = 256;
 
 const instanceOf = (certifierId: string) => `/v1/webhooks/certifiers/${encodeURIComponent(certifierId)}`;
 
-/** The whole POST /v1/webhooks/certifiers/{certifierId}. */
+/**
+ * The whole POST /v1/webhooks/certifiers/{certifierId}. Its own refusals that are about HTTP (the
+ * signature, the `webhook-id` header, a copy still being applied: Retry-After) are ApiErrors; the
+ * registry's rules throw DomainErrors.
+ */
 export async function receiveDelivery(
   deps: Deps,
   certifierId: string,
@@ -61,9 +66,9 @@ export async function receiveDelivery(
 
   const row = stored.row;
   if (row.payload !== body) {
-    throw new ApiError("conflict", "This webhook-id was already used for a different body", {
-      errors: [{ path: "webhook-id", message: "Use a new webhook-id for a new message" }],
-    });
+    throw conflict("This webhook-id was already used for a different body", [
+      { path: "webhook-id", message: "Use a new webhook-id for a new message" },
+    ]);
   }
   const answer = answerOf(row) ?? (await waitForAnswer(db, row.id));
   if (answer) return asAnswer(answer);
@@ -119,7 +124,10 @@ async function applyStored(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" 
 async function apply(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<StoredAnswer> {
   const { db } = deps;
   const reject = async (err: ApiError) => {
-    const answer = { status: err.status, body: JSON.stringify(toProblem(err, instanceOf(row.certifierId))) };
+    // `type` links to the problem pages under PUBLIC_BASE_URL; a stored problem also keeps the
+    // `requestId` of the request that applied the delivery.
+    const problem = toProblem(err, { base: deps.env.PUBLIC_BASE_URL, instance: instanceOf(row.certifierId) });
+    const answer = { status: err.status, body: JSON.stringify(problem) };
     const paths = err.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
     await markRejected(db, row.id, answer, paths ? `${err.message} (${paths})` : err.message);
     return answer;
@@ -148,10 +156,10 @@ async function apply(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" | "pay
       { status: certifier.habilitationStatus, from: certifier.habilitationFrom, until: certifier.habilitationUntil },
       eventDate(event),
     );
-    if (refusal) throw new ApiError("forbidden", refusal);
+    if (refusal) throw forbidden(refusal);
     const subject = await subjectOf(db, event);
     const unassigned = assignmentRefusal(certifier.id, subject.certifierId);
-    if (unassigned) throw new ApiError("forbidden", unassigned);
+    if (unassigned) throw forbidden(unassigned);
 
     const ctx: HandlerContext<typeof event.type> = {
       db,
@@ -192,11 +200,7 @@ async function subjectOf(db: Db, event: WebhookEvent): Promise<{ certifierId: st
       .from(labels)
       .innerJoin(structures, eq(structures.code, labels.structureCode))
       .where(eq(labels.number, n));
-    if (!label) {
-      throw new ApiError("validation", `Label ${n} is not in the registry`, {
-        errors: [{ path: "data.labelNumber", message: "Unknown label" }],
-      });
-    }
+    if (!label) throw invalid("data.labelNumber", "Unknown label", `Label ${n} is not in the registry`);
     return label;
   }
   const code = event.data.structureCode;
@@ -205,9 +209,11 @@ async function subjectOf(db: Db, event: WebhookEvent): Promise<{ certifierId: st
     .from(structures)
     .where(eq(structures.code, code));
   if (!s) {
-    throw new ApiError("validation", `Structure ${code} is not registered`, {
-      errors: [{ path: "data.structureCode", message: "Unknown structure: register it, then replay the event" }],
-    });
+    throw invalid(
+      "data.structureCode",
+      "Unknown structure: register it, then replay the event",
+      `Structure ${code} is not registered`,
+    );
   }
   return s;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Browser test (`npm run test:browser`, run by .ci/run): headless Debian Chromium driven by
-// playwright-core loads a page embedding the badge in every state and the verification page,
+// playwright-core loads a page embedding the badge in every state, the verification page and a problem page,
 // against the real Worker under `wrangler dev` with a fresh local D1. Screenshots go to
 // test-results/; `--docs` also refreshes docs/badges.png (the picture in docs/integrators.md).
 import { spawn, spawnSync } from "node:child_process";
@@ -223,6 +223,21 @@ try {
     check(info.badgeImg > 60, `verify ${code} shows its badge`);
     await page.screenshot({ path: join(out, `verify-${code}.png`), fullPage: true });
   }
+  // 7. A problem's `type` page: the same frame and headers, French then English.
+  const problem = await page.goto(`${base}/problems/conflict`, { waitUntil: "networkidle" });
+  check(problem.status() === 200, "problem page answers 200");
+  const p = await page.evaluate(() => ({
+    h1: document.querySelector("h1")?.textContent,
+    en: document.querySelector('section[lang="en"] h2')?.textContent,
+    transform: getComputedStyle(document.querySelector("#code")).textTransform,
+    scripts: document.scripts.length,
+  }));
+  check(
+    p.h1 === "Conflit avec l'état du registre" && p.en === "Conflict with the registry's state",
+    "problem page texts",
+  );
+  check(p.transform === "uppercase" && p.scripts === 0, "problem page DSFR stylesheet applied, no script");
+  await page.screenshot({ path: join(out, "problem-conflict.png"), fullPage: true });
   check(violations.length === 0, `no CSP violation ${violations.join(" | ")}`);
   check(failed.length === 0, `no failed request ${failed.join(" ")}`);
 } catch (e) {

@@ -1,0 +1,153 @@
+/**
+ * src/db/constraints.ts against real D1 failures: each constraint the code relies on is broken for
+ * real, with the statement builders production uses, and recognised by its name.
+ */
+import { env } from "cloudflare:test";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../src/db/client";
+import { type Constraint, failedConstraint, RELIED_ON, violates } from "../src/db/constraints";
+import { guardedStatusChange } from "../src/db/labels";
+import { insertAudit, insertSurvey } from "../src/db/results";
+import { assignments, counters, labels, structures } from "../src/db/schema";
+import { createCertifier, createStructure } from "./helpers";
+
+const db = () => getDb(env.DB);
+
+/** The error a write fails with (the test fails if it succeeds). */
+async function failure(write: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await write();
+  } catch (err) {
+    return err;
+  }
+  throw new Error("the write succeeded");
+}
+
+async function subject() {
+  const certifier = await createCertifier();
+  const { code } = await createStructure();
+  return { certifierId: certifier.id, structureCode: code };
+}
+
+let seq = 0;
+const label = (s: { certifierId: string; structureCode: string }, supersedes?: string) => ({
+  number: `SPP-2026-9${String(++seq).padStart(5, "0")}`,
+  ...s,
+  tier: "argent" as const,
+  status: "valid" as const,
+  awardedOn: "2026-01-15",
+  expiresOn: "2029-01-14",
+  originalAwardedOn: "2026-01-15",
+  supersedes,
+});
+
+const audit = (s: { certifierId: string; structureCode: string }, auditRef: string) => ({
+  id: `aud_${++seq}`,
+  ...s,
+  auditRef,
+  kind: "initial" as const,
+  auditedOn: "2026-01-10",
+  engagements: [],
+  criteria: [],
+  blockingNonConformities: 0,
+  contentHash: "h",
+});
+
+const survey = (s: { certifierId: string; structureCode: string }, surveyRef: string) => ({
+  id: `srv_${++seq}`,
+  ...s,
+  surveyRef,
+  kind: "agents" as const,
+  periodStart: "2025-01-01",
+  periodEnd: "2025-12-31",
+  population: 10,
+  respondents: 5,
+  score: 70,
+  contentHash: "h",
+});
+
+/** One real failure per constraint the code relies on; the Record makes a new one need its case. */
+const provoke: Record<Constraint, () => Promise<unknown>> = {
+  // Two renewals of one label (src/db/labels.ts recordDecision): the second batch fails whole.
+  labels_supersedes: async () => {
+    const s = await subject();
+    const first = label(s);
+    await db().insert(labels).values(first);
+    const d = db();
+    return failure(() =>
+      d.batch([d.insert(labels).values(label(s, first.number)), d.insert(labels).values(label(s, first.number))]),
+    );
+  },
+  // A guarded status change that changed nothing (src/db/labels.ts guardedStatusChange): NULL event id.
+  "label_events.id": async () => {
+    const s = await subject();
+    const l = label(s);
+    await db().insert(labels).values(l);
+    const d = db();
+    // Read as suspended, but it is valid: someone else changed it meanwhile, so the guarded update changes nothing.
+    const [first, ...rest] = guardedStatusChange(d, l.number, "suspended", {
+      action: "reinstate",
+      reason: "r",
+      actor: "admin:test",
+      effectiveOn: "2026-02-01",
+      nowIso: "2026-02-01T00:00:00.000Z",
+    });
+    return failure(() => d.batch([first!, ...rest]));
+  },
+  // The same auditRef twice (src/webhooks/handlers.ts appendOnce, a concurrent copy).
+  audits_ref: async () => {
+    const s = await subject();
+    const d = db();
+    return failure(() => d.batch([insertAudit(d, audit(s, "AUD-1")), insertAudit(d, audit(s, "AUD-1"))]));
+  },
+  surveys_ref: async () => {
+    const s = await subject();
+    const d = db();
+    return failure(() => d.batch([insertSurvey(d, survey(s, "SRV-1")), insertSurvey(d, survey(s, "SRV-1"))]));
+  },
+};
+
+describe("failedConstraint / violates", () => {
+  it.each(RELIED_ON)("recognises %s by its name, and no other", async (name) => {
+    const err = await provoke[name]();
+    expect(failedConstraint(err)?.name).toBe(name);
+    expect(violates(err, name)).toBe(true);
+    for (const other of RELIED_ON.filter((n) => n !== name)) expect(violates(err, other)).toBe(false);
+  });
+
+  it("names primary keys `<table>_pkey`, in a single statement (wrapped by drizzle) as in a batch", async () => {
+    const { structureCode } = await subject();
+    const row = { code: structureCode, name: "n", network: "r", category: "eple" as const, postcode: "13001" };
+    const values = { ...row, city: "c", department: "13", contacts: [], searchText: "n" };
+    expect(failedConstraint(await failure(() => db().insert(structures).values(values)))).toEqual({
+      kind: "unique",
+      name: "structures_pkey",
+    });
+    const d = db();
+    expect(failedConstraint(await failure(() => d.batch([d.insert(structures).values(values)])))).toEqual({
+      kind: "unique",
+      name: "structures_pkey",
+    });
+  });
+
+  it("reports NOT NULL by column and foreign keys without a name (SQLite gives none)", async () => {
+    const notNull = await failure(() => db().run(sql`INSERT INTO ${counters} (name, value) VALUES ('c', NULL)`));
+    expect(failedConstraint(notNull)).toEqual({ kind: "not-null", name: "counters.value" });
+    const fk = await failure(() =>
+      db()
+        .insert(assignments)
+        .values({ id: "asg_x", structureCode: "NOPE", certifierId: "NOPE", contractRef: "c", actor: "a" }),
+    );
+    expect(failedConstraint(fk)).toEqual({ kind: "foreign-key", name: null });
+  });
+
+  it("is null for other failures, and is not fooled by bound values that imitate a constraint message", async () => {
+    const imitation = "UNIQUE constraint failed: labels.supersedes: SQLITE_CONSTRAINT";
+    const err = await failure(() => db().run(sql`SELECT * FROM no_such_table WHERE x = ${imitation}`));
+    expect(String(err)).toContain(imitation);
+    expect(failedConstraint(err)).toBeNull();
+    expect(failedConstraint(new Error("network connection lost"))).toBeNull();
+    expect(failedConstraint("UNIQUE constraint failed: labels.supersedes")).toBeNull();
+  });
+});
