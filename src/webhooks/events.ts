@@ -5,17 +5,15 @@
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure
  */
 import { z } from "@hono/zod-openapi";
+import { cleanText } from "../domain/clean-text";
 import { CodeSp, Day, Url } from "../routes/schemas";
 
-const ref = (example: string, description: string) =>
-  z.string().trim().min(1).max(100).openapi({ description, example });
+const ref = (example: string, description: string) => cleanText(100).openapi({ description, example });
 
-const LabelNumber = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .openapi({ description: "Label number, as issued by the registry", example: "SPP-2026-000042" });
+const LabelNumber = cleanText(64).openapi({
+  description: "Label number, as issued by the registry",
+  example: "SPP-2026-000042",
+});
 
 const noDuplicates =
   <T>(key: (item: T) => unknown, what: string) =>
@@ -40,7 +38,7 @@ export const AuditCompleted = z
     auditRef: ref("AUD-2026-0042", "The body's own reference for this audit; unique per body"),
     kind: z.enum(["initial", "suivi", "renouvellement"]).openapi({ example: "initial" }),
     auditedOn: Day.openapi({ description: "Last day of the audit (the event's date)", example: "2026-03-12" }),
-    referentialVersion: z.string().trim().min(1).max(40).optional().openapi({ example: "2023" }),
+    referentialVersion: cleanText(40).optional().openapi({ example: "2023" }),
     engagements: z
       .array(
         z
@@ -58,7 +56,7 @@ export const AuditCompleted = z
       .array(
         z
           .object({
-            id: z.string().trim().min(1).max(40).openapi({ example: "E1-C3" }),
+            id: cleanText(40).openapi({ example: "E1-C3" }),
             result: z.enum(["conforme", "partiel", "non_conforme", "na"]).openapi({ example: "conforme" }),
             blocking: z.boolean().optional().openapi({ description: "A blocking criterion of the grid" }),
           })
@@ -117,7 +115,7 @@ export const LabelDecision = z
     decision: z.enum(["award", "refuse"]).openapi({ example: "award" }),
     tier: z.enum(["bronze", "argent", "or"]).optional().openapi({ example: "argent" }),
     decidedOn: Day.openapi({ description: "Decision date: the label runs from it", example: "2026-04-02" }),
-    justification: z.string().trim().min(1).max(4000).optional(),
+    justification: cleanText(4000, { multiline: true }).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -133,7 +131,7 @@ export const LabelDecision = z
 export const LabelStatusChange = z
   .object({
     labelNumber: LabelNumber,
-    reason: z.string().trim().min(1).max(4000).openapi({ example: "Audit de suivi non réalisé" }),
+    reason: cleanText(4000, { multiline: true }).openapi({ example: "Audit de suivi non réalisé" }),
     effectiveOn: Day.openapi({ example: "2026-06-01" }),
   })
   .strict()
