@@ -8,6 +8,7 @@ import { transportFor } from "./email/transport";
 import { config } from "./env";
 import { type DailyResult, runDaily } from "./jobs/daily";
 import { type DeliveryResult, deliverOutbox } from "./jobs/deliver";
+import { runInboxRetention } from "./jobs/retention";
 
 export const CRONS = {
   daily: "0 3 * * *",
@@ -31,6 +32,7 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
       // `expiresOn` (src/domain/badge.ts publicStatus), so any answer rendered after midnight (Paris)
       // already says so, and one rendered before lived at most MAX_AGE_SECONDS (300 s): by 03:00 UTC
       // none is left to purge. Purging 100,000-label days cost ~18 s of cache deletes (bench/RESULTS.md).
+      const inbox = await runInboxRetention(db, now, cfg.INBOX_RETENTION_DAYS);
       console.log(
         JSON.stringify({
           msg: "daily job",
@@ -38,6 +40,8 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
           expired: r.expired.length,
           remindersQueued: r.remindersQueued,
           remindersSkipped: r.remindersSkipped,
+          inboxPurged: inbox.purged,
+          inboxBacklog: inbox.backlog,
           ms: Date.now() - started,
         }),
       );

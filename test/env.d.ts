@@ -6,6 +6,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       FUZZ_RUNS: string;
       TEST_WEBHOOK_LIMITER: RateLimit;
+      TEST_WEBHOOK_AUTH_FAIL_LIMITER: RateLimit;
     }
   }
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parisDay } from "../src/domain/badge";
+import { addDays } from "../src/domain/label-dates";
 import { call } from "./helpers";
 import { auditEvent, deliver, newMsgId, setup, signedHeaders, sql } from "./webhooks-helpers";
 
@@ -224,14 +226,12 @@ describe("POST /v1/webhooks/certifiers/{id}: validation and authorisation", () =
     expect(row.status).toBe("rejected");
   });
 
-  it("403 when the habilitation expired before the event date; allowed on its last day", async () => {
-    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: "2025-12-31" });
-    expect((await deliver(certifier.id, { secret, body: auditEvent(code, { auditedOn: "2026-01-01" }) })).status).toBe(
-      403,
-    );
-    expect((await deliver(certifier.id, { secret, body: auditEvent(code, { auditedOn: "2025-12-31" }) })).status).toBe(
-      200,
-    );
+  it("403 when the habilitation ended before the event date; allowed on its last day", async () => {
+    const today = parisDay(new Date());
+    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: addDays(today, -10) });
+    const on = (n: number) => auditEvent(code, { auditedOn: addDays(today, n) });
+    expect((await deliver(certifier.id, { secret, body: on(-9) })).status).toBe(403);
+    expect((await deliver(certifier.id, { secret, body: on(-10) })).status).toBe(200);
   });
 
   it("403 when the habilitation is suspended", async () => {

@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { cleanText } from "../domain/clean-text";
+import type { EventKind } from "../domain/habilitation";
 import { CodeSp, Day, Url } from "../routes/schemas";
 
 const ref = (example: string, description: string) => cleanText(100).openapi({ description, example });
@@ -172,17 +173,29 @@ export const EVENT_TYPES = [
   "label.withdrawn",
 ] as const satisfies readonly EventType[];
 
-/** The day an event is about: habilitation is checked on it. */
-export function eventDate(e: WebhookEvent): string {
+/**
+ * How an event is judged against the habilitation (src/domain/habilitation.ts): its kind, the day it
+ * is about (`on`), and every day it carries, each of which must not be after the day it was sent.
+ */
+export function eventDates(e: WebhookEvent): {
+  kind: EventKind;
+  on: string;
+  dates: { path: string; day: string }[];
+} {
+  const at = (field: string, day: string) => ({ path: `data.${field}`, day });
   switch (e.type) {
     case "audit.completed":
-      return e.data.auditedOn;
+      return { kind: "result", on: e.data.auditedOn, dates: [at("auditedOn", e.data.auditedOn)] };
     case "survey.users.completed":
     case "survey.agents.completed":
-      return e.data.periodEnd;
+      return {
+        kind: "result",
+        on: e.data.periodEnd,
+        dates: [at("periodStart", e.data.periodStart), at("periodEnd", e.data.periodEnd)],
+      };
     case "label.decision":
-      return e.data.decidedOn;
+      return { kind: "act", on: e.data.decidedOn, dates: [at("decidedOn", e.data.decidedOn)] };
     default:
-      return e.data.effectiveOn;
+      return { kind: "act", on: e.data.effectiveOn, dates: [at("effectiveOn", e.data.effectiveOn)] };
   }
 }

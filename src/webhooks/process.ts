@@ -15,16 +15,18 @@ import {
   markFailed,
   markRejected,
   type StoredAnswer,
+  sameBody,
   storeDelivery,
   waitForAnswer,
 } from "../db/inbox";
 import { certifiers, labels, structures } from "../db/schema";
-import { assignmentRefusal, habilitationRefusal } from "../domain/habilitation";
-import { newId } from "../lib/crypto";
+import { parisDay } from "../domain/badge";
+import { assignmentRefusal, futureDates, habilitationRefusal } from "../domain/habilitation";
+import { newId, sha256Hex } from "../lib/crypto";
 import { ApiError, asApiError, fieldErrors, toProblem } from "../lib/errors";
-import { eventDate, WebhookEvent } from "./events";
+import { eventDates, WebhookEvent } from "./events";
 import { type HandlerContext, handlers } from "./handlers";
-import { type SignatureHeaders, verifySignature } from "./verify";
+import { hasSignatureHeaders, type SignatureHeaders, verifySignature } from "./verify";
 
 export type Answer = { status: ContentfulStatusCode; body: string; headers?: Record<string, string> };
 
@@ -35,16 +37,39 @@ const MAX_WEBHOOK_ID = 256;
 
 const instanceOf = (certifierId: string) => `/v1/webhooks/certifiers/${encodeURIComponent(certifierId)}`;
 
+/** Counts deliveries against rate limits; each may throw a 429 ApiError. */
+export type DeliveryLimits = {
+  /** A delivery whose signature did not verify (counted per client IP and per body id). */
+  unauthenticated: () => Promise<void>;
+  /** A delivery the body signed: the body's own quota. */
+  authenticated: () => Promise<void>;
+};
+
+export type DeliveryOptions = {
+  /** Days after the habilitation ended during which results performed before may still arrive. */
+  graceDays: number;
+  limits?: DeliveryLimits;
+  /** The instant of reception: the day a body acts on (Europe/Paris). */
+  now?: Date;
+};
+
 /** The whole POST /v1/webhooks/certifiers/{certifierId}. */
 export async function receiveDelivery(
   db: Db,
   certifierId: string,
   headers: SignatureHeaders,
   body: string,
-  now = new Date(),
+  opts: DeliveryOptions,
 ): Promise<Answer> {
-  const secrets = await activeWebhookSecrets(db, certifierId, now);
-  if (!verifySignature(secrets, body, headers)) throw new ApiError("unauthorized", UNAUTHENTICATED);
+  const now = opts.now ?? new Date();
+  // Without the three headers nothing can verify: refused before any database read.
+  const authentic =
+    hasSignatureHeaders(headers) && verifySignature(await activeWebhookSecrets(db, certifierId, now), body, headers);
+  if (!authentic) {
+    await opts.limits?.unauthenticated();
+    throw new ApiError("unauthorized", UNAUTHENTICATED);
+  }
+  await opts.limits?.authenticated();
   const webhookId = headers["webhook-id"]!;
   if (webhookId.length > MAX_WEBHOOK_ID) {
     throw new ApiError("bad-request", `webhook-id is longer than ${MAX_WEBHOOK_ID} characters`, {
@@ -53,11 +78,21 @@ export async function receiveDelivery(
   }
 
   const id = newId("whe");
-  const stored = await storeDelivery(db, { id, certifierId, webhookId, type: typeOf(body), payload: body });
-  if (stored.inserted) return applyStored(db, { id, certifierId, payload: body });
+  const payloadSha256 = await sha256Hex(body);
+  const stored = await storeDelivery(db, {
+    id,
+    certifierId,
+    webhookId,
+    type: typeOf(body),
+    payload: body,
+    payloadSha256,
+    payloadSize: new TextEncoder().encode(body).length,
+    receivedAt: now.toISOString(),
+  });
+  if (stored.inserted) return applyStored(db, { id, certifierId, payload: body, receivedAt: now.toISOString() }, opts);
 
   const row = stored.row;
-  if (row.payload !== body) {
+  if (!sameBody(row, body, payloadSha256)) {
     throw new ApiError("conflict", "This webhook-id was already used for a different body", {
       errors: [{ path: "webhook-id", message: "Use a new webhook-id for a new message" }],
     });
@@ -66,7 +101,7 @@ export async function receiveDelivery(
   if (answer) return asAnswer(answer);
   // The copy applying it failed unexpectedly (or is stuck): take over, once, if nobody else has.
   const taken = await claim(db, row.id, { rejected: false, stalledBefore: staleBefore(now) });
-  if (taken) return applyStored(db, taken);
+  if (taken) return applyStored(db, taken, opts);
   throw new ApiError("conflict", "A copy of this delivery is still being applied; retry later", {
     headers: { "Retry-After": "5" },
   });
@@ -78,12 +113,18 @@ const staleBefore = (now: Date) => new Date(now.getTime() - STALL_SECONDS * 1000
 
 /**
  * Admin replay of a rejected (or abandoned) delivery after its cause was fixed. The signature was
- * verified when it arrived; the checks of today (assignment, registered structure) apply again.
+ * verified when it arrived; the registry's state of today (assignment, registered structure,
+ * habilitation status) applies again, judged on the day the delivery was received: the body acted then.
+ * A rejected delivery kept as an excerpt only (`payloadTruncated`) cannot be replayed: null.
  */
-export async function replayDelivery(db: Db, id: string, now = new Date()): Promise<InboxRow | null> {
-  const row = await claim(db, id, { rejected: true, stalledBefore: staleBefore(now) });
+export async function replayDelivery(
+  db: Db,
+  id: string,
+  opts: Omit<DeliveryOptions, "limits">,
+): Promise<InboxRow | null> {
+  const row = await claim(db, id, { rejected: true, stalledBefore: staleBefore(opts.now ?? new Date()) });
   if (!row) return null;
-  await applyStored(db, row);
+  await applyStored(db, row, opts);
   return row;
 }
 
@@ -102,21 +143,23 @@ const asAnswer = (a: StoredAnswer): Answer => ({
   headers: { "Content-Type": a.status >= 400 ? "application/problem+json" : "application/json" },
 });
 
+type Stored = Pick<InboxRow, "id" | "certifierId" | "payload" | "receivedAt">;
+
 /** Applies a stored delivery and stores its answer; unexpected failures leave it retryable. */
-async function applyStored(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<Answer> {
+async function applyStored(db: Db, row: Stored, opts: Pick<DeliveryOptions, "graceDays">): Promise<Answer> {
   try {
-    return asAnswer(await apply(db, row));
+    return asAnswer(await apply(db, row, opts.graceDays));
   } catch (err) {
     if (!asApiError(err)) await markFailed(db, row.id, String(err)).catch(() => {});
     throw err;
   }
 }
 
-async function apply(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<StoredAnswer> {
+async function apply(db: Db, row: Stored, graceDays: number): Promise<StoredAnswer> {
   const reject = async (err: ApiError) => {
     const answer = { status: err.status, body: JSON.stringify(toProblem(err, instanceOf(row.certifierId))) };
     const paths = err.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
-    await markRejected(db, row.id, answer, paths ? `${err.message} (${paths})` : err.message);
+    await markRejected(db, row.id, row.payload, answer, paths ? `${err.message} (${paths})` : err.message);
     return answer;
   };
 
@@ -135,13 +178,20 @@ async function apply(db: Db, row: Pick<InboxRow, "id" | "certifierId" | "payload
     );
   }
   const event = parsed.data;
+  // The day the body sent it: nothing in it may be dated later, and its habilitation is judged on it.
+  const receivedOn = parisDay(new Date(row.receivedAt));
+  const timing = eventDates(event);
+  const future = futureDates(timing.dates, receivedOn);
+  if (future.length)
+    return reject(new ApiError("validation", "The event is dated after the day it was sent", { errors: future }));
 
   try {
     const [certifier] = await db.select().from(certifiers).where(eq(certifiers.id, row.certifierId));
     if (!certifier) throw new Error(`certifier ${row.certifierId} vanished`); // never deleted
     const refusal = habilitationRefusal(
       { status: certifier.habilitationStatus, from: certifier.habilitationFrom, until: certifier.habilitationUntil },
-      eventDate(event),
+      { kind: timing.kind, on: timing.on, receivedOn },
+      graceDays,
     );
     if (refusal) throw new ApiError("forbidden", refusal);
     const subject = await subjectOf(db, event);
