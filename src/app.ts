@@ -11,7 +11,7 @@ import { base64 } from "./lib/crypto";
 import { ApiError, asApiError, toProblem } from "./lib/errors";
 import { loggableError } from "./lib/log";
 import { router } from "./lib/router";
-import { docsCsp, withHtmlSecurityHeaders } from "./lib/security-headers";
+import { docsCsp, withSecurityHeaders } from "./lib/security-headers";
 import { apiKeysRouter } from "./routes/api-keys";
 import { badgeRouter } from "./routes/badge";
 import { certifiersRouter } from "./routes/certifiers";
@@ -30,6 +30,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const app = router();
 
+// Every answer leaves with nosniff, `no-store` unless public, and the strict headers when it is HTML
+// (verification page, /docs, dev outbox); errors included, since onError has answered by then. First,
+// so that answers of the middleware below (413) get them too.
+app.use("*", async (c, next) => {
+  await next();
+  c.res = withSecurityHeaders(c.res, c.req.path);
+});
+
 app.use(
   "*",
   bodyLimit({
@@ -39,12 +47,6 @@ app.use(
     },
   }),
 );
-
-// Every HTML answer (verification page, /docs, dev outbox) leaves with the strict security headers.
-app.use("*", async (c, next) => {
-  await next();
-  c.res = withHtmlSecurityHeaders(c.res);
-});
 
 // Without this a JSON body sent with another content type would validate as `{}` and a PATCH
 // would silently change nothing; webhooks read the raw body themselves and are exempt.
