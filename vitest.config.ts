@@ -11,13 +11,16 @@ export default defineConfig(async () => ({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         // Fuzzing sends thousands of admin requests and signed deliveries a minute, to one key and one
-        // body: the per-key and per-body limits are raised for tests. Throttling itself is tested on the
-        // public limiter (production limit kept) and, for webhooks, on TEST_WEBHOOK_LIMITER: a copy of
-        // production's WEBHOOK_LIMITER (600/min) that test/rate-limit.test.ts puts in its place.
+        // body, and every test file's failed signatures come from one address: those limits are raised
+        // for tests. Throttling itself is tested on the public limiter (production limit kept) and, for
+        // webhooks, on TEST_WEBHOOK_LIMITER and TEST_WEBHOOK_AUTH_FAIL_LIMITER: copies of production's
+        // (600 and 60 a minute) that test/rate-limit.test.ts puts in their place.
         ratelimits: {
           API_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
           WEBHOOK_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
+          WEBHOOK_AUTH_FAIL_LIMITER: { namespace_id: "1004", simple: { limit: 1_000_000, period: 60 } },
           TEST_WEBHOOK_LIMITER: { namespace_id: "1903", simple: { limit: 600, period: 60 } },
+          TEST_WEBHOOK_AUTH_FAIL_LIMITER: { namespace_id: "1904", simple: { limit: 60, period: 60 } },
         },
         // A second, real D1 standing for a read replica that has not caught up with the primary yet
         // (test/public-truth.test.ts « no stale refill »): D1 replicas cannot be made to lag locally.
@@ -25,6 +28,8 @@ export default defineConfig(async () => ({
         bindings: {
           ADMIN_TOKEN: "test-admin-token-0123456789",
           EMAIL_TRANSPORT: "local",
+          // As in .dev.vars: the dev outbox is open in tests (test/security.test.ts closes it too).
+          DEV_OUTBOX: "on",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           // Cases per fuzzed endpoint: 1,000 by default (CI); `FUZZ_RUNS=20000 npm test` for a longer run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "1000",

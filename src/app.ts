@@ -10,7 +10,7 @@ import { base64 } from "./lib/crypto";
 import { ApiError, asApiError, toProblem } from "./lib/errors";
 import { log, loggableError } from "./lib/log";
 import { router } from "./lib/router";
-import { docsCsp, withHtmlSecurityHeaders } from "./lib/security-headers";
+import { docsCsp, withSecurityHeaders } from "./lib/security-headers";
 import { REQUEST_ID_HEADER, requestIdOf, withTrace } from "./lib/trace";
 import { trailingSlashRedirect } from "./public/serve";
 import { apiKeysRouter } from "./routes/api-keys";
@@ -40,6 +40,14 @@ app.use("*", async (c, next) => {
   c.res.headers.set(REQUEST_ID_HEADER, requestId);
 });
 
+// Every answer leaves with nosniff, `no-store` unless public, and the strict headers when it is HTML
+// (verification page, /docs, dev outbox); errors included, since onError has answered by then. Before
+// the middleware below, so that its answers (413) get them too.
+app.use("*", async (c, next) => {
+  await next();
+  c.res = withSecurityHeaders(c.res, c.req.path);
+});
+
 app.use(
   "*",
   bodyLimit({
@@ -49,12 +57,6 @@ app.use(
     },
   }),
 );
-
-// Every HTML answer (verification page, /docs, dev outbox) leaves with the strict security headers.
-app.use("*", async (c, next) => {
-  await next();
-  c.res = withHtmlSecurityHeaders(c.res);
-});
 
 // Without this a JSON body sent with another content type would validate as `{}` and a PATCH
 // would silently change nothing; webhooks read the raw body themselves and are exempt.

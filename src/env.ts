@@ -13,7 +13,20 @@ const EnvSchema = z
       .int()
       .min(0)
       .max(24 * 30),
+    /** Days after a body's habilitation ended during which audits and surveys performed before may arrive. */
+    HABILITATION_GRACE_DAYS: z.coerce.number().int().min(0).max(366),
+    /**
+     * Days an inbox row nothing references is kept (replayable, and recognised as a copy). At least a
+     * week: a sender's retries of one message (re-signed with fresh timestamps) last hours to days.
+     */
+    INBOX_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(7)
+      .max(10 * 366),
     EMAIL_TRANSPORT: z.enum(["cloudflare", "brevo", "local"]),
+    /** "on" (with EMAIL_TRANSPORT=local): /dev/outbox shows the e-mails kept by the local transport. */
+    DEV_OUTBOX: z.enum(["on", "off"]),
     EMAIL_FROM: z.email(),
     /** "180,90,30,7" → [180, 90, 30, 7]: distinct whole days, sorted from the earliest reminder. */
     REMINDER_OFFSETS_DAYS: z

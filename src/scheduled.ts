@@ -9,6 +9,7 @@ import { transportFor } from "./email/transport";
 import { config } from "./env";
 import { type DailyResult, runDaily } from "./jobs/daily";
 import { type DeliveryResult, deliverOutbox } from "./jobs/deliver";
+import { runInboxRetention } from "./jobs/retention";
 import { log } from "./lib/log";
 import type { Deps } from "./services/deps";
 
@@ -39,11 +40,14 @@ export async function runScheduled(
       // No cache purge here, on purpose: expiry is date-driven. Public answers compute « expired » from
       // `expiresOn` (src/domain/badge.ts publicStatus), and none is ever cached past midnight in France
       // (src/public/cache.ts maxAgeAt), so every answer served after midnight already says so.
+      const inbox = await runInboxRetention(db, now, cfg.INBOX_RETENTION_DAYS);
       log.info("daily job", {
         today: r.today,
         expired: r.expired.length,
         remindersQueued: r.remindersQueued,
         remindersSkipped: r.remindersSkipped,
+        inboxPurged: inbox.purged,
+        inboxBacklog: inbox.backlog,
         ms: Date.now() - started,
       });
       return r;

@@ -1,10 +1,12 @@
-import { env, exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
 import { HttpResponse, http } from "msw";
 import { defineNetwork, InterceptorSource } from "msw/experimental";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
 import { BREVO_URL } from "../src/email/brevo";
+import worker from "../src/index";
 import { daily, deliver, labelledStructure, outboxOf } from "./fixtures-cron";
 import { call } from "./helpers";
 
@@ -149,11 +151,23 @@ describe("GET /v1/outbox", () => {
     expect((await call("GET", "/v1/outbox?status=lost")).status).toBe(422);
   });
 
-  it("the dev page shows the local e-mails on a loopback host only", async () => {
-    const page = await exports.default.fetch("http://localhost:8787/dev/outbox");
+  it("the dev page exists only when configured (DEV_OUTBOX=on, local transport), whatever the Host", async () => {
+    const page = await call("GET", "/dev/outbox", { token: null });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("/dev/outbox/eml_");
-    // Reached by a public hostname (as a deployed Worker is), the page does not exist.
-    expect((await call("GET", "/dev/outbox", { token: null })).status).toBe(404);
+    expect(page.headers.get("Cache-Control")).toBe("no-store");
+    const id = page.text.match(/\/dev\/outbox\/(eml_[a-z0-9]+)/)?.[1];
+    expect(id).toBeTruthy();
+    // Same request, another configuration: the Host (here a loopback one) decides nothing.
+    const at = async (path: string, over: Record<string, string>) => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`http://localhost:8787${path}`), { ...env, ...over } as Env, ctx);
+      await waitOnExecutionContext(ctx);
+      return res.status;
+    };
+    for (const path of ["/dev/outbox", `/dev/outbox/${id}`]) {
+      expect(await at(path, {}), path).toBe(200);
+      expect(await at(path, { DEV_OUTBOX: "off" }), path).toBe(404);
+      expect(await at(path, { EMAIL_TRANSPORT: "cloudflare" }), path).toBe(404);
+    }
   });
 });

@@ -7,6 +7,7 @@ declare global {
       FUZZ_RUNS: string;
       TEST_WEBHOOK_LIMITER: RateLimit;
       LAGGING_REPLICA: D1Database;
+      TEST_WEBHOOK_AUTH_FAIL_LIMITER: RateLimit;
     }
   }
 }

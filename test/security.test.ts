@@ -74,6 +74,57 @@ describe("security headers on HTML", () => {
   });
 });
 
+describe("headers on every answer", () => {
+  it("nosniff everywhere; no-store on every answer that is not public, errors included; public ones keep their caching", async () => {
+    const { certifier, secret, code } = await setup();
+    const big = "x".repeat(1024 * 1024 + 1);
+    const privateAnswers = {
+      "admin list": await call("GET", "/v1/structures"),
+      "admin read": await call("GET", `/v1/certifiers/${certifier.id}`),
+      "admin write": await call("PATCH", `/v1/structures/${code}`, { body: { city: "Aix" } }),
+      "no credentials (401)": await call("GET", "/v1/structures", { token: null }),
+      "certifier key on an admin route (403)": await call("GET", "/v1/webhook-events", { token: certifier.apiKey }),
+      "validation (422)": await call("POST", "/v1/structures", { body: {} }),
+      "unknown id (404)": await call("GET", "/v1/certifiers/oc_nope"),
+      "unknown /v1 route (404)": await call("GET", "/v1/nope", { token: null }),
+      "too large (413)": await call("POST", "/v1/structures", {
+        raw: big,
+        headers: { "Content-Type": "application/json" },
+      }),
+      "webhook applied": await deliver(certifier.id, { secret, body: auditEvent(code) }),
+      "webhook unsigned (401)": await call("POST", `/v1/webhooks/certifiers/${certifier.id}`, {
+        token: null,
+        raw: "{}",
+      }),
+      inbox: await call("GET", "/v1/webhook-events"),
+      outbox: await call("GET", "/v1/outbox"),
+      "dev outbox": await call("GET", "/dev/outbox", { token: null }),
+    };
+    for (const [what, r] of Object.entries(privateAnswers)) {
+      expect(r.status, what).not.toBe(500);
+      expect(r.headers.get("X-Content-Type-Options"), what).toBe("nosniff");
+      expect(r.headers.get("Cache-Control"), what).toBe("no-store");
+    }
+    expect(privateAnswers["too large (413)"].status).toBe(413);
+
+    const publicAnswers = {
+      health: await call("GET", "/health", { token: null }),
+      openapi: await call("GET", "/openapi.json", { token: null }),
+      "public JSON": await call("GET", `/v1/public/labels/${code}`, { token: null }),
+      "public listing": await call("GET", "/v1/public/labels", { token: null }),
+      badge: await call("GET", `/badge/${code}.svg`, { token: null }),
+      "verification page": await call("GET", `/verify/${code}`, { token: null }),
+      "unknown page (404)": await call("GET", "/nope", { token: null }),
+    };
+    for (const [what, r] of Object.entries(publicAnswers)) {
+      expect(r.headers.get("X-Content-Type-Options"), what).toBe("nosniff");
+      expect(r.headers.get("Cache-Control") ?? "", what).not.toBe("no-store");
+    }
+    expect(publicAnswers["public JSON"].headers.get("Cache-Control")).toMatch(/max-age=\d+/);
+    expect(publicAnswers.badge.headers.get("Cache-Control")).toMatch(/max-age=\d+/);
+  });
+});
+
 describe("secrets never reach the logs", () => {
   let lines: string[] = [];
   beforeEach(() => {

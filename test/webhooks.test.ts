@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parisDay } from "../src/domain/badge";
+import { addDays } from "../src/domain/label-dates";
 import { call } from "./helpers";
 import { auditEvent, deliver, newMsgId, setup, signedHeaders, sql } from "./webhooks-helpers";
 
@@ -92,6 +94,41 @@ describe("POST /v1/webhooks/certifiers/{id}: authentication", () => {
     );
     expect((await deliver(certifier.id, { secret: old, body: auditEvent(code) })).status).toBe(401);
     expect((await deliver(certifier.id, { secret: fresh, body: auditEvent(code) })).status).toBe(200);
+  });
+});
+
+describe("POST /v1/certifiers/{id}/webhook-secrets with revokePrevious", () => {
+  it("ends every previous secret at once (those in their grace period too); the new one works", async () => {
+    const { certifier, secret: first, code } = await setup();
+    const rotate = (body?: unknown) => call("POST", `/v1/certifiers/${certifier.id}/webhook-secrets`, { body });
+    const second = (await rotate()).json.webhookSecret as string;
+    const third = (await rotate({ revokePrevious: false })).json.webhookSecret as string;
+    // Three secrets verify: the current one and two in their grace period.
+    for (const s of [first, second, third]) {
+      expect((await deliver(certifier.id, { secret: s, body: auditEvent(code) })).status).toBe(200);
+    }
+    const before = Date.now();
+    const revoked = await rotate({ revokePrevious: true });
+    expect(revoked.status).toBe(201);
+    expect(revoked.headers.get("Cache-Control")).toBe("no-store");
+    expect(Date.parse(revoked.json.previousValidUntil)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(revoked.json.previousValidUntil)).toBeLessThanOrEqual(Date.now());
+    for (const s of [first, second, third]) {
+      expect((await deliver(certifier.id, { secret: s, body: auditEvent(code) })).status).toBe(401);
+    }
+    const fresh = revoked.json.webhookSecret as string;
+    expect((await deliver(certifier.id, { secret: fresh, body: auditEvent(code) })).status).toBe(200);
+  });
+
+  it("refuses anything but a boolean, and unknown fields (422 naming them)", async () => {
+    const { certifier } = await setup();
+    const path = `/v1/certifiers/${certifier.id}/webhook-secrets`;
+    const wrong = await call("POST", path, { body: { revokePrevious: "yes" } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.json.errors[0].path).toBe("revokePrevious");
+    const extra = await call("POST", path, { body: { revoke: true } });
+    expect(extra.status).toBe(422);
+    expect(extra.json.errors[0].path).toBe("revoke");
   });
 });
 
@@ -224,14 +261,12 @@ describe("POST /v1/webhooks/certifiers/{id}: validation and authorisation", () =
     expect(row.status).toBe("rejected");
   });
 
-  it("403 when the habilitation expired before the event date; allowed on its last day", async () => {
-    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: "2025-12-31" });
-    expect((await deliver(certifier.id, { secret, body: auditEvent(code, { auditedOn: "2026-01-01" }) })).status).toBe(
-      403,
-    );
-    expect((await deliver(certifier.id, { secret, body: auditEvent(code, { auditedOn: "2025-12-31" }) })).status).toBe(
-      200,
-    );
+  it("403 when the habilitation ended before the event date; allowed on its last day", async () => {
+    const today = parisDay(new Date());
+    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: addDays(today, -10) });
+    const on = (n: number) => auditEvent(code, { auditedOn: addDays(today, n) });
+    expect((await deliver(certifier.id, { secret, body: on(-9) })).status).toBe(403);
+    expect((await deliver(certifier.id, { secret, body: on(-10) })).status).toBe(200);
   });
 
   it("403 when the habilitation is suspended", async () => {

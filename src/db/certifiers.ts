@@ -1,5 +1,5 @@
 /** Certification bodies, their API keys and webhook secrets. */
-import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, or } from "drizzle-orm";
 import { invalid, notFound } from "../domain/errors";
 import { newApiKey, newId, newWebhookSecret, sha256Hex } from "../lib/crypto";
 import type { Db } from "./client";
@@ -75,18 +75,28 @@ export async function listCertifiers(db: Db, limit: number, after?: string) {
 
 /**
  * Issues a new webhook secret. Secrets still current get an end date `graceHours` from now, so
- * deliveries signed before the body switched keep verifying for a while.
+ * deliveries signed before the body switched keep verifying for a while; with `revokePrevious`
+ * (a leaked secret) every previous secret, in its grace period or not, ends now.
  */
-export async function rotateWebhookSecret(db: Db, id: string, graceHours: number, now = new Date()) {
+export async function rotateWebhookSecret(
+  db: Db,
+  id: string,
+  opts: { graceHours: number; revokePrevious?: boolean },
+  now = new Date(),
+) {
   await getCertifier(db, id);
   const secret = newWebhookSecret();
-  const expiresAt = new Date(now.getTime() + graceHours * 3_600_000).toISOString();
+  const at = now.toISOString();
+  const expiresAt = opts.revokePrevious ? at : new Date(now.getTime() + opts.graceHours * 3_600_000).toISOString();
+  const previous = opts.revokePrevious
+    ? or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, at))
+    : isNull(webhookSecrets.expiresAt);
   await db.batch([
     db
       .update(webhookSecrets)
       .set({ expiresAt })
-      .where(and(eq(webhookSecrets.certifierId, id), isNull(webhookSecrets.expiresAt))),
-    db.insert(webhookSecrets).values({ id: newId("whs"), certifierId: id, secret, createdAt: now.toISOString() }),
+      .where(and(eq(webhookSecrets.certifierId, id), previous)),
+    db.insert(webhookSecrets).values({ id: newId("whs"), certifierId: id, secret, createdAt: at }),
   ]);
   return { webhookSecret: secret, previousValidUntil: expiresAt };
 }

@@ -1,12 +1,14 @@
 /**
  * The webhook inbox. Every authenticated delivery is stored raw first; the unique
  * `(certifier_id, webhook_id)` decides, in the database, which one copy applies it.
+ * Storage stays bounded: a rejected delivery keeps an excerpt of its body, and rows nothing
+ * references are purged after the retention period (src/jobs/retention.ts).
  */
 import { and, desc, eq, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { notFound } from "../domain/errors";
 import type { Db } from "./client";
-import { type WebhookEventStatus, webhookEvents } from "./schema";
+import { audits, decisions, surveys, type WebhookEventStatus, webhookEvents } from "./schema";
 
 export type InboxRow = typeof webhookEvents.$inferSelect;
 
@@ -19,7 +21,16 @@ export type StoredAnswer = { status: number; body: string };
  */
 export async function storeDelivery(
   db: Db,
-  d: { id: string; certifierId: string; webhookId: string; type: string; payload: string },
+  d: {
+    id: string;
+    certifierId: string;
+    webhookId: string;
+    type: string;
+    payload: string;
+    payloadSha256: string;
+    payloadSize: number;
+    receivedAt: string;
+  },
 ): Promise<{ inserted: true } | { inserted: false; row: InboxRow }> {
   const inserted = await db
     .insert(webhookEvents)
@@ -32,8 +43,26 @@ export async function storeDelivery(
     .set({ deliveries: sql`${webhookEvents.deliveries} + 1` })
     .where(and(eq(webhookEvents.certifierId, d.certifierId), eq(webhookEvents.webhookId, d.webhookId)))
     .returning();
-  if (!row) throw new Error("inbox row vanished"); // rows are never deleted
+  // Only the retention purge deletes rows, months after their last delivery.
+  if (!row) throw new Error("inbox row vanished");
   return { inserted: false, row };
+}
+
+/** Whether `body` is the body stored in `row` (compared by hash: a rejected row keeps an excerpt only). */
+export function sameBody(row: InboxRow, body: string, bodySha256: string): boolean {
+  // Rows stored before the hash column have their whole body.
+  return row.payloadSha256 === null ? row.payload === body : row.payloadSha256 === bodySha256;
+}
+
+/** What a rejected delivery keeps of its body: the first bytes, cut on a character boundary. */
+export const INBOX_EXCERPT_BYTES = 4096;
+
+export function excerpt(body: string, maxBytes = INBOX_EXCERPT_BYTES): { text: string; truncated: boolean } {
+  const bytes = new TextEncoder().encode(body);
+  if (bytes.length <= maxBytes) return { text: body, truncated: false };
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // never split a UTF-8 sequence
+  return { text: new TextDecoder().decode(bytes.subarray(0, end)), truncated: true };
 }
 
 export function answerOf(row: InboxRow): StoredAnswer | null {
@@ -84,10 +113,21 @@ export function markAnswered(
     .where(eq(webhookEvents.id, id));
 }
 
-export async function markRejected(db: Db, id: string, answer: StoredAnswer, error: string) {
+/**
+ * Marks a delivery rejected, keeping only an excerpt of its body (`payload`, the body it was applied
+ * from): its hash and size stay, so copies are still recognised, but it can no longer be replayed.
+ */
+export async function markRejected(db: Db, id: string, payload: string, answer: StoredAnswer, error: string) {
+  const kept = excerpt(payload);
   await db
     .update(webhookEvents)
-    .set({ status: "rejected", responseStatus: answer.status, responseBody: answer.body, error })
+    .set({
+      status: "rejected",
+      responseStatus: answer.status,
+      responseBody: answer.body,
+      error,
+      ...(kept.truncated ? { payload: kept.text, payloadTruncated: true } : {}),
+    })
     .where(eq(webhookEvents.id, id));
 }
 
@@ -109,7 +149,9 @@ export async function claim(db: Db, id: string, opts: { rejected: boolean; stall
     opts.stalledBefore ? lt(webhookEvents.receivedAt, opts.stalledBefore) : undefined,
   );
   const claimable = [and(eq(webhookEvents.status, "received"), isNull(webhookEvents.responseStatus), stalled)];
-  if (opts.rejected) claimable.push(eq(webhookEvents.status, "rejected"));
+  // A rejected delivery whose body was cut to an excerpt has nothing left to apply.
+  if (opts.rejected)
+    claimable.push(and(eq(webhookEvents.status, "rejected"), eq(webhookEvents.payloadTruncated, false)));
   const rows = await db
     .update(webhookEvents)
     .set({ status: "received", responseStatus: null, responseBody: null, error: null })
@@ -159,4 +201,22 @@ export async function listInbox(db: Db, f: InboxFilter) {
   const items = rows.slice(0, f.limit);
   const last = items.at(-1);
   return { items, next: rows.length > f.limit && last ? ([last.receivedAt, last.id] as [string, string]) : null };
+}
+
+/**
+ * Deletes up to `limit` deliveries received before `before` that no audit, survey or decision
+ * references (those stay whole: they are the raw record of what was applied). Returns how many.
+ */
+export async function purgeInbox(db: Db, before: string, limit: number): Promise<number> {
+  const r = await db.run(sql`
+    DELETE FROM ${webhookEvents} WHERE ${webhookEvents.id} IN (
+      SELECT e.id FROM ${webhookEvents} e
+      WHERE e.received_at < ${before}
+        AND NOT EXISTS (SELECT 1 FROM ${audits} a WHERE a.webhook_event_id = e.id)
+        AND NOT EXISTS (SELECT 1 FROM ${surveys} s WHERE s.webhook_event_id = e.id)
+        AND NOT EXISTS (SELECT 1 FROM ${decisions} d WHERE d.webhook_event_id = e.id)
+      ORDER BY e.received_at
+      LIMIT ${limit}
+    )`);
+  return r.meta.changes;
 }

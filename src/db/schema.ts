@@ -214,7 +214,15 @@ export const webhookEvents = sqliteTable(
      * with the same ref and content: nothing applied) or `rejected` (replayable).
      */
     status: text("status", { enum: WEBHOOK_EVENT_STATUSES }).notNull(),
+    /**
+     * The body as received. Once `rejected`, only its first `INBOX_EXCERPT_BYTES` are kept
+     * (`payloadTruncated`): a refused body costs bounded storage, whatever was sent.
+     */
     payload: text("payload").notNull(),
+    /** SHA-256 (hex) and size in bytes of the whole body; NULL on rows stored before they existed. */
+    payloadSha256: text("payload_sha256"),
+    payloadSize: integer("payload_size"),
+    payloadTruncated: integer("payload_truncated", { mode: "boolean" }).notNull().default(false),
     /** The HTTP status and body answered to the first delivery, answered again to copies. */
     responseStatus: integer("response_status"),
     responseBody: text("response_body"),
@@ -265,6 +273,8 @@ export const audits = sqliteTable(
   (t) => [
     uniqueIndex("audits_ref").on(t.certifierId, t.auditRef),
     index("audits_structure").on(t.structureCode, t.auditedOn),
+    // The inbox retention keeps the deliveries referenced here (src/jobs/retention.ts).
+    index("audits_webhook_event").on(t.webhookEventId),
   ],
 );
 
@@ -300,6 +310,7 @@ export const surveys = sqliteTable(
   (t) => [
     uniqueIndex("surveys_ref").on(t.certifierId, t.surveyRef),
     index("surveys_structure").on(t.structureCode, t.kind, t.periodEnd),
+    index("surveys_webhook_event").on(t.webhookEventId),
   ],
 );
 
@@ -352,7 +363,10 @@ export const decisions = sqliteTable(
     labelNumber: text("label_number"),
     createdAt: text("created_at").notNull().default(now),
   },
-  (t) => [index("decisions_structure").on(t.structureCode, t.decidedOn)],
+  (t) => [
+    index("decisions_structure").on(t.structureCode, t.decidedOn),
+    index("decisions_webhook_event").on(t.webhookEventId),
+  ],
 );
 
 /** Named counters incremented inside a batch (label numbers per year: `label:2026`). */

@@ -6,6 +6,7 @@
  * migrations (`2023-illustratif`) is an example, marked `official: false`.
  */
 import { z } from "zod";
+import { cleanText } from "./clean-text";
 
 export const TIER_ORDER = ["bronze", "argent", "or"] as const;
 export type TierName = (typeof TIER_ORDER)[number];
@@ -17,9 +18,9 @@ const Score = z.number().min(0).max(100);
 export const EngagementSchema = z
   .object({
     number: z.number().int().min(1).max(8),
-    heading: z.string().trim().min(1).max(200),
+    heading: cleanText(200),
     /** null until an administrator fills it (engagement 8's exact wording is not public). */
-    wording: z.string().trim().min(1).max(1000).nullable(),
+    wording: cleanText(1000).nullable(),
   })
   .strict();
 
@@ -100,7 +101,7 @@ export type ReferentialRules = z.infer<typeof ReferentialRulesSchema>;
 export const ReferentialInputSchema = z
   .object({
     version: z.string().regex(VERSION_PATTERN, "1–64 letters, digits, '.', '_' or '-'"),
-    description: z.string().trim().min(1).max(2000),
+    description: cleanText(2000, { multiline: true }),
     official: z.boolean(),
     rules: ReferentialRulesSchema,
   })

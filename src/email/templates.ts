@@ -17,7 +17,23 @@ export type LabelFacts = {
   verifyUrl: string;
 };
 
-export type Rendered = { subject: string; text: string; html: string };
+/**
+ * An e-mail subject: one line, by construction. The only way to get one is `subjectLine`, and every
+ * transport takes a `Subject`: a name stored before text was checked (or a bug) can never put a line
+ * break, hence a forged header, into what is sent.
+ */
+export type Subject = string & { readonly __subject: unique symbol };
+
+/** Line breaks and other controls become spaces, bidi and zero-width characters go; spaces collapse. */
+export function subjectLine(text: string): Subject {
+  return text
+    .replace(/[\p{Cc}\u2028\u2029]/gu, " ")
+    .replace(/[\u202A-\u202E\u2066-\u2069\u200B-\u200D\u2060\uFEFF]/gu, "")
+    .replace(/\s+/gu, " ")
+    .trim() as Subject;
+}
+
+export type Rendered = { subject: Subject; text: string; html: string };
 
 const TIER_NAMES: Record<Tier, string> = { bronze: "Bronze", argent: "Argent", or: "Or" };
 
@@ -80,7 +96,9 @@ export function reminderEmail(f: LabelFacts, daysLeft: number): Rendered {
     `Pour le renouveler, prenez contact avec ${e(body(f))} afin de planifier l'audit de renouvellement et les enquêtes usagers et agents. Sans décision de renouvellement avant cette date, le label apparaîtra comme « expiré » sur la page publique de vérification dès le lendemain.`,
   ];
   return {
-    subject: `Label « Services Publics + » : échéance le ${longFrenchDate(f.expiresOn)} (${f.structure.name})`,
+    subject: subjectLine(
+      `Label « Services Publics + » : échéance le ${longFrenchDate(f.expiresOn)} (${f.structure.name})`,
+    ),
     text: text(
       title,
       paras((s) => s),
@@ -99,7 +117,7 @@ export function expiryEmail(f: LabelFacts): Rendered {
     `Pour obtenir à nouveau le label, prenez contact avec ${e(body(f))}.`,
   ];
   return {
-    subject: `Label « Services Publics + » expiré (${f.structure.name})`,
+    subject: subjectLine(`Label « Services Publics + » expiré (${f.structure.name})`),
     text: text(
       title,
       paras((s) => s),

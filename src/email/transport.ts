@@ -6,13 +6,15 @@ import type { Config } from "../env";
 import { brevoTransport } from "./brevo";
 import { cloudflareTransport } from "./cloudflare";
 import { localTransport } from "./local";
+import type { Subject } from "./templates";
 
 export type OutgoingEmail = {
   /** The outbox row id: stable across retries, sent as an idempotency hint where the provider takes one. */
   id: string;
   from: string;
   to: string[];
-  subject: string;
+  /** One line, by construction (see `subjectLine`). */
+  subject: Subject;
   text: string;
   html: string;
 };

@@ -7,6 +7,7 @@
 import type { Db } from "../db/client";
 import { claimDue, finish, labelsNotRemindable } from "../db/outbox";
 import { afterFailure } from "../domain/retry";
+import { subjectLine } from "../email/templates";
 import type { Transport } from "../email/transport";
 import { newId } from "../lib/crypto";
 
@@ -49,7 +50,8 @@ export async function deliverOutbox(db: Db, transport: Transport, from: string, 
           id: r.id,
           from,
           to: r.recipients,
-          subject: r.subject,
+          // Read back from D1 as a string: made one line again on the way out.
+          subject: subjectLine(r.subject),
           text: r.text,
           html: r.html,
         });

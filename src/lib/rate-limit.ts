@@ -9,9 +9,10 @@ import { ApiError } from "./errors";
 /** The bindings' period (60 s in wrangler.toml): the longest a throttled client has to wait. */
 const RETRY_AFTER_SECONDS = "60";
 
-export async function enforceRateLimit(limiter: RateLimit, key: string): Promise<void> {
-  const { success } = await limiter.limit({ key });
-  if (!success) {
+/** Counts one request under every key (all of them, even when one is already over); 429 if any is over. */
+export async function enforceRateLimit(limiter: RateLimit, ...keys: [string, ...string[]]): Promise<void> {
+  const results = await Promise.all(keys.map((key) => limiter.limit({ key })));
+  if (results.some((r) => !r.success)) {
     throw new ApiError("rate-limited", "Too many requests; retry later", {
       headers: { "Retry-After": RETRY_AFTER_SECONDS },
     });

@@ -1,7 +1,8 @@
 /**
- * Security headers of HTML answers (verification page, API docs, dev outbox, e-mails previewed there).
- * Every HTML answer gets them from one middleware in app.ts; /docs loosens only the CSP, to run
- * Scalar's script from its CDN under a per-request nonce.
+ * Security headers: on every answer (nosniff; no-store unless public), and on HTML answers
+ * (verification page, API docs, dev outbox, e-mails previewed there) the strict set below.
+ * One middleware in app.ts applies them; /docs loosens only the CSP, to run Scalar's script under a
+ * per-request nonce.
  * @see https://owasp.org/www-project-secure-headers/
  */
 
@@ -34,12 +35,26 @@ export const docsCsp = (nonce: string) =>
   "style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; " +
   "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** Adds the HTML headers an answer does not already set (a route may set a stricter or looser CSP). */
-export function withHtmlSecurityHeaders(res: Response): Response {
-  if (!/^text\/html\b/i.test(res.headers.get("Content-Type") ?? "")) return res;
+/**
+ * Answers that are not public: the admin and API routes (everything under /v1 but /v1/public) and the
+ * dev pages. They carry keys, contacts, secrets: no cache (browser, proxy or CDN) may keep them.
+ */
+export const isPrivatePath = (path: string) =>
+  (path.startsWith("/v1/") && !path.startsWith("/v1/public/")) || path.startsWith("/dev/");
+
+/**
+ * Every answer: `nosniff` (a JSON or SVG answer is never run as something else), `no-store` when it is
+ * not public (whatever a route set), and on HTML the headers above that a route did not set itself
+ * (a route may set a stricter or looser CSP).
+ */
+export function withSecurityHeaders(res: Response, path: string): Response {
   const out = new Response(res.body, res);
-  for (const [name, value] of Object.entries(HTML_SECURITY_HEADERS)) {
-    if (!out.headers.has(name)) out.headers.set(name, value);
+  out.headers.set("X-Content-Type-Options", "nosniff");
+  if (isPrivatePath(path)) out.headers.set("Cache-Control", "no-store");
+  if (/^text\/html\b/i.test(out.headers.get("Content-Type") ?? "")) {
+    for (const [name, value] of Object.entries(HTML_SECURITY_HEADERS)) {
+      if (!out.headers.has(name)) out.headers.set(name, value);
+    }
   }
   return out;
 }

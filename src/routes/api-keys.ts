@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "../db/certifiers";
 import { getDb } from "../db/client";
+import { cleanText } from "../domain/clean-text";
 import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
@@ -33,7 +34,7 @@ apiKeysRouter.openapi(
           .object({
             role: z.enum(["admin", "certifier"]),
             certifierId: z.string().min(1).max(64).optional().openapi({ description: "Required for role certifier" }),
-            name: z.string().trim().min(1).max(200).optional().openapi({ example: "import script" }),
+            name: cleanText(200).optional().openapi({ example: "import script" }),
           })
           .strict()
           .openapi("ApiKeyCreate"),

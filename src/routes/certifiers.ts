@@ -96,25 +96,49 @@ certifiersRouter.openapi(
     summary: "Rotate the webhook signing secret",
     description:
       "Issues a new `whsec_` secret, shown once. The previous one keeps verifying deliveries until " +
-      "`previousValidUntil` (grace period `WEBHOOK_SECRET_GRACE_HOURS`, 24 h by default).",
+      "`previousValidUntil` (grace period `WEBHOOK_SECRET_GRACE_HOURS`, 24 h by default). After a leak, " +
+      'send `{ "revokePrevious": true }`: every previous secret stops verifying at once. The body is optional.',
     security: adminSecurity,
-    request: { params: IdParam },
+    request: {
+      params: IdParam,
+      body: {
+        required: false,
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                revokePrevious: z.boolean().optional().openapi({
+                  description: "End every previous secret now instead of after the grace period",
+                  example: true,
+                }),
+              })
+              .strict()
+              .openapi("RotateSecret"),
+          },
+        },
+      },
+    },
     responses: {
       201: json(
         z
-          .object({ webhookSecret: z.string().openapi({ example: "whsec_…" }), previousValidUntil: z.string() })
+          .object({
+            webhookSecret: z.string().openapi({ example: "whsec_…" }),
+            previousValidUntil: z
+              .string()
+              .openapi({ description: "When previous secrets stop verifying (now, with revokePrevious)" }),
+          })
           .openapi("RotatedSecret"),
         "The new secret",
       ),
-      ...pick(401, 403, 404),
+      ...pick(400, 401, 403, 404, 413, 415, 422),
     },
   }),
   async (c) => {
-    const rotated = await rotateWebhookSecret(
-      getDb(c.env.DB),
-      c.req.valid("param").id,
-      config(c.env).WEBHOOK_SECRET_GRACE_HOURS,
-    );
+    const rotated = await rotateWebhookSecret(getDb(c.env.DB), c.req.valid("param").id, {
+      graceHours: config(c.env).WEBHOOK_SECRET_GRACE_HOURS,
+      // Without a JSON body the validator hands `{}`.
+      revokePrevious: c.req.valid("json").revokePrevious,
+    });
     return c.json(rotated, 201, { "Cache-Control": "no-store" });
   },
 );

@@ -1,5 +1,6 @@
 /** OpenAPI schemas of référentiels, evaluations, decisions and labels. */
 import { z } from "@hono/zod-openapi";
+import { cleanText } from "../domain/clean-text";
 import { LABEL_NUMBER_PATTERN } from "../domain/identifiers";
 import { ReferentialInputSchema, ReferentialRulesSchema, VERSION_PATTERN } from "../domain/referential";
 import { Day } from "./schemas";
@@ -87,11 +88,7 @@ export const DecisionCreate = z
     decision: z.enum(["award", "refuse"]),
     tier: TierEnum.optional().openapi({ description: "For an award; defaults to the proposed tier" }),
     decidedOn: Day.openapi({ description: "Decision day; may be in the past (imports), never in the future" }),
-    justification: z
-      .string()
-      .trim()
-      .min(1)
-      .max(5000)
+    justification: cleanText(5000, { multiline: true })
       .optional()
       .openapi({ description: "Required when the tier differs from the proposal" }),
   })
@@ -154,7 +151,7 @@ export const LabelEvent = z
 
 export const StatusChangeBody = z
   .object({
-    reason: z.string().trim().min(1).max(2000).openapi({ example: "Non-conformité majeure constatée lors du suivi" }),
+    reason: cleanText(2000, { multiline: true }).openapi({ example: "Non-conformité majeure constatée lors du suivi" }),
     effectiveOn: Day.optional().openapi({ description: "Defaults to today; never in the future" }),
   })
   .strict()

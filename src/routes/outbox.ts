@@ -94,16 +94,17 @@ outboxRouter.openapi(
 );
 
 /**
- * Dev only: exists when EMAIL_TRANSPORT=local, where no e-mail leaves the machine. No credentials,
- * so it can be opened in a browser; it shows contact addresses, hence never with a real transport.
+ * Dev only: exists when DEV_OUTBOX=on and EMAIL_TRANSPORT=local, where no e-mail leaves the machine.
+ * No credentials, so it can be opened in a browser; it shows contacts' addresses, hence off unless
+ * configured (.dev.vars), and never with a real transport. The Host header decides nothing: any
+ * client can send any Host.
  */
 export const devOutboxRouter = router();
-// Dev only, twice guarded: the local transport must be configured AND the page asked on a loopback
-// host (a deployed Worker is reached by its public hostname), since it shows contacts' addresses.
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 devOutboxRouter.use("*", async (c, next) => {
-  const local = config(c.env).EMAIL_TRANSPORT === "local" && LOOPBACK.has(new URL(c.req.url).hostname);
-  if (!local) throw new ApiError("not-found", `No route for GET ${c.req.path}`);
+  const cfg = config(c.env);
+  if (cfg.DEV_OUTBOX !== "on" || cfg.EMAIL_TRANSPORT !== "local") {
+    throw new ApiError("not-found", `No route for GET ${c.req.path}`);
+  }
   await next();
 });
 

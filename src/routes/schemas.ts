@@ -3,9 +3,8 @@
  * OpenAPI document and the validation are one.
  */
 import { z } from "@hono/zod-openapi";
+import { cleanText, refuseHiddenCharacters } from "../domain/clean-text";
 import { CATEGORIES, isCodeSp, isDepartment, isPostcode, isSiret } from "../domain/identifiers";
-
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
 export const CodeSp = z
   .string()
@@ -26,23 +25,26 @@ export const Day = z.iso.date().openapi({ description: "A day, YYYY-MM-DD", exam
 export const Email = z.email().max(254).openapi({ example: "qualite@demo.example" });
 
 export const Url = z
-  .url({ protocol: /^https?$/ })
+  .string()
   .max(2048)
-  .openapi({ example: "https://demo.example" });
+  // Checked before parsing: the URL parser would silently drop a tab or a line break.
+  .superRefine(refuseHiddenCharacters)
+  .pipe(z.url({ protocol: /^https?$/ }))
+  .openapi({ format: "uri", example: "https://demo.example" });
 
 export const Contact = z
   .object({
     email: Email,
-    name: trimmed(200).optional().openapi({ example: "Camille Exemple" }),
-    role: trimmed(200).optional().openapi({ example: "Référente qualité" }),
+    name: cleanText(200).optional().openapi({ example: "Camille Exemple" }),
+    role: cleanText(200).optional().openapi({ example: "Référente qualité" }),
   })
   .strict()
   .openapi("Contact", { description: "A person to notify (never published)" });
 
 export const StructureFields = {
-  name: trimmed(300).openapi({ description: "Intitulé de la structure", example: "Préfecture de démonstration" }),
-  network: trimmed(200).openapi({ description: "Réseau (e.g. Préfectures, CAF, Urssaf)", example: "Préfectures" }),
-  typology: trimmed(200).optional().openapi({ description: "Intitulé de la typologie", example: "Accueil physique" }),
+  name: cleanText(300).openapi({ description: "Intitulé de la structure", example: "Préfecture de démonstration" }),
+  network: cleanText(200).openapi({ description: "Réseau (e.g. Préfectures, CAF, Urssaf)", example: "Préfectures" }),
+  typology: cleanText(200).optional().openapi({ description: "Intitulé de la typologie", example: "Accueil physique" }),
   category: z
     .enum(CATEGORIES)
     .openapi({ description: "Category of public service in scope of the label", example: "service_deconcentre_etat" }),
@@ -52,12 +54,12 @@ export const StructureFields = {
   }),
   siret: Siret.optional(),
   postcode: z.string().refine(isPostcode, "French postcode: 5 digits, 01000–98999").openapi({ example: "13001" }),
-  city: trimmed(200).openapi({ example: "Marseille" }),
+  city: cleanText(200).openapi({ example: "Marseille" }),
   department: z
     .string()
     .refine(isDepartment, "Department code: 01–95, 2A, 2B or 971–976")
     .openapi({ description: "INSEE department code", example: "13" }),
-  region: trimmed(200).optional().openapi({ example: "Provence-Alpes-Côte d'Azur" }),
+  region: cleanText(200).optional().openapi({ example: "Provence-Alpes-Côte d'Azur" }),
   website: Url.optional(),
   contacts: z.array(Contact).min(1).max(20).openapi({ description: "Who receives reminders; never published" }),
 };
@@ -107,7 +109,7 @@ const Habilitation = z
   .strict();
 
 const CertifierFields = {
-  name: trimmed(300).openapi({ example: "Organisme de certification de démonstration" }),
+  name: cleanText(300).openapi({ example: "Organisme de certification de démonstration" }),
   siret: Siret.optional(),
   contactEmail: Email,
   habilitation: Habilitation,

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { assignCertifier, getStructure, listStructures } from "../db/structures";
+import { cleanText } from "../domain/clean-text";
 import { CATEGORIES } from "../domain/identifiers";
 import { requireRole } from "../lib/auth";
 import { newId } from "../lib/crypto";
@@ -113,12 +114,10 @@ structuresRouter.openapi(
         z
           .object({
             certifierId: z.string().min(1).max(64).openapi({ example: "oc_abcdefghijklmnop" }),
-            contractRef: z
-              .string()
-              .trim()
-              .min(1)
-              .max(200)
-              .openapi({ description: "Marché / contract reference", example: "MARCHE-2026-042" }),
+            contractRef: cleanText(200).openapi({
+              description: "Marché / contract reference",
+              example: "MARCHE-2026-042",
+            }),
           })
           .strict()
           .openapi("Assignment"),

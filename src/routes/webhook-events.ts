@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
-import { getInboxRow, type InboxRow, listInbox } from "../db/inbox";
+import { getInboxRow, INBOX_EXCERPT_BYTES, type InboxRow, listInbox } from "../db/inbox";
 import { WEBHOOK_EVENT_STATUSES } from "../db/schema";
+import { config } from "../env";
 import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
@@ -32,18 +33,25 @@ const fields = {
   responseStatus: z.number().int().nullable().openapi({ description: "HTTP status answered", example: 422 }),
   deliveries: z.number().int().openapi({ description: "Copies received with this webhook-id", example: 1 }),
   receivedAt: z.string().openapi({ example: "2026-11-27T09:00:00.000Z" }),
+  payloadSize: z.number().int().nullable().openapi({ description: "Size of the whole body, in bytes", example: 812 }),
+  payloadTruncated: z
+    .boolean()
+    .openapi({ description: "Only an excerpt of the body was kept (rejected, over 4 KiB): not replayable" }),
   appliedAt: z.string().nullable(),
 };
 const WebhookEventSummary = z.object(fields).openapi("WebhookEventSummary");
 const WebhookEventDetail = z
   .object({
     ...fields,
-    payload: z.string().openapi({ description: "The body exactly as received" }),
+    payload: z.string().openapi({
+      description: "The body exactly as received; for a rejected delivery over 4 KiB, its first 4 KiB only",
+    }),
+    payloadSha256: z.string().nullable().openapi({ description: "SHA-256 (hex) of the whole body as received" }),
     responseBody: z.string().nullable().openapi({ description: "The body answered, given again to copies" }),
   })
   .openapi("WebhookEventDetail");
 
-const summary = ({ payload: _p, responseBody: _r, ...rest }: InboxRow) => rest;
+const summary = ({ payload: _p, payloadSha256: _h, responseBody: _r, ...rest }: InboxRow) => rest;
 
 const IdParam = z.object({
   id: z
@@ -103,9 +111,12 @@ webhookEventsRouter.openapi(
     summary: "Apply a rejected delivery again",
     description:
       "After the cause is fixed (structure registered or assigned, habilitation corrected), applies the " +
-      "stored body again with today's checks. The answer is the delivery as it now stands: `applied`, or " +
+      "stored body again with the registry as it is now, judged on the day the delivery was received " +
+      "(dates, habilitation period). The answer is the delivery as it now stands: `applied`, or " +
       "`rejected` again with the new `error`. Later copies of its webhook-id get the new answer. " +
-      "Only `rejected` deliveries (or ones abandoned in `received`) can be replayed.",
+      "Only `rejected` deliveries (or ones abandoned in `received`) can be replayed; a rejected delivery " +
+      "kept as an excerpt (`payloadTruncated`: its body was over 4 KiB) cannot (409): the body must send " +
+      "it again under a new `webhook-id`.",
     security: adminSecurity,
     request: { params: IdParam },
     responses: { 200: json(WebhookEventDetail, "The delivery after replay"), ...pick(401, 403, 404, 409) },
@@ -115,7 +126,14 @@ webhookEventsRouter.openapi(
     const { db } = deps;
     const { id } = c.req.valid("param");
     const current = await getInboxRow(db, id);
-    if (!(await replayDelivery(deps, id))) {
+    if (current.payloadTruncated) {
+      throw new ApiError(
+        "conflict",
+        `Webhook event ${id} was rejected and only the first ${INBOX_EXCERPT_BYTES} bytes of its body were kept: ` +
+          "it cannot be replayed. Ask the certification body to send it again under a new webhook-id.",
+      );
+    }
+    if (!(await replayDelivery(deps, id, { graceDays: config(c.env).HABILITATION_GRACE_DAYS }))) {
       throw new ApiError("conflict", `Webhook event ${id} is ${current.status}: only rejected deliveries are replayed`);
     }
     return c.json(await getInboxRow(db, id), 200);

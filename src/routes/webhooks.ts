@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-
-import { enforceRateLimit } from "../lib/rate-limit";
+import { config } from "../env";
+import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { WebhookEvent } from "../webhooks/events";
@@ -37,7 +37,12 @@ webhooksRouter.openapi(
       "allowed), signed with the body's `whsec_` secret (after a rotation the previous one keeps working " +
       "during the grace period). Body: a `WebhookEvent` `{ type, timestamp, data }`. Every authenticated " +
       "delivery is stored; the same `webhook-id` again answers exactly what the first delivery answered " +
-      "and applies nothing twice. Rejected deliveries (403/409/422) stay in the inbox and can be replayed.",
+      "and applies nothing twice. A body acts on the day it sends (Europe/Paris): no date after that day " +
+      "(422); a decision or status change needs the habilitation on that day, an audit or survey performed " +
+      "while habilitated may arrive up to `HABILITATION_GRACE_DAYS` after it ended (403 otherwise). " +
+      "Rejected deliveries (403/409/422) stay in the inbox, replayable; a rejected body over 4 KiB is kept " +
+      "as an excerpt only and cannot be replayed. 429: over the body's quota (signed deliveries), or too " +
+      "many authentication failures from this address or for this body.",
     request: {
       params: z.object({
         certifierId: z
@@ -49,22 +54,31 @@ webhooksRouter.openapi(
     },
     responses: {
       200: json(Accepted, "Stored and applied (or a duplicate of stored content)"),
-      ...pick(400, 401, 403, 409, 413, 422),
+      ...pick(400, 401, 403, 409, 413, 422, 429),
     },
   }),
   async (c) => {
-    // Per body id, before any work: a flood (even unsigned) costs one limiter call per request.
-    await enforceRateLimit(c.env.WEBHOOK_LIMITER, c.req.valid("param").certifierId);
+    const { certifierId } = c.req.valid("param");
     const body = await c.req.text();
     const answer = await receiveDelivery(
       depsOf(c),
-      c.req.valid("param").certifierId,
+      certifierId,
       {
         "webhook-id": c.req.header("webhook-id"),
         "webhook-timestamp": c.req.header("webhook-timestamp"),
         "webhook-signature": c.req.header("webhook-signature"),
       },
       body,
+      {
+        graceDays: config(c.env).HABILITATION_GRACE_DAYS,
+        // Failures are counted apart, per client IP and per body id, so that an unsigned flood is
+        // throttled without spending the body's quota, which counts only what the body signed.
+        limits: {
+          unauthenticated: () =>
+            enforceRateLimit(c.env.WEBHOOK_AUTH_FAIL_LIMITER, `ip:${clientIp(c.req.raw)}`, `body:${certifierId}`),
+          authenticated: () => enforceRateLimit(c.env.WEBHOOK_LIMITER, certifierId),
+        },
+      },
     );
     // The stored answer, byte for byte (it may be a problem+json given again to a copy): already
     // serialised, so it cannot be typed against the declared schemas.

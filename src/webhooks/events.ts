@@ -5,17 +5,16 @@
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure
  */
 import { z } from "@hono/zod-openapi";
+import { cleanText } from "../domain/clean-text";
+import type { EventKind } from "../domain/habilitation";
 import { CodeSp, Day, Url } from "../routes/schemas";
 
-const ref = (example: string, description: string) =>
-  z.string().trim().min(1).max(100).openapi({ description, example });
+const ref = (example: string, description: string) => cleanText(100).openapi({ description, example });
 
-const LabelNumber = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .openapi({ description: "Label number, as issued by the registry", example: "SPP-2026-000042" });
+const LabelNumber = cleanText(64).openapi({
+  description: "Label number, as issued by the registry",
+  example: "SPP-2026-000042",
+});
 
 const noDuplicates =
   <T>(key: (item: T) => unknown, what: string) =>
@@ -40,7 +39,7 @@ export const AuditCompleted = z
     auditRef: ref("AUD-2026-0042", "The body's own reference for this audit; unique per body"),
     kind: z.enum(["initial", "suivi", "renouvellement"]).openapi({ example: "initial" }),
     auditedOn: Day.openapi({ description: "Last day of the audit (the event's date)", example: "2026-03-12" }),
-    referentialVersion: z.string().trim().min(1).max(40).optional().openapi({ example: "2023" }),
+    referentialVersion: cleanText(40).optional().openapi({ example: "2023" }),
     engagements: z
       .array(
         z
@@ -58,7 +57,7 @@ export const AuditCompleted = z
       .array(
         z
           .object({
-            id: z.string().trim().min(1).max(40).openapi({ example: "E1-C3" }),
+            id: cleanText(40).openapi({ example: "E1-C3" }),
             result: z.enum(["conforme", "partiel", "non_conforme", "na"]).openapi({ example: "conforme" }),
             blocking: z.boolean().optional().openapi({ description: "A blocking criterion of the grid" }),
           })
@@ -117,7 +116,7 @@ export const LabelDecision = z
     decision: z.enum(["award", "refuse"]).openapi({ example: "award" }),
     tier: z.enum(["bronze", "argent", "or"]).optional().openapi({ example: "argent" }),
     decidedOn: Day.openapi({ description: "Decision date: the label runs from it", example: "2026-04-02" }),
-    justification: z.string().trim().min(1).max(4000).optional(),
+    justification: cleanText(4000, { multiline: true }).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -133,7 +132,7 @@ export const LabelDecision = z
 export const LabelStatusChange = z
   .object({
     labelNumber: LabelNumber,
-    reason: z.string().trim().min(1).max(4000).openapi({ example: "Audit de suivi non réalisé" }),
+    reason: cleanText(4000, { multiline: true }).openapi({ example: "Audit de suivi non réalisé" }),
     effectiveOn: Day.openapi({ example: "2026-06-01" }),
   })
   .strict()
@@ -174,17 +173,29 @@ export const EVENT_TYPES = [
   "label.withdrawn",
 ] as const satisfies readonly EventType[];
 
-/** The day an event is about: habilitation is checked on it. */
-export function eventDate(e: WebhookEvent): string {
+/**
+ * How an event is judged against the habilitation (src/domain/habilitation.ts): its kind, the day it
+ * is about (`on`), and every day it carries, each of which must not be after the day it was sent.
+ */
+export function eventDates(e: WebhookEvent): {
+  kind: EventKind;
+  on: string;
+  dates: { path: string; day: string }[];
+} {
+  const at = (field: string, day: string) => ({ path: `data.${field}`, day });
   switch (e.type) {
     case "audit.completed":
-      return e.data.auditedOn;
+      return { kind: "result", on: e.data.auditedOn, dates: [at("auditedOn", e.data.auditedOn)] };
     case "survey.users.completed":
     case "survey.agents.completed":
-      return e.data.periodEnd;
+      return {
+        kind: "result",
+        on: e.data.periodEnd,
+        dates: [at("periodStart", e.data.periodStart), at("periodEnd", e.data.periodEnd)],
+      };
     case "label.decision":
-      return e.data.decidedOn;
+      return { kind: "act", on: e.data.decidedOn, dates: [at("decidedOn", e.data.decidedOn)] };
     default:
-      return e.data.effectiveOn;
+      return { kind: "act", on: e.data.effectiveOn, dates: [at("effectiveOn", e.data.effectiveOn)] };
   }
 }

@@ -16,18 +16,20 @@ import {
   markFailed,
   markRejected,
   type StoredAnswer,
+  sameBody,
   storeDelivery,
   waitForAnswer,
 } from "../db/inbox";
 import { certifiers, labels, structures } from "../db/schema";
+import { parisDay } from "../domain/badge";
 import { conflict, forbidden, invalid } from "../domain/errors";
-import { assignmentRefusal, habilitationRefusal } from "../domain/habilitation";
-import { newId } from "../lib/crypto";
+import { assignmentRefusal, futureDates, habilitationRefusal } from "../domain/habilitation";
+import { newId, sha256Hex } from "../lib/crypto";
 import { ApiError, asApiError, fieldErrors, toProblem } from "../lib/errors";
 import type { Deps } from "../services/deps";
-import { eventDate, WebhookEvent } from "./events";
+import { eventDates, WebhookEvent } from "./events";
 import { type HandlerContext, handlers } from "./handlers";
-import { type SignatureHeaders, verifySignature } from "./verify";
+import { hasSignatureHeaders, type SignatureHeaders, verifySignature } from "./verify";
 
 export type Answer = { status: ContentfulStatusCode; body: string; headers?: Record<string, string> };
 
@@ -37,6 +39,22 @@ export const UNAUTHENTICATED = "The delivery could not be authenticated (Standar
 const MAX_WEBHOOK_ID = 256;
 
 const instanceOf = (certifierId: string) => `/v1/webhooks/certifiers/${encodeURIComponent(certifierId)}`;
+
+/** Counts deliveries against rate limits; each may throw a 429 ApiError. */
+export type DeliveryLimits = {
+  /** A delivery whose signature did not verify (counted per client IP and per body id). */
+  unauthenticated: () => Promise<void>;
+  /** A delivery the body signed: the body's own quota. */
+  authenticated: () => Promise<void>;
+};
+
+export type DeliveryOptions = {
+  /** Days after the habilitation ended during which results performed before may still arrive. */
+  graceDays: number;
+  limits?: DeliveryLimits;
+  /** The instant of reception: the day a body acts on (Europe/Paris). */
+  now?: Date;
+};
 
 /**
  * The whole POST /v1/webhooks/certifiers/{certifierId}. Its own refusals that are about HTTP (the
@@ -48,11 +66,18 @@ export async function receiveDelivery(
   certifierId: string,
   headers: SignatureHeaders,
   body: string,
-  now = new Date(),
+  opts: DeliveryOptions,
 ): Promise<Answer> {
   const { db } = deps;
-  const secrets = await activeWebhookSecrets(db, certifierId, now);
-  if (!verifySignature(secrets, body, headers)) throw new ApiError("unauthorized", UNAUTHENTICATED);
+  const now = opts.now ?? new Date();
+  // Without the three headers nothing can verify: refused before any database read.
+  const authentic =
+    hasSignatureHeaders(headers) && verifySignature(await activeWebhookSecrets(db, certifierId, now), body, headers);
+  if (!authentic) {
+    await opts.limits?.unauthenticated();
+    throw new ApiError("unauthorized", UNAUTHENTICATED);
+  }
+  await opts.limits?.authenticated();
   const webhookId = headers["webhook-id"]!;
   if (webhookId.length > MAX_WEBHOOK_ID) {
     throw new ApiError("bad-request", `webhook-id is longer than ${MAX_WEBHOOK_ID} characters`, {
@@ -61,11 +86,22 @@ export async function receiveDelivery(
   }
 
   const id = newId("whe");
-  const stored = await storeDelivery(db, { id, certifierId, webhookId, type: typeOf(body), payload: body });
-  if (stored.inserted) return applyStored(deps, { id, certifierId, payload: body });
+  const payloadSha256 = await sha256Hex(body);
+  const stored = await storeDelivery(db, {
+    id,
+    certifierId,
+    webhookId,
+    type: typeOf(body),
+    payload: body,
+    payloadSha256,
+    payloadSize: new TextEncoder().encode(body).length,
+    receivedAt: now.toISOString(),
+  });
+  if (stored.inserted)
+    return applyStored(deps, { id, certifierId, payload: body, receivedAt: now.toISOString() }, opts);
 
   const row = stored.row;
-  if (row.payload !== body) {
+  if (!sameBody(row, body, payloadSha256)) {
     throw conflict("This webhook-id was already used for a different body", [
       { path: "webhook-id", message: "Use a new webhook-id for a new message" },
     ]);
@@ -74,7 +110,7 @@ export async function receiveDelivery(
   if (answer) return asAnswer(answer);
   // The copy applying it failed unexpectedly (or is stuck): take over, once, if nobody else has.
   const taken = await claim(db, row.id, { rejected: false, stalledBefore: staleBefore(now) });
-  if (taken) return applyStored(deps, taken);
+  if (taken) return applyStored(deps, taken, opts);
   throw new ApiError("conflict", "A copy of this delivery is still being applied; retry later", {
     headers: { "Retry-After": "5" },
   });
@@ -86,12 +122,18 @@ const staleBefore = (now: Date) => new Date(now.getTime() - STALL_SECONDS * 1000
 
 /**
  * Admin replay of a rejected (or abandoned) delivery after its cause was fixed. The signature was
- * verified when it arrived; the checks of today (assignment, registered structure) apply again.
+ * verified when it arrived; the registry's state of today (assignment, registered structure,
+ * habilitation status) applies again, judged on the day the delivery was received: the body acted then.
+ * A rejected delivery kept as an excerpt only (`payloadTruncated`) cannot be replayed: null.
  */
-export async function replayDelivery(deps: Deps, id: string, now = new Date()): Promise<InboxRow | null> {
-  const row = await claim(deps.db, id, { rejected: true, stalledBefore: staleBefore(now) });
+export async function replayDelivery(
+  deps: Deps,
+  id: string,
+  opts: Omit<DeliveryOptions, "limits">,
+): Promise<InboxRow | null> {
+  const row = await claim(deps.db, id, { rejected: true, stalledBefore: staleBefore(opts.now ?? new Date()) });
   if (!row) return null;
-  await applyStored(deps, row);
+  await applyStored(deps, row, opts);
   return row;
 }
 
@@ -110,18 +152,20 @@ const asAnswer = (a: StoredAnswer): Answer => ({
   headers: { "Content-Type": a.status >= 400 ? "application/problem+json" : "application/json" },
 });
 
+type Stored = Pick<InboxRow, "id" | "certifierId" | "payload" | "receivedAt">;
+
 /** Applies a stored delivery and stores its answer; unexpected failures leave it retryable. */
-async function applyStored(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<Answer> {
+async function applyStored(deps: Deps, row: Stored, opts: Pick<DeliveryOptions, "graceDays">): Promise<Answer> {
   const { db } = deps;
   try {
-    return asAnswer(await apply(deps, row));
+    return asAnswer(await apply(deps, row, opts.graceDays));
   } catch (err) {
     if (!asApiError(err)) await markFailed(db, row.id, String(err)).catch(() => {});
     throw err;
   }
 }
 
-async function apply(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" | "payload">): Promise<StoredAnswer> {
+async function apply(deps: Deps, row: Stored, graceDays: number): Promise<StoredAnswer> {
   const { db } = deps;
   const reject = async (err: ApiError) => {
     // `type` links to the problem pages under PUBLIC_BASE_URL; a stored problem also keeps the
@@ -129,7 +173,7 @@ async function apply(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" | "pay
     const problem = toProblem(err, { base: deps.env.PUBLIC_BASE_URL, instance: instanceOf(row.certifierId) });
     const answer = { status: err.status, body: JSON.stringify(problem) };
     const paths = err.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
-    await markRejected(db, row.id, answer, paths ? `${err.message} (${paths})` : err.message);
+    await markRejected(db, row.id, row.payload, answer, paths ? `${err.message} (${paths})` : err.message);
     return answer;
   };
 
@@ -148,13 +192,20 @@ async function apply(deps: Deps, row: Pick<InboxRow, "id" | "certifierId" | "pay
     );
   }
   const event = parsed.data;
+  // The day the body sent it: nothing in it may be dated later, and its habilitation is judged on it.
+  const receivedOn = parisDay(new Date(row.receivedAt));
+  const timing = eventDates(event);
+  const future = futureDates(timing.dates, receivedOn);
+  if (future.length)
+    return reject(new ApiError("validation", "The event is dated after the day it was sent", { errors: future }));
 
   try {
     const [certifier] = await db.select().from(certifiers).where(eq(certifiers.id, row.certifierId));
     if (!certifier) throw new Error(`certifier ${row.certifierId} vanished`); // never deleted
     const refusal = habilitationRefusal(
       { status: certifier.habilitationStatus, from: certifier.habilitationFrom, until: certifier.habilitationUntil },
-      eventDate(event),
+      { kind: timing.kind, on: timing.on, receivedOn },
+      graceDays,
     );
     if (refusal) throw forbidden(refusal);
     const subject = await subjectOf(db, event);
