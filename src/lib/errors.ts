@@ -74,11 +74,12 @@ export function toProblem(err: ApiError, instance?: string): Problem {
  */
 export function fieldErrors(
   issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: string[] }>,
+  unknownKey = "Unknown field",
 ): FieldError[] {
   return issues.flatMap((i) => {
     const at = i.path.map(String);
     if (i.code === "unrecognized_keys" && i.keys) {
-      return i.keys.map((k) => ({ path: [...at, k].join("."), message: "Unknown field" }));
+      return i.keys.map((k) => ({ path: [...at, k].join("."), message: unknownKey }));
     }
     return [{ path: at.join(".") || "body", message: i.message }];
   });

@@ -4,13 +4,14 @@
  * (shields.io's renderer), which measures Verdana 11 px glyph by glyph.
  * @see https://github.com/badges/shields/tree/master/badge-maker
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { makeBadge } from "badge-maker";
 import type { BadgeModel } from "../domain/badge";
 import { CODE_SP_PATTERN, LABEL_NUMBER_PATTERN } from "../domain/identifiers";
 import { router } from "../lib/router";
 import { cached, PUBLIC_CACHE_CONTROL, weakEtag } from "../public/cache";
 import { badgeFor } from "../public/present";
+import { apiRoute, headers, noSecurity } from "./openapi-common";
 import { lookup } from "./public";
 
 export const badgeRouter = router();
@@ -49,26 +50,42 @@ const SVG_HEADERS = {
 };
 
 badgeRouter.openapi(
-  createRoute({
-    method: "get",
-    path: "/badge/{file}",
-    tags: ["public"],
-    summary: "Embeddable SVG badge",
-    description:
-      "`/badge/{Code SP+}.svg` (a label number works too). French text: « Services Publics + » and the " +
-      "tier with « valide jusqu'au JJ/MM/AAAA », or suspendu / retiré / expiré / non labellisé / inconnu. " +
-      'Accessible (`role="img"`, `aria-label`, `<title>`). Unknown codes still get an SVG (« inconnu »). ' +
-      "Cached at the edge ≤ 300 s, purged on every status change.",
-    request: {
-      params: z.object({
-        file: z.string().openapi({ param: { name: "file", in: "path" }, example: "DEMO-PREF-13.svg" }),
-      }),
+  apiRoute(
+    {
+      method: "get",
+      path: "/badge/{file}",
+      operationId: "getBadge",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Embeddable SVG badge",
+      description:
+        "`/badge/{Code SP+}.svg` (a label number works too). French text: « Services Publics + » and the " +
+        "tier with « valide jusqu'au JJ/MM/AAAA », or suspendu / retiré / expiré / non labellisé / inconnu. " +
+        'Accessible (`role="img"`, `aria-label`, `<title>`). Unknown codes still get an SVG (« inconnu »). ' +
+        "Cached at the edge ≤ 300 s, purged on every status change.",
+      request: {
+        params: z.object({
+          file: z.string().openapi({ param: { name: "file", in: "path" }, example: "DEMO-PREF-13.svg" }),
+        }),
+      },
+      responses: {
+        200: {
+          description: "The badge",
+          headers: {
+            ...headers.cache,
+            "X-Label-Status": {
+              description: "The status drawn: `valid`, `suspended`, `withdrawn`, `expired`, `none` or `unknown`",
+              required: true,
+              schema: { type: "string" },
+            },
+          },
+          content: { "image/svg+xml": { schema: z.string() } },
+        },
+        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+      },
     },
-    responses: {
-      200: { description: "The badge", content: { "image/svg+xml": { schema: z.string() } } },
-      304: { description: "Not modified" },
-    },
-  }),
+    { ignoresQuery: true, rateLimited: true },
+  ),
   async (c) => {
     const file = c.req.valid("param").file;
     const ref = file.endsWith(".svg") ? file.slice(0, -4) : file;

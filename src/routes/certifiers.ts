@@ -1,11 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createCertifier, getCertifier, listCertifiers, rotateWebhookSecret, updateCertifier } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { config } from "../env";
 import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
-import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 import { Certifier, CertifierCreate, CertifierPatch, CertifierWithSecrets } from "./schemas";
 
 export const certifiersRouter = router();
@@ -20,9 +20,10 @@ const IdParam = z.object({
 });
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/",
+    operationId: "createCertifier",
     tags: ["certifiers"],
     summary: "Register a certification body",
     description:
@@ -30,7 +31,7 @@ certifiersRouter.openapi(
       "shown this once. Habilitation dates may lie in the past, to record history.",
     security: adminSecurity,
     request: { body: jsonBody(CertifierCreate) },
-    responses: { 201: json(CertifierWithSecrets, "Created"), ...pick(400, 401, 403, 413, 415, 422) },
+    responses: { 201: { ...json(CertifierWithSecrets, "Created"), headers: headers.location("certification body") } },
   }),
   async (c) => {
     const body = await createCertifier(getDb(c.env.DB), c.req.valid("json"));
@@ -39,14 +40,16 @@ certifiersRouter.openapi(
 );
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/",
+    operationId: "listCertifiers",
     tags: ["certifiers"],
     summary: "List certification bodies",
+    description: "Every registered body with its habilitation, sorted by id, keyset-paginated.",
     security: adminSecurity,
     request: { query: z.object(PageQuery) },
-    responses: { 200: json(page(Certifier, "CertifierPage"), "A page of bodies"), ...pick(400, 401, 403, 422) },
+    responses: { 200: json(page(Certifier, "CertifierPage"), "A page of bodies") },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
@@ -60,41 +63,46 @@ certifiersRouter.openapi(
 );
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getCertifier",
     tags: ["certifiers"],
     summary: "Read a certification body",
+    description: "The body and its habilitation; never its API keys nor its webhook secrets.",
     security: adminSecurity,
     request: { params: IdParam },
-    responses: { 200: json(Certifier, "The body"), ...pick(401, 403, 404) },
+    responses: { 200: json(Certifier, "The body"), ...pick(404) },
   }),
   async (c) => c.json(await getCertifier(getDb(c.env.DB), c.req.valid("param").id), 200),
 );
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "patch",
     path: "/{id}",
+    operationId: "updateCertifier",
     tags: ["certifiers"],
     summary: "Update a certification body",
     description: "E.g. extend or suspend its habilitation. Fields not sent stay as they are.",
     security: adminSecurity,
     request: { params: IdParam, body: jsonBody(CertifierPatch) },
-    responses: { 200: json(Certifier, "The updated body"), ...pick(400, 401, 403, 404, 413, 415, 422) },
+    responses: { 200: json(Certifier, "The updated body"), ...pick(404) },
   }),
   async (c) => c.json(await updateCertifier(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json")), 200),
 );
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/{id}/webhook-secrets",
+    operationId: "rotateWebhookSecret",
     tags: ["certifiers"],
     summary: "Rotate the webhook signing secret",
     description:
       "Issues a new `whsec_` secret, shown once. The previous one keeps verifying deliveries until " +
-      "`previousValidUntil` (grace period `WEBHOOK_SECRET_GRACE_HOURS`, 24 h by default).",
+      "`previousValidUntil` (grace period `WEBHOOK_SECRET_GRACE_HOURS`, 24 h by default). A secret has no " +
+      "URL of its own: the 201 carries no `Location` (the created secret is identified by this request's URI).",
     security: adminSecurity,
     request: { params: IdParam },
     responses: {
@@ -104,7 +112,7 @@ certifiersRouter.openapi(
           .openapi("RotatedSecret"),
         "The new secret",
       ),
-      ...pick(401, 403, 404),
+      ...pick(404),
     },
   }),
   async (c) => {

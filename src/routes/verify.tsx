@@ -3,7 +3,7 @@
  * /vendor/dsfr, copied from @gouvfr/dsfr by scripts/copy-assets.mjs). No JavaScript: the CSP forbids
  * every script. Unknown codes get a French 404 page rather than problem+json: a person reads it.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Child } from "hono/jsx";
 import { publicHistory } from "../db/public";
 import { EVENT_NAMES, longFrenchDate, type PublicStatus, statusSentence, TIER_NAMES } from "../domain/badge";
@@ -12,6 +12,7 @@ import { router } from "../lib/router";
 import { HTML_SECURITY_HEADERS } from "../lib/security-headers";
 import { cached, PUBLIC_CACHE_CONTROL, weakEtag } from "../public/cache";
 import type { PublicLabel } from "../public/present";
+import { apiRoute, headers, noSecurity } from "./openapi-common";
 import { lookup, publicDb } from "./public";
 
 export const verifyRouter = router();
@@ -191,25 +192,33 @@ function NotFoundPage({ code }: { code: string }) {
 const html = (body: string) => `<!doctype html>${body}`;
 
 verifyRouter.openapi(
-  createRoute({
-    method: "get",
-    path: "/verify/{ref}",
-    tags: ["public"],
-    summary: "Verification page (French, HTML)",
-    description:
-      "A French page (DSFR, no JavaScript) with the label's status, the date of the check, the history of " +
-      "status changes, a link to the JSON and the badge's embed snippet. Unknown refs answer a French 404 page.",
-    request: {
-      params: z.object({
-        ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-13" }),
-      }),
+  apiRoute(
+    {
+      method: "get",
+      path: "/verify/{ref}",
+      operationId: "getVerificationPage",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Verification page (French, HTML)",
+      description:
+        "A French page (DSFR, no JavaScript) with the label's status, the date of the check, the history of " +
+        "status changes, a link to the JSON and the badge's embed snippet. Unknown refs answer a French 404 page.",
+      request: {
+        params: z.object({
+          ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-13" }),
+        }),
+      },
+      responses: {
+        200: { description: "The page", headers: headers.cache, content: { "text/html": { schema: z.string() } } },
+        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+        404: {
+          description: "Unknown structure or label (a French page)",
+          content: { "text/html": { schema: z.string() } },
+        },
+      },
     },
-    responses: {
-      200: { description: "The page", content: { "text/html": { schema: z.string() } } },
-      304: { description: "Not modified" },
-      404: { description: "Unknown structure or label", content: { "text/html": { schema: z.string() } } },
-    },
-  }),
+    { ignoresQuery: true, rateLimited: true },
+  ),
   async (c) => {
     const { ref } = c.req.valid("param");
     const res = await cached(c, async () => {

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { getInboxRow, type InboxRow, listInbox } from "../db/inbox";
 import { WEBHOOK_EVENT_STATUSES } from "../db/schema";
@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import { router } from "../lib/router";
 import { replayDelivery } from "../webhooks/process";
-import { adminSecurity, json, PageQuery, page, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, json, PageQuery, page, pick } from "./openapi-common";
 
 export const webhookEventsRouter = router();
 webhookEventsRouter.use("*", requireRole("admin"));
@@ -53,9 +53,10 @@ const IdParam = z.object({
 });
 
 webhookEventsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/",
+    operationId: "listWebhookEvents",
     tags: ["webhooks"],
     summary: "List received webhook deliveries",
     description: "The inbox, newest first, keyset-paginated.",
@@ -70,7 +71,6 @@ webhookEventsRouter.openapi(
     },
     responses: {
       200: json(page(WebhookEventSummary, "WebhookEventPage"), "A page of deliveries"),
-      ...pick(400, 401, 403, 422),
     },
   }),
   async (c) => {
@@ -82,22 +82,25 @@ webhookEventsRouter.openapi(
 );
 
 webhookEventsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getWebhookEvent",
     tags: ["webhooks"],
     summary: "Read one delivery, with its raw body and the answer given",
+    description: "The body exactly as received, its status, and the answer given to it and to its copies.",
     security: adminSecurity,
     request: { params: IdParam },
-    responses: { 200: json(WebhookEventDetail, "The delivery"), ...pick(401, 403, 404) },
+    responses: { 200: json(WebhookEventDetail, "The delivery"), ...pick(404) },
   }),
   async (c) => c.json(await getInboxRow(getDb(c.env.DB), c.req.valid("param").id), 200),
 );
 
 webhookEventsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/{id}/replay",
+    operationId: "replayWebhookEvent",
     tags: ["webhooks"],
     summary: "Apply a rejected delivery again",
     description:
@@ -107,7 +110,7 @@ webhookEventsRouter.openapi(
       "Only `rejected` deliveries (or ones abandoned in `received`) can be replayed.",
     security: adminSecurity,
     request: { params: IdParam },
-    responses: { 200: json(WebhookEventDetail, "The delivery after replay"), ...pick(401, 403, 404, 409) },
+    responses: { 200: json(WebhookEventDetail, "The delivery after replay"), ...pick(404, 409) },
   }),
   async (c) => {
     const db = getDb(c.env.DB);
