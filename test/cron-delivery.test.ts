@@ -1,4 +1,4 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
 import { HttpResponse, http } from "msw";
 import { defineNetwork, InterceptorSource } from "msw/experimental";
@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
 import { BREVO_URL } from "../src/email/brevo";
 import { daily, deliver, labelledStructure, outboxOf } from "./fixtures-cron";
-import { call } from "./helpers";
+import { call, fetchWorker } from "./helpers";
 
 const BREVO = { EMAIL_TRANSPORT: "brevo", BREVO_API_KEY: "xkeysib-test" };
 // `setupServer` from "msw/node" cannot load in workerd (its http interceptor reads a .wasm file from
@@ -150,7 +150,7 @@ describe("GET /v1/outbox", () => {
   });
 
   it("the dev page shows the local e-mails on a loopback host only", async () => {
-    const page = await exports.default.fetch("http://localhost:8787/dev/outbox");
+    const page = await fetchWorker("http://localhost:8787/dev/outbox");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("/dev/outbox/eml_");
     // Reached by a public hostname (as a deployed Worker is), the page does not exist.

@@ -3,10 +3,9 @@
  * with Retry-After once a client is over its limit; cached public answers are never throttled;
  * webhook deliveries are counted per certification body.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../src/index";
-import { BASE, call, createStructure } from "./helpers";
+import { BASE, call, createStructure, fetchWorker } from "./helpers";
 
 /** PUBLIC_LIMITER in wrangler.toml: 300 cache misses a minute per IP. */
 const PUBLIC_LIMIT = 300;
@@ -69,17 +68,14 @@ describe("public limiter (per client IP, cache misses only)", () => {
 describe("webhook limiter (per certification body)", () => {
   /** The Worker with production's webhook limit (vitest.config.ts raises WEBHOOK_LIMITER for fuzzing). */
   async function deliverUnsigned(certifierId: string) {
-    const ctx = createExecutionContext();
-    const res = await worker.fetch(
+    const res = await fetchWorker(
       new Request(`${BASE}/v1/webhooks/certifiers/${certifierId}`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: "{}",
       }),
-      { ...env, WEBHOOK_LIMITER: env.TEST_WEBHOOK_LIMITER },
-      ctx,
+      { env: { ...env, WEBHOOK_LIMITER: env.TEST_WEBHOOK_LIMITER } },
     );
-    await waitOnExecutionContext(ctx);
     return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
   }
 
