@@ -64,7 +64,10 @@ const deliveryResponses = {
     "The `webhook-id` was already used for a different body; or a copy of this delivery is still being applied",
     headers.retryAfter(false),
   ),
-  422: problem("The body is not JSON, fails its event's schema, or names an unknown structure or label"),
+  422: problem(
+    "The body is not JSON, fails its event's schema, or names an unknown structure or label (kept, replayable); " +
+      "or the URL has an unknown query parameter (refused before anything is read or stored)",
+  ),
 };
 
 webhooksRouter.openapi(
