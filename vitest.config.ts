@@ -41,6 +41,8 @@ export default defineConfig(async () => ({
     include: ["test/**/*.test.ts"],
     exclude: ["test/browser/**"],
     setupFiles: ["./test/setup.ts"],
+    // The second prints how many responses were checked against /openapi.json (.ci/run names both).
+    reporters: ["default", "./test/openapi-reporter.ts"],
     testTimeout: 20_000,
   },
 }));

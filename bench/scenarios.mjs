@@ -9,8 +9,9 @@
  *   path         string, or (ctx) => string: the request's path and query
  *   request      optional (ctx, i) => ({ path?, headers?, body? }) for the i-th request (signed bodies…)
  *   auth         "admin" adds the bench admin token (default: anonymous)
- *   cold         true: every request gets a unique `_bench=<n>` query (an edge-cache miss);
- *                false: the same URL each time, primed once before the load (a cache hit where cached)
+ *   cold         true: not primed, for what is never edge-cached (the listing; no cache-busting
+ *                query: the API refuses unknown parameters); false: the same URL each time, primed
+ *                once before the load (a cache hit where cached)
  *   status       expected HTTP status (default 200); any other answer fails the row
  *   targetRatio  bar for req/s ÷ /health req/s of the same run (printed, never asserted: timings are noisy)
  *   maxRowsRead  bar for D1 rows read per request: number or (ctx) => number (asserted by --quick)

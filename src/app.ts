@@ -3,22 +3,23 @@
  * OpenAPI document generated from the routes themselves.
  */
 
+import { z } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./app-env";
 import { base64 } from "./lib/crypto";
 import { ApiError, asApiError, toProblem } from "./lib/errors";
 import { log, loggableError } from "./lib/log";
-import { router } from "./lib/router";
+import { allowedMethods, router } from "./lib/router";
 import { docsCsp, withSecurityHeaders } from "./lib/security-headers";
 import { REQUEST_ID_HEADER, requestIdOf, withTrace } from "./lib/trace";
-import { trailingSlashRedirect } from "./public/serve";
 import { apiKeysRouter } from "./routes/api-keys";
 import { badgeRouter } from "./routes/badge";
 import { certifiersRouter } from "./routes/certifiers";
 import { evaluationsRouter } from "./routes/evaluations";
 import { healthRouter } from "./routes/health";
 import { labelsRouter } from "./routes/labels";
+import { apiRoute, json, noSecurity, TAGS } from "./routes/openapi-common";
 import { devOutboxRouter, outboxRouter } from "./routes/outbox";
 import { problemsRouter } from "./routes/problems";
 import { publicRouter } from "./routes/public";
@@ -26,7 +27,7 @@ import { referentialsRouter } from "./routes/referentials";
 import { structuresRouter } from "./routes/structures";
 import { verifyRouter } from "./routes/verify";
 import { webhookEventsRouter } from "./routes/webhook-events";
-import { webhooksRouter } from "./routes/webhooks";
+import { registerWebhookEvents, webhooksRouter } from "./routes/webhooks";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -72,13 +73,6 @@ app.use("/v1/*", async (c, next) => {
   await next();
 });
 
-// A reference followed by a slash is the same reference (src/public/serve.ts).
-app.use("*", async (c, next) => {
-  const redirect = c.req.method === "GET" || c.req.method === "HEAD" ? trailingSlashRedirect(c.req.path) : null;
-  if (redirect) return redirect;
-  await next();
-});
-
 app.route("/", healthRouter);
 app.route("/v1/structures", structuresRouter);
 app.route("/v1/structures", evaluationsRouter);
@@ -100,48 +94,86 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   scheme: "bearer",
   description: "`ADMIN_TOKEN`, an admin API key, or a certification body's API key.",
 });
+registerWebhookEvents(app.openAPIRegistry);
 
-app.doc31("/openapi.json", (c) => ({
-  openapi: "3.1.0",
-  info: {
-    title: "Registre du label « Services Publics + »",
-    version: "1.0.0",
-    description:
-      "System of record for the French public-service quality label « Services Publics + »: structures, " +
-      "certification bodies, audits and surveys received by signed webhooks, tiers computed from a " +
-      "versioned référentiel, and public verification. Errors are RFC 9457 `application/problem+json`.",
-  },
-  servers: [{ url: new URL(c.req.url).origin }],
-}));
-
-app.get("/docs", async (c) => {
-  // Scalar's script is served from our own assets (scripts/copy-assets.mjs), not a CDN: /docs works
-  // offline. A fresh nonce per answer: only the scripts Scalar writes into this page may run.
-  const nonce = base64(crypto.getRandomValues(new Uint8Array(16)));
-  const res = await Scalar<AppEnv>({
-    url: "/openapi.json",
-    pageTitle: "Services Publics + — API",
-    cdn: "/vendor/scalar/standalone.js",
-    nonce,
-  })(c, async () => {});
-  if (!res) throw new Error("Scalar rendered nothing");
-  res.headers.set("Content-Security-Policy", docsCsp(nonce));
-  return res;
-});
-
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-
-/** The methods some route answers on this path (middleware, registered for every method, aside). */
-function allowedMethods(path: string): string[] {
-  return METHODS.filter((m) => app.router.match(m, path)[0].some(([[, route]]) => route.method !== "ALL"));
+/** The OpenAPI 3.1 document, as `/openapi.json` serves it (also written to a file by `npm run openapi`). */
+export function openApiDocument(origin: string) {
+  return app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "Registre du label « Services Publics + »",
+      version: "1.0.0",
+      description:
+        "System of record for the French public-service quality label « Services Publics + »: structures, " +
+        "certification bodies, audits and surveys received by signed webhooks, tiers computed from a " +
+        "versioned référentiel, and public verification.\n\n" +
+        "Errors are RFC 9457 `application/problem+json` with a stable `code`. An unknown path answers 404; a " +
+        "known path asked with a method it does not serve answers 405 with `Allow`. Unknown query parameters " +
+        "are refused (422 naming them), except on the public reads that depend on the path alone (label, " +
+        "shields, badge, verification page), which ignore any query string. `HEAD` is answered wherever " +
+        "`GET` is. The events certification bodies send are under `webhooks`.",
+      contact: { name: "Registre du label « Services Publics + »", url: new URL("/docs", origin).toString() },
+    },
+    servers: [{ url: origin }],
+    tags: [...TAGS],
+  });
 }
 
+app.openapi(
+  apiRoute({
+    method: "get",
+    path: "/openapi.json",
+    operationId: "getOpenApiDocument",
+    tags: ["meta"],
+    summary: "This OpenAPI 3.1 document",
+    description: "Generated from the routes' own zod schemas: the ones that validate requests are the ones documented.",
+    security: noSecurity,
+    responses: { 200: json(z.record(z.string(), z.unknown()), "The OpenAPI 3.1 document") },
+  }),
+  (c) => c.json(openApiDocument(new URL(c.req.url).origin) as unknown as Record<string, unknown>, 200),
+);
+
+app.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/docs",
+      operationId: "getApiReference",
+      tags: ["meta"],
+      summary: "Interactive API reference (HTML)",
+      description: "Scalar's reference page for this document, served from the registry's own assets (works offline).",
+      security: noSecurity,
+      responses: { 200: { description: "The page", content: { "text/html": { schema: z.string() } } } },
+    },
+    { ignoresQuery: true },
+  ),
+  async (c) => {
+    // Scalar's script is served from our own assets (scripts/copy-assets.mjs), not a CDN: /docs works
+    // offline. A fresh nonce per answer: only the scripts Scalar writes into this page may run.
+    const nonce = base64(crypto.getRandomValues(new Uint8Array(16)));
+    const res = await Scalar<AppEnv>({
+      url: "/openapi.json",
+      pageTitle: "Services Publics + — API",
+      cdn: "/vendor/scalar/standalone.js",
+      nonce,
+    })(c, async () => {});
+    if (!res) throw new Error("Scalar rendered nothing");
+    res.headers.set("Content-Security-Policy", docsCsp(nonce));
+    return res as never;
+  },
+);
+
 app.notFound((c) => {
-  const allowed = allowedMethods(c.req.path);
-  if (allowed.length > 0) {
-    throw new ApiError("method-not-allowed", `${c.req.path} answers ${allowed.join(", ")}, not ${c.req.method}`, {
-      headers: { Allow: allowed.join(", ") },
-    });
+  // A known path asked with a method it does not serve: 405 naming the ones it does (RFC 9110 §15.5.6).
+  const allow = allowedMethods(app.routes, c.req.path);
+  if (allow.length > 0) {
+    throw new ApiError(
+      "method-not-allowed",
+      `${c.req.path} does not answer ${c.req.method}; it answers ${allow.join(", ")}`,
+      {
+        headers: { Allow: allow.join(", ") },
+      },
+    );
   }
   throw new ApiError("not-found", `No route for ${c.req.method} ${c.req.path}`);
 });

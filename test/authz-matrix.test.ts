@@ -28,6 +28,7 @@ const ROUTES: Record<string, Row> = {
   },
   "GET /badge/:file": { policy: "public", path: (f) => `/badge/${f.code}.svg` },
   "GET /verify/:ref": { policy: "public", path: (f) => `/verify/${f.code}` },
+  "GET /verify/:ref/": { policy: "public", path: (f) => `/verify/${f.code}/` },
   "GET /problems/:code": { policy: "public", path: () => "/problems/conflict" },
   "POST /v1/structures": { policy: "admin", path: () => "/v1/structures", body: {} },
   "GET /v1/structures": { policy: "admin", path: () => "/v1/structures" },

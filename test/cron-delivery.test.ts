@@ -1,4 +1,3 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
 import { HttpResponse, http } from "msw";
@@ -6,9 +5,8 @@ import { defineNetwork, InterceptorSource } from "msw/experimental";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
 import { BREVO_URL } from "../src/email/brevo";
-import worker from "../src/index";
 import { daily, deliver, labelledStructure, outboxOf } from "./fixtures-cron";
-import { call } from "./helpers";
+import { call, fetchWorker } from "./helpers";
 
 const BREVO = { EMAIL_TRANSPORT: "brevo", BREVO_API_KEY: "xkeysib-test" };
 // `setupServer` from "msw/node" cannot load in workerd (its http interceptor reads a .wasm file from
@@ -159,9 +157,7 @@ describe("GET /v1/outbox", () => {
     expect(id).toBeTruthy();
     // Same request, another configuration: the Host (here a loopback one) decides nothing.
     const at = async (path: string, over: Record<string, string>) => {
-      const ctx = createExecutionContext();
-      const res = await worker.fetch(new Request(`http://localhost:8787${path}`), { ...env, ...over } as Env, ctx);
-      await waitOnExecutionContext(ctx);
+      const res = await fetchWorker(`http://localhost:8787${path}`, { env: { ...env, ...over } as Env });
       return res.status;
     };
     for (const path of ["/dev/outbox", `/dev/outbox/${id}`]) {

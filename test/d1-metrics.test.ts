@@ -5,7 +5,7 @@ import { getDb } from "../src/db/client";
 import { structures } from "../src/db/schema";
 import worker from "../src/index";
 import { meterD1, newCounter } from "../src/lib/d1-metrics";
-import { ADMIN, BASE, createStructure } from "./helpers";
+import { ADMIN, BASE, createStructure, fetchWorker } from "./helpers";
 
 const NETWORK = "Réseau compté";
 
@@ -55,12 +55,8 @@ describe("meterD1: D1 rows read per request", () => {
       new Request(`${BASE}/v1/structures/${code}`, { headers: { Authorization: `Bearer ${ADMIN}` } });
 
     // The Worker's own handler, called with a copy of the test env where the var is on.
-    const fetchWith = async (vars: Partial<Record<keyof Env, unknown>>) => {
-      const ctx = createExecutionContext();
-      const res = await worker.fetch(request() as any, { ...env, ...vars } as unknown as Env, ctx);
-      await waitOnExecutionContext(ctx);
-      return res;
-    };
+    const fetchWith = (vars: Partial<Record<keyof Env, unknown>>) =>
+      fetchWorker(request(), { env: { ...env, ...vars } as unknown as Env });
     const on = await fetchWith({ D1_METRICS: "on" });
     expect(on.status).toBe(200);
     expect(Number(on.headers.get("X-D1-Rows-Read"))).toBeGreaterThanOrEqual(1);

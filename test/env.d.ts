@@ -11,3 +11,10 @@ declare global {
     }
   }
 }
+
+declare module "vitest" {
+  interface TaskMeta {
+    /** Responses of this test file checked against /openapi.json (test/setup.ts). */
+    openapiResponsesChecked?: number;
+  }
+}

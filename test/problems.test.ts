@@ -279,8 +279,8 @@ describe("every status the app answers maps to a code of the closed set", () => 
   it("405 says which methods the path answers", async () => {
     const r = await call("DELETE", "/v1/structures/ANY-CODE");
     expect(r.status).toBe(405);
-    expect(r.headers.get("Allow")).toBe("GET, PATCH");
-    expect((await call("PUT", "/health", { token: null })).headers.get("Allow")).toBe("GET");
+    expect(r.headers.get("Allow")).toBe("GET, HEAD, PATCH");
+    expect((await call("PUT", "/health", { token: null })).headers.get("Allow")).toBe("GET, HEAD");
   });
 
   it("covers every status of the closed set", () => {

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
 import { insertLabel, supersede } from "./fixtures-labels";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import { assign, call, createCertifier, createStructure, fetchWorker } from "./helpers";
 
 const get = (path: string, headers: Record<string, string> = {}) => call("GET", path, { token: null, headers });
 const yesterday = (() => {
@@ -133,8 +133,7 @@ describe("GET /v1/public/labels (CSV)", () => {
   });
 
   it("starts with a UTF-8 byte-order mark so French spreadsheets read accents", async () => {
-    const { exports } = await import("cloudflare:workers");
-    const res = await exports.default.fetch(new Request("https://registry.test/v1/public/labels?format=csv&q=PUBL-"));
+    const res = await fetchWorker("https://registry.test/v1/public/labels?format=csv&q=PUBL-");
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   });

@@ -4,10 +4,9 @@
  * webhook authentication failures are counted per client IP and per body id, apart from the body's
  * own quota, which counts only deliveries it signed.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../src/index";
-import { BASE, call, createStructure } from "./helpers";
+import { BASE, call, createStructure, fetchWorker } from "./helpers";
 import { auditEvent, setup, signedHeaders, sql } from "./webhooks-helpers";
 
 /** PUBLIC_LIMITER in wrangler.toml: 300 cache misses a minute per IP. */
@@ -85,17 +84,14 @@ describe("webhook limiters: failures apart, the body's quota for signed deliveri
   };
 
   async function post(certifierId: string, ip: string, raw = "{}", headers: Record<string, string> = {}) {
-    const ctx = createExecutionContext();
-    const res = await worker.fetch(
+    const res = await fetchWorker(
       new Request(`${BASE}/v1/webhooks/certifiers/${certifierId}`, {
         method: "POST",
         headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip, ...headers },
         body: raw,
       }),
-      { ...env, ...production },
-      ctx,
+      { env: { ...env, ...production } },
     );
-    await waitOnExecutionContext(ctx);
     return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
   }
   const signed = (certifierId: string, secret: string, ip: string, body: unknown) => {

@@ -2,12 +2,12 @@
  * Security properties that are not about one resource: strict headers on every HTML answer, and
  * secrets (API keys, webhook secrets, ADMIN_TOKEN) never written to the logs, even on a 500.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { DrizzleQueryError } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loggableError } from "../src/lib/log";
 import { daily, labelledStructure } from "./fixtures-cron";
-import { ADMIN, call, createStructure } from "./helpers";
+import { ADMIN, call, createStructure, fetchWorker } from "./helpers";
 import { auditEvent, deliver, setup } from "./webhooks-helpers";
 
 function expectStrictHtmlHeaders(res: { headers: Headers }, what: string) {
@@ -39,12 +39,12 @@ describe("security headers on HTML", () => {
 
     const l = await labelledStructure("2030-03-31");
     await daily("2030-03-24");
-    const list = await exports.default.fetch("http://localhost:8787/dev/outbox");
+    const list = await fetchWorker("http://localhost:8787/dev/outbox");
     const html = await list.text();
     expectStrictHtmlHeaders(list, "dev outbox");
     const id = html.match(/\/dev\/outbox\/(eml_[a-z0-9]+)/)?.[1];
     expect(id, `an e-mail of ${l.number} is listed`).toBeTruthy();
-    expectStrictHtmlHeaders(await exports.default.fetch(`http://localhost:8787/dev/outbox/${id}`), "dev e-mail");
+    expectStrictHtmlHeaders(await fetchWorker(`http://localhost:8787/dev/outbox/${id}`), "dev e-mail");
   });
 
   it("/docs runs only Scalar's scripts, under a fresh nonce per answer", async () => {

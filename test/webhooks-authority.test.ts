@@ -4,13 +4,12 @@
  * (HABILITATION_GRACE_DAYS), and nothing may be dated after the day it is sent. Replay judges on the
  * day the delivery was received.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
 import { addDays } from "../src/domain/label-dates";
-import worker from "../src/index";
 import { insertLabel } from "./fixtures-labels";
-import { BASE, call } from "./helpers";
+import { BASE, call, fetchWorker } from "./helpers";
 import { auditEvent, deliver, newMsgId, nextRef, setup, signedHeaders, sql } from "./webhooks-helpers";
 
 const today = parisDay(new Date());
@@ -45,17 +44,14 @@ const survey = (structureCode: string, periodStart: string, periodEnd: string) =
 /** A delivery to the Worker run with other configuration values. */
 async function deliverWith(over: Record<string, string>, certifierId: string, secret: string, body: unknown) {
   const raw = JSON.stringify(body);
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
+  const res = await fetchWorker(
     new Request(`${BASE}/v1/webhooks/certifiers/${certifierId}`, {
       method: "POST",
       headers: signedHeaders({ secret, body: raw }, raw),
       body: raw,
     }),
-    { ...env, ...over } as Env,
-    ctx,
+    { env: { ...env, ...over } as Env },
   );
-  await waitOnExecutionContext(ctx);
   return { status: res.status, json: (await res.json()) as { detail?: string; errors?: { path: string }[] } };
 }
 

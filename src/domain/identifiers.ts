@@ -53,17 +53,31 @@ export function isSiret(value: string): boolean {
  * French postcode: five digits, from 01000 to 98999 (97xxx overseas departments,
  * 98xxx Monaco and overseas collectivities). 00xxx and 99xxx do not exist.
  */
+export const POSTCODE_PATTERN = /^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/;
+
 export function isPostcode(value: string): boolean {
-  return /^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/.test(value);
+  return POSTCODE_PATTERN.test(value);
 }
 
 /**
  * Department code as INSEE writes it: 01–19, 2A, 2B, 21–95 (no 20 since 1976), and the overseas
  * departments 971–976.
  */
+export const DEPARTMENT_PATTERN = /^(?:0[1-9]|1\d|2[AB1-9]|[3-8]\d|9[0-5]|97[1-6])$/;
+
 export function isDepartment(value: string): boolean {
-  return /^(?:0[1-9]|1\d|2[AB1-9]|[3-8]\d|9[0-5]|97[1-6])$/.test(value);
+  return DEPARTMENT_PATTERN.test(value);
 }
+
+/**
+ * The e-mail addresses the registry accepts: dot-separated atoms of letters, digits and `_ ' + -`,
+ * then a domain of letter-or-digit labels (inner hyphens only) ending in a TLD of 2+ letters. Narrower
+ * than RFC 5321 (no quoted local parts, no IP literals, no internationalised domains in Unicode form),
+ * so every address it accepts is also a JSON Schema `format: email`: the OpenAPI document carries
+ * this pattern, and a client that checks it agrees with the registry.
+ */
+export const EMAIL_PATTERN =
+  /^[A-Za-z0-9_'+-]+(?:\.[A-Za-z0-9_'+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
 
 /** Who is in scope of the label (DOMAIN.md « Who is in scope »). */
 export const CATEGORIES = [

@@ -49,7 +49,7 @@ export const AuditScoringSchema = z.discriminatedUnion("method", [
     .object({
       method: z.literal("weighted"),
       /** Weight of engagements 1 to 8, in order. */
-      weights: z.array(z.number().min(0).max(1000)).length(8),
+      weights: z.array(z.number().min(0).max(1000)).min(8, "Exactly 8 weights").max(8, "Exactly 8 weights"),
     })
     .strict()
     .refine((v) => v.weights.some((w) => w > 0), {
@@ -60,7 +60,8 @@ export const AuditScoringSchema = z.discriminatedUnion("method", [
 
 export const ReferentialRulesSchema = z
   .object({
-    engagements: z.array(EngagementSchema).length(8),
+    // min + max rather than length(8): the OpenAPI generator documents these as minItems/maxItems.
+    engagements: z.array(EngagementSchema).min(8, "Exactly 8 engagements").max(8, "Exactly 8 engagements"),
     auditScore: AuditScoringSchema,
     surveys: z.object({ usagers: SurveyRuleSchema, agents: SurveyRuleSchema }).strict(),
     /** An audit (audit date) or survey (end of period) older than this is stale. */

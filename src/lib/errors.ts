@@ -106,11 +106,12 @@ export function toProblem(err: ApiError, where: { base: string; instance?: strin
  */
 export function fieldErrors(
   issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: string[] }>,
+  unknownKey = "Unknown field",
 ): FieldError[] {
   return issues.flatMap((i) => {
     const at = i.path.map(String);
     if (i.code === "unrecognized_keys" && i.keys) {
-      return i.keys.map((k) => ({ path: [...at, k].join("."), message: "Unknown field" }));
+      return i.keys.map((k) => ({ path: [...at, k].join("."), message: unknownKey }));
     }
     return [{ path: at.join(".") || "body", message: i.message }];
   });

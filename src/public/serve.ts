@@ -28,8 +28,8 @@ export async function lookup(env: Env, ref: PublicRef, now: Date): Promise<Publi
 
 export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date) => Promise<Response>;
 
-/** A redirect to the canonical path; `days` of browser caching (spellings never change meaning). */
-function redirect(to: string, maxAgeSeconds: number): Response {
+/** A redirect to the canonical path, cached by browsers (a spelling never changes meaning). */
+export function redirect(to: string, maxAgeSeconds: number): Response {
   return new Response(null, {
     status: 301,
     headers: {
@@ -87,13 +87,4 @@ export async function servePublic(
 export function rawSegment(c: Context<AppEnv>, prefix: string, suffix = ""): string {
   const path = new URL(c.req.url).pathname;
   return path.slice(prefix.length, suffix ? path.length - suffix.length : undefined);
-}
-
-/**
- * `/verify/CODE/`, `/badge/CODE.svg/`, `/v1/public/labels/REF/` → the same path without the slash
- * (then, if need be, on to the canonical spelling). `/verify/` alone is the search page, not this.
- */
-export function trailingSlashRedirect(path: string): Response | null {
-  if (!/^\/(?:verify|badge|v1\/public\/labels)\/.+\/$/.test(path)) return null;
-  return redirect(path.replace(/\/+$/, ""), 86_400);
 }

@@ -1,11 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { cleanText } from "../domain/clean-text";
 import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
-import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 import { ApiKey } from "./schemas";
 
 export const apiKeysRouter = router();
@@ -20,9 +20,10 @@ const IdParam = z.object({
 });
 
 apiKeysRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/",
+    operationId: "createApiKey",
     tags: ["api-keys"],
     summary: "Create an API key",
     description:
@@ -33,33 +34,50 @@ apiKeysRouter.openapi(
         z
           .object({
             role: z.enum(["admin", "certifier"]),
-            certifierId: z.string().min(1).max(64).optional().openapi({ description: "Required for role certifier" }),
+            certifierId: z
+              .string()
+              .min(1)
+              .max(64)
+              .optional()
+              .openapi({ description: "Required for role `certifier`, absent for role `admin`" }),
             name: cleanText(200).optional().openapi({ example: "import script" }),
           })
           .strict()
-          .openapi("ApiKeyCreate"),
+          .openapi("ApiKeyCreate", {
+            description:
+              "Role `admin` ⇒ no `certifierId`; role `certifier` ⇒ `certifierId` of a registered body " +
+              "(422 at `certifierId` otherwise; 404 when the body does not exist).",
+          }),
       ),
     },
     responses: {
-      201: json(
-        ApiKey.extend({ apiKey: z.string().openapi({ example: "spp_…" }) }).openapi("ApiKeyWithSecret"),
-        "Created",
-      ),
-      ...pick(400, 401, 403, 404, 413, 415, 422),
+      201: {
+        ...json(
+          ApiKey.extend({ apiKey: z.string().openapi({ example: "spp_…" }) }).openapi("ApiKeyWithSecret"),
+          "Created",
+        ),
+        headers: headers.location("key's metadata"),
+      },
+      ...pick(404),
     },
   }),
-  async (c) => c.json(await createApiKey(getDb(c.env.DB), c.req.valid("json")), 201, { "Cache-Control": "no-store" }),
+  async (c) => {
+    const key = await createApiKey(getDb(c.env.DB), c.req.valid("json"));
+    return c.json(key, 201, { Location: `/v1/api-keys/${key.id}`, "Cache-Control": "no-store" });
+  },
 );
 
 apiKeysRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/",
+    operationId: "listApiKeys",
     tags: ["api-keys"],
     summary: "List API keys (never the keys themselves)",
+    description: "Metadata of every key, revoked ones included, keyset-paginated.",
     security: adminSecurity,
     request: { query: z.object(PageQuery) },
-    responses: { 200: json(page(ApiKey, "ApiKeyPage"), "A page of keys"), ...pick(400, 401, 403, 422) },
+    responses: { 200: json(page(ApiKey, "ApiKeyPage"), "A page of keys") },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
@@ -69,28 +87,31 @@ apiKeysRouter.openapi(
 );
 
 apiKeysRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getApiKey",
     tags: ["api-keys"],
     summary: "Read an API key's metadata",
+    description: "Role, body, name, prefix and dates; the key itself is never shown again.",
     security: adminSecurity,
     request: { params: IdParam },
-    responses: { 200: json(ApiKey, "The key's metadata"), ...pick(401, 403, 404) },
+    responses: { 200: json(ApiKey, "The key's metadata"), ...pick(404) },
   }),
   async (c) => c.json(await getApiKey(getDb(c.env.DB), c.req.valid("param").id), 200),
 );
 
 apiKeysRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/{id}/revoke",
+    operationId: "revokeApiKey",
     tags: ["api-keys"],
     summary: "Revoke an API key",
     description: "Takes effect at once. Revoking twice is harmless.",
     security: adminSecurity,
     request: { params: IdParam },
-    responses: { 200: json(ApiKey, "The revoked key"), ...pick(401, 403, 404) },
+    responses: { 200: json(ApiKey, "The revoked key"), ...pick(404) },
   }),
   async (c) => c.json(await revokeApiKey(getDb(c.env.DB), c.req.valid("param").id), 200),
 );

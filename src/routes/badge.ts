@@ -5,7 +5,7 @@
  * badge-maker (shields.io's renderer), which measures Verdana 11 px glyph by glyph.
  * @see https://github.com/badges/shields/tree/master/badge-maker
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { makeBadge } from "badge-maker";
 import { BADGE_LABEL, type BadgeModel, COLOURS } from "../domain/badge";
 import { badgeRefSegment } from "../domain/public-ref";
@@ -15,7 +15,7 @@ import { router } from "../lib/router";
 import { weakEtag } from "../public/cache";
 import { badgeFor } from "../public/present";
 import { servePublic } from "../public/serve";
-import { canonicalRedirect } from "./openapi-common";
+import { apiRoute, canonicalRedirect, headers, noSecurity } from "./openapi-common";
 
 export const badgeRouter = router();
 
@@ -52,27 +52,48 @@ const SVG_HEADERS = {
 };
 
 badgeRouter.openapi(
-  createRoute({
-    method: "get",
-    path: "/badge/{file}",
-    tags: ["public"],
-    summary: "Embeddable SVG badge",
-    description:
-      "`/badge/{Code SP+}.svg` (a label number works too). French text: « Services Publics + » and the " +
-      "tier with « valide jusqu'au JJ/MM/AAAA », or suspendu / retiré / expiré / non labellisé / inconnu. " +
-      'Accessible (`role="img"`, `aria-label`, `<title>`). Unknown codes still get an SVG (« inconnu »). ' +
-      "Cached at the edge ≤ 300 s, purged on every status change.",
-    request: {
-      params: z.object({
-        file: z.string().openapi({ param: { name: "file", in: "path" }, example: "DEMO-PREF-13.svg" }),
-      }),
+  apiRoute(
+    {
+      method: "get",
+      path: "/badge/{file}",
+      operationId: "getBadge",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Embeddable SVG badge",
+      description:
+        "`/badge/{Code SP+}.svg` (a label number works too). French text: « Services Publics + » and the " +
+        "tier with « valide jusqu'au JJ/MM/AAAA », or suspendu / retiré / expiré / non labellisé / inconnu. " +
+        'Accessible (`role="img"`, `aria-label`, `<title>`). Never a broken image: an unknown or malformed ' +
+        "reference gets « inconnu », a throttled client or an internal error « vérification indisponible », " +
+        "always as an SVG with status 200. Another extension, or none, redirects to `.svg`. Cached at the " +
+        "edge ≤ 300 s and never past midnight (Paris), purged everywhere on every change.",
+      request: {
+        params: z.object({
+          file: z.string().openapi({ param: { name: "file", in: "path" }, example: "DEMO-PREF-13.svg" }),
+        }),
+      },
+      responses: {
+        200: {
+          description: "The badge",
+          headers: {
+            ...headers.cache,
+            "X-Label-Status": {
+              description:
+                "The status drawn: `valid`, `suspended`, `withdrawn`, `expired`, `none`, `unknown`; or " +
+                "`throttled` / `unavailable` (« vérification indisponible », `no-store`, `Retry-After` when throttled)",
+              required: true,
+              schema: { type: "string" },
+            },
+          },
+          content: { "image/svg+xml": { schema: z.string() } },
+        },
+        301: canonicalRedirect,
+        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+      },
     },
-    responses: {
-      200: { description: "The badge", content: { "image/svg+xml": { schema: z.string() } } },
-      301: canonicalRedirect,
-      304: { description: "Not modified" },
-    },
-  }),
+    // Never 429 nor 500: a throttled or failing badge is still a picture (200, `X-Label-Status`).
+    { ignoresQuery: true },
+  ),
   async (c) => {
     const file = new URL(c.req.url).pathname.slice("/badge/".length);
     try {

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createCertifier, getCertifier, listCertifiers, rotateWebhookSecret } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { config } from "../env";
@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { updateCertifier } from "../services/certifiers";
 import { depsOf } from "../services/deps";
-import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 import { Certifier, CertifierCreate, CertifierPatch, CertifierWithSecrets } from "./schemas";
 
 export const certifiersRouter = router();
@@ -22,9 +22,10 @@ const IdParam = z.object({
 });
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/",
+    operationId: "createCertifier",
     tags: ["certifiers"],
     summary: "Register a certification body",
     description:
@@ -32,7 +33,7 @@ certifiersRouter.openapi(
       "shown this once. Habilitation dates may lie in the past, to record history.",
     security: adminSecurity,
     request: { body: jsonBody(CertifierCreate) },
-    responses: { 201: json(CertifierWithSecrets, "Created"), ...pick(400, 401, 403, 413, 415, 422) },
+    responses: { 201: { ...json(CertifierWithSecrets, "Created"), headers: headers.location("certification body") } },
   }),
   async (c) => {
     const body = await createCertifier(getDb(c.env.DB), c.req.valid("json"));
@@ -41,14 +42,16 @@ certifiersRouter.openapi(
 );
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/",
+    operationId: "listCertifiers",
     tags: ["certifiers"],
     summary: "List certification bodies",
+    description: "Every registered body with its habilitation, sorted by id, keyset-paginated.",
     security: adminSecurity,
     request: { query: z.object(PageQuery) },
-    responses: { 200: json(page(Certifier, "CertifierPage"), "A page of bodies"), ...pick(400, 401, 403, 422) },
+    responses: { 200: json(page(Certifier, "CertifierPage"), "A page of bodies") },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
@@ -62,42 +65,47 @@ certifiersRouter.openapi(
 );
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getCertifier",
     tags: ["certifiers"],
     summary: "Read a certification body",
+    description: "The body and its habilitation; never its API keys nor its webhook secrets.",
     security: adminSecurity,
     request: { params: IdParam },
-    responses: { 200: json(Certifier, "The body"), ...pick(401, 403, 404) },
+    responses: { 200: json(Certifier, "The body"), ...pick(404) },
   }),
   async (c) => c.json(await getCertifier(getDb(c.env.DB), c.req.valid("param").id), 200),
 );
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "patch",
     path: "/{id}",
+    operationId: "updateCertifier",
     tags: ["certifiers"],
     summary: "Update a certification body",
     description: "E.g. extend or suspend its habilitation. Fields not sent stay as they are.",
     security: adminSecurity,
     request: { params: IdParam, body: jsonBody(CertifierPatch) },
-    responses: { 200: json(Certifier, "The updated body"), ...pick(400, 401, 403, 404, 413, 415, 422) },
+    responses: { 200: json(Certifier, "The updated body"), ...pick(404) },
   }),
   async (c) => c.json(await updateCertifier(depsOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );
 
 certifiersRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/{id}/webhook-secrets",
+    operationId: "rotateWebhookSecret",
     tags: ["certifiers"],
     summary: "Rotate the webhook signing secret",
     description:
       "Issues a new `whsec_` secret, shown once. The previous one keeps verifying deliveries until " +
       "`previousValidUntil` (grace period `WEBHOOK_SECRET_GRACE_HOURS`, 24 h by default). After a leak, " +
-      'send `{ "revokePrevious": true }`: every previous secret stops verifying at once. The body is optional.',
+      'send `{ "revokePrevious": true }`: every previous secret stops verifying at once. The body is optional. ' +
+      "A secret has no URL of its own: the 201 carries no `Location`.",
     security: adminSecurity,
     request: {
       params: IdParam,
@@ -130,7 +138,7 @@ certifiersRouter.openapi(
           .openapi("RotatedSecret"),
         "The new secret",
       ),
-      ...pick(400, 401, 403, 404, 413, 415, 422),
+      ...pick(404),
     },
   }),
   async (c) => {

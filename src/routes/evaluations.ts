@@ -1,5 +1,5 @@
 /** A structure's evaluation and the decisions taken on it (mounted under /v1/structures). */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { evaluateStructure } from "../db/evaluations";
 import { listDecisions } from "../db/labels";
@@ -10,7 +10,7 @@ import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { recordDecision } from "../services/record-decision";
 import { Decision, DecisionCreate, DecisionResult, Evaluation } from "./label-schemas";
-import { adminSecurity, json, jsonBody, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, headers, json, jsonBody, pick } from "./openapi-common";
 import { CodeSp, Day } from "./schemas";
 
 export const evaluationsRouter = router();
@@ -18,9 +18,10 @@ export const evaluationsRouter = router();
 const CodeParam = z.object({ code: CodeSp.openapi({ param: { name: "code", in: "path" } }) });
 
 evaluationsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{code}/evaluation",
+    operationId: "getEvaluation",
     tags: ["evaluations"],
     summary: "Evaluate a structure under the active référentiel",
     description:
@@ -33,7 +34,7 @@ evaluationsRouter.openapi(
       params: CodeParam,
       query: z.object({ on: Day.optional().openapi({ description: "Evaluate as of this day (default today)" }) }),
     },
-    responses: { 200: json(Evaluation, "The evaluation"), ...pick(401, 403, 404, 422) },
+    responses: { 200: json(Evaluation, "The evaluation"), ...pick(404) },
   }),
   async (c) => {
     const code = c.req.valid("param").code;
@@ -51,9 +52,10 @@ evaluationsRouter.openapi(
 );
 
 evaluationsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/{code}/decisions",
+    operationId: "recordDecision",
     tags: ["evaluations"],
     summary: "Record a decision (admin equivalent of the label.decision webhook)",
     description:
@@ -64,8 +66,11 @@ evaluationsRouter.openapi(
     middleware: requireRole("admin"),
     request: { params: CodeParam, body: jsonBody(DecisionCreate) },
     responses: {
-      201: json(DecisionResult, "The decision, and the label an award created"),
-      ...pick(400, 401, 403, 404, 409, 413, 415, 422),
+      201: {
+        ...json(DecisionResult, "The decision, and the label an award created"),
+        headers: headers.location("label an award created (a refusal: the structure's decisions)"),
+      },
+      ...pick(404, 409),
     },
   }),
   async (c) => {
@@ -81,15 +86,17 @@ evaluationsRouter.openapi(
 );
 
 evaluationsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{code}/decisions",
+    operationId: "listDecisions",
     tags: ["evaluations"],
     summary: "List the decisions taken on a structure",
+    description: "Awards and refusals, by an admin or by the body's `label.decision` webhook, oldest first.",
     security: adminSecurity,
     middleware: requireRole("admin"),
     request: { params: CodeParam },
-    responses: { 200: json(z.object({ items: z.array(Decision) }), "Decisions, oldest first"), ...pick(401, 403, 422) },
+    responses: { 200: json(z.object({ items: z.array(Decision) }).openapi("DecisionList"), "Decisions, oldest first") },
   }),
   async (c) => c.json({ items: await listDecisions(getDb(c.env.DB), c.req.valid("param").code) }, 200),
 );

@@ -1,14 +1,16 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { router } from "../lib/router";
-import { json } from "./openapi-common";
+import { apiRoute, json, noSecurity } from "./openapi-common";
 
 export const healthRouter = router();
 
 healthRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/health",
-    tags: ["public"],
+    operationId: "getHealth",
+    security: noSecurity,
+    tags: ["meta"],
     summary: "Liveness (no database access)",
     description: "Answers as long as the Worker runs. Also the baseline of the benchmarks.",
     responses: {

@@ -1,24 +1,24 @@
 /** OpenAPI schemas of référentiels, evaluations, decisions and labels. */
 import { z } from "@hono/zod-openapi";
 import { cleanText } from "../domain/clean-text";
-import { LABEL_NUMBER_PATTERN } from "../domain/identifiers";
 import { ReferentialInputSchema, ReferentialRulesSchema, VERSION_PATTERN } from "../domain/referential";
-import { Day } from "./schemas";
+import { Day, LabelNumber } from "./schemas";
 
 const TierEnum = z.enum(["bronze", "argent", "or"]).openapi({ example: "argent" });
 
 export const VersionParam = z.object({
   version: z
     .string()
-    .regex(VERSION_PATTERN)
-    .openapi({ param: { name: "version", in: "path" }, example: "2023-illustratif" }),
+    .regex(VERSION_PATTERN, "1–64 letters, digits, '.', '_' or '-'")
+    .openapi({
+      param: { name: "version", in: "path" },
+      description: "Version name: 1–64 letters, digits, `.`, `_` or `-`",
+      example: "2023-illustratif",
+    }),
 });
 
 export const LabelNumberParam = z.object({
-  number: z
-    .string()
-    .regex(LABEL_NUMBER_PATTERN, "A label number is SPP-YYYY-NNNNNN")
-    .openapi({ param: { name: "number", in: "path" }, example: "SPP-2026-000001" }),
+  number: LabelNumber.openapi({ param: { name: "number", in: "path" }, example: "SPP-2026-000001" }),
 });
 
 export const ReferentialCreate = ReferentialInputSchema.openapi("ReferentialCreate", {
@@ -26,7 +26,11 @@ export const ReferentialCreate = ReferentialInputSchema.openapi("ReferentialCrea
     "A référentiel version. `rules.engagements` lists engagements 1–8 in order (`wording: null` until known); " +
     "tier thresholds never decrease from bronze to or. Mark `official: true` only for the DITP's real rules.",
 });
-export const ReferentialUpdate = ReferentialInputSchema.omit({ version: true }).openapi("ReferentialUpdate");
+export const ReferentialUpdate = ReferentialInputSchema.omit({ version: true }).openapi("ReferentialUpdate", {
+  description:
+    "The whole version but its name. `rules.engagements` lists engagements 1–8 in order; tier thresholds never " +
+    "decrease from bronze to or.",
+});
 
 export const Referential = z
   .object({

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { getLabel, listLabelEvents } from "../db/labels";
 import type { LabelAction } from "../domain/label-lifecycle";
@@ -7,28 +7,31 @@ import { router } from "../lib/router";
 import { changeLabelStatus } from "../services/change-label-status";
 import { depsOf } from "../services/deps";
 import { Label, LabelEvent, LabelNumberParam, StatusChangeBody } from "./label-schemas";
-import { adminSecurity, json, jsonBody, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, json, jsonBody, pick } from "./openapi-common";
 
 export const labelsRouter = router();
 labelsRouter.use("*", requireRole("admin"));
 
 labelsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{number}",
+    operationId: "getLabel",
     tags: ["labels"],
     summary: "Read a label",
+    description: "Its tier, status, dates, renewal chain and the decision that created it.",
     security: adminSecurity,
     request: { params: LabelNumberParam },
-    responses: { 200: json(Label, "The label"), ...pick(401, 403, 404, 422) },
+    responses: { 200: json(Label, "The label"), ...pick(404) },
   }),
   async (c) => c.json(await getLabel(getDb(c.env.DB), c.req.valid("param").number), 200),
 );
 
 labelsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{number}/events",
+    operationId: "listLabelEvents",
     tags: ["labels"],
     summary: "A label's history",
     description:
@@ -37,23 +40,24 @@ labelsRouter.openapi(
     request: { params: LabelNumberParam },
     responses: {
       200: json(z.object({ items: z.array(LabelEvent) }).openapi("LabelEventList"), "Events, oldest first"),
-      ...pick(401, 403, 404, 422),
+      ...pick(404),
     },
   }),
   async (c) => c.json({ items: await listLabelEvents(getDb(c.env.DB), c.req.valid("param").number) }, 200),
 );
 
-const actions: { path: string; action: LabelAction; summary: string }[] = [
-  { path: "suspend", action: "suspend", summary: "Suspend a valid label (reversible)" },
-  { path: "reinstate", action: "reinstate", summary: "Reinstate a suspended label" },
-  { path: "withdraw", action: "withdraw", summary: "Withdraw a label (final)" },
+const actions: { path: string; action: LabelAction; operationId: string; summary: string }[] = [
+  { path: "suspend", action: "suspend", operationId: "suspendLabel", summary: "Suspend a valid label (reversible)" },
+  { path: "reinstate", action: "reinstate", operationId: "reinstateLabel", summary: "Reinstate a suspended label" },
+  { path: "withdraw", action: "withdraw", operationId: "withdrawLabel", summary: "Withdraw a label (final)" },
 ];
 
-for (const { path, action, summary } of actions) {
+for (const { path, action, operationId, summary } of actions) {
   labelsRouter.openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: `/{number}/${path}`,
+      operationId,
       tags: ["labels"],
       summary,
       description:
@@ -62,7 +66,7 @@ for (const { path, action, summary } of actions) {
         "answers (badge, JSON, page) follow at once here and, with a global purge configured, everywhere.",
       security: adminSecurity,
       request: { params: LabelNumberParam, body: jsonBody(StatusChangeBody) },
-      responses: { 200: json(Label, "The label after the change"), ...pick(400, 401, 403, 404, 409, 413, 415, 422) },
+      responses: { 200: json(Label, "The label after the change"), ...pick(404, 409) },
     }),
     async (c) => {
       const { reason, effectiveOn } = c.req.valid("json");

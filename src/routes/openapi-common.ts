@@ -1,5 +1,9 @@
-/** Schemas and responses shared by every router's OpenAPI declarations. */
-import { z } from "@hono/zod-openapi";
+/**
+ * What every operation of /openapi.json shares: the problem shape, the standard error answers with
+ * their headers, the tags, and `apiRoute`, which every router declares its routes with so that what
+ * the server can answer is documented by default rather than by memory.
+ */
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { PROBLEMS, type ProblemCode } from "../lib/errors";
 
 export const ProblemSchema = z
@@ -37,26 +41,53 @@ export const ProblemSchema = z
   })
   .openapi("Problem", { description: "RFC 9457 problem details" });
 
-const problem = (description: string) => ({
+type Header = { description: string; required: boolean; schema: { type: "string" | "integer" } };
+const header = (description: string, required = true, type: "string" | "integer" = "string"): Header => ({
   description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
+  required,
+  schema: { type },
 });
 
-/** Error responses by status, to spread into a route's `responses`. */
+/** Response headers, to put in a route's `responses[status].headers`. */
+export const headers = {
+  location: (what: string) => ({ Location: header(`Path of the ${what}`) }),
+  cache: {
+    ETag: header("Weak validator; send it back as `If-None-Match` to get a 304"),
+    "Cache-Control": header(
+      "`public, max-age=N`: edge and browsers keep it at most N ≤ 300 s, never past the next midnight in France",
+    ),
+    "Cache-Tag": header(
+      "`spp-code-<Code SP+>,spp-label-<number>` on answers about a known reference: what a change purges",
+      false,
+    ),
+  },
+  retryAfter: (required = true) => ({ "Retry-After": header("Seconds to wait before retrying", required, "integer") }),
+};
+
+export const problem = (description: string, hdrs?: Record<string, Header>) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+  ...(hdrs ? { headers: hdrs } : {}),
+});
+
+/** Error responses by status. `apiRoute` adds the ones a route's shape implies. */
 export const errors = {
-  400: problem("Malformed request (JSON syntax, cursor)"),
-  401: problem("Missing or unknown credentials"),
+  400: problem("Malformed request: JSON syntax, or a `cursor` this API did not issue"),
+  401: problem("Missing or unknown credentials", {
+    "WWW-Authenticate": header('`Bearer realm="spp-registry"`: send `Authorization: Bearer <key>`'),
+  }),
   403: problem("Authenticated, but not allowed"),
   404: problem("Not found"),
   409: problem("Conflicts with the current state"),
   405: problem("The path exists, not with this method; see `Allow`"),
   413: problem("Body larger than 1 MiB"),
-  415: problem("Body not sent as application/json"),
+  415: problem("Body not sent as `Content-Type: application/json`"),
   422: problem(
-    "`validation`: the request does not match the schema; `unprocessable`: a rule refused it. `errors[]` names each field",
+    "`validation`: the request does not match the schema (`errors[]` names each wrong field, path or query " +
+      "parameter, an unknown one included); `unprocessable`: well-formed, but a rule of the registry refused it",
   ),
-  429: problem("Rate limited; see Retry-After"),
-  500: problem("Unexpected error, logged with the request id"),
+  429: problem("Rate limited", headers.retryAfter()),
+  500: problem("Unexpected error, logged with the request id. Retry later"),
 } as const;
 
 export const pick = <K extends keyof typeof errors>(...keys: K[]) =>
@@ -95,3 +126,82 @@ export const canonicalRedirect = {
     "another image extension): `Location` holds the canonical URL. Nothing else is served under it.",
   headers: { Location: { schema: { type: "string" as const }, description: "The canonical path" } },
 };
+
+/** Public operations, and the webhook receiver (authenticated by its signature headers, not a key). */
+export const noSecurity = [];
+
+/** The document's tags, in the order the reference shows them. */
+export const TAGS = [
+  { name: "public", description: "Public verification: no credentials, CORS `*`, cached at the edge" },
+  { name: "structures", description: "Structures (public services) and their certification body" },
+  { name: "certifiers", description: "Certification bodies, their habilitation and webhook secrets" },
+  { name: "api-keys", description: "API keys for admins and certification bodies" },
+  { name: "evaluations", description: "The tier engine's evaluation of a structure, and decisions" },
+  { name: "labels", description: "Labels and their status changes" },
+  { name: "referentials", description: "Versions of the référentiel (rules and thresholds)" },
+  { name: "webhooks", description: "Signed events from certification bodies, and the inbox that keeps them" },
+  { name: "outbox", description: "E-mails queued and sent by the registry" },
+  { name: "meta", description: "Liveness, this document and its reference page" },
+] as const;
+export type Tag = (typeof TAGS)[number]["name"];
+
+/** What `apiRoute` insists on, beyond what `createRoute` needs. */
+type Documented = {
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: [Tag];
+  security: { [scheme: string]: string[] }[];
+};
+
+export type RouteOptions = {
+  /**
+   * The answer depends on the path alone and any query string is ignored, not refused: cached public
+   * reads (their cache key is the path), whose embed codes add cache-busters. Every other operation
+   * refuses unknown query parameters (422 naming them).
+   */
+  ignoresQuery?: true;
+  /** Throttled by the public or webhook limiter (authenticated routes are, per key, in any case). */
+  rateLimited?: true;
+};
+
+const isZod = (x: unknown): x is z.ZodType => typeof x === "object" && x !== null && "safeParse" in x;
+
+/** False only for parameters that are all unconstrained strings (nothing in them can be refused). */
+const canRefuse = (params: unknown) =>
+  !(params instanceof z.ZodObject) ||
+  Object.values(params.shape).some((f) => !(f instanceof z.ZodString) || (f._zod.def.checks?.length ?? 0) > 0);
+
+/**
+ * `createRoute` with the truth added by default: the route must name its operationId, summary,
+ * description, tag and security; its query becomes strict (or is declared ignored); and the error
+ * answers its shape implies are documented with their headers — 401/403/429 for a bearer route, 429
+ * for a throttled one, 400/413/415/422 for a JSON body, 422 for validated path or query parameters
+ * (an unknown parameter included), 400 for a `cursor`, 500 for every operation. Statuses that depend
+ * on what the handler does (404, 409…) the route declares itself; its own entries win.
+ */
+export function apiRoute<const R extends RouteConfig & Documented>(route: R, opts: RouteOptions = {}): R {
+  const request: NonNullable<RouteConfig["request"]> = { ...route.request };
+  if (!opts.ignoresQuery) {
+    const q = request.query ?? z.object({});
+    if (!(q instanceof z.ZodObject)) throw new Error(`${route.operationId}: the query must be a z.object`);
+    request.query = q.strict();
+  }
+  const keys = new Set<keyof typeof errors>([500]);
+  if (route.security.length > 0) for (const k of [401, 403, 429] as const) keys.add(k);
+  if (opts.rateLimited) keys.add(429);
+  const body = (request.body?.content["application/json"] as { schema?: unknown } | undefined)?.schema;
+  if (body) keys.add(413);
+  if (isZod(body)) for (const k of [400, 415, 422] as const) keys.add(k);
+  if ((request.params && canRefuse(request.params)) || !opts.ignoresQuery) keys.add(422);
+  if (request.query instanceof z.ZodObject && "cursor" in request.query.shape) keys.add(400);
+  const description = opts.ignoresQuery
+    ? `${route.description} Any query string is ignored: the answer depends on the path alone.`
+    : route.description;
+  return createRoute({
+    ...route,
+    description,
+    request,
+    responses: { ...pick(...keys), ...route.responses },
+  }) as R;
+}

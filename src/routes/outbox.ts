@@ -2,7 +2,7 @@
  * The e-mail outbox, read-only: GET /v1/outbox for admins (what was queued, sent, skipped or
  * failed, and why), and /dev/outbox, a page to read the e-mails kept by the local transport.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { findOutboxEmail, listOutbox } from "../db/outbox";
 import { OUTBOX_STATUSES } from "../db/schema";
@@ -11,7 +11,7 @@ import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { router } from "../lib/router";
-import { adminSecurity, json, PageQuery, page, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, json, PageQuery, page, pick } from "./openapi-common";
 
 const OutboxItem = z
   .object({
@@ -50,9 +50,10 @@ export const outboxRouter = router();
 outboxRouter.use("*", requireRole("admin"));
 
 outboxRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/",
+    operationId: "listOutboxEmails",
     tags: ["outbox"],
     summary: "List e-mails of the outbox",
     description: "Newest first. Filter `status=failed` to see e-mails that will not be delivered.",
@@ -65,7 +66,7 @@ outboxRouter.openapi(
         ...PageQuery,
       }),
     },
-    responses: { 200: json(page(OutboxItem, "OutboxPage"), "A page of e-mails"), ...pick(400, 401, 403, 422) },
+    responses: { 200: json(page(OutboxItem, "OutboxPage"), "A page of e-mails") },
   }),
   async (c) => {
     const { cursor, ...q } = c.req.valid("query");
@@ -76,14 +77,16 @@ outboxRouter.openapi(
 );
 
 outboxRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getOutboxEmail",
     tags: ["outbox"],
     summary: "Read one e-mail, with its text and HTML",
+    description: "The e-mail as rendered for its recipients, with its delivery attempts and last error.",
     security: adminSecurity,
-    request: { params: z.object({ id: z.string().max(64) }) },
-    responses: { 200: json(OutboxEmailFull, "The e-mail"), ...pick(401, 403, 404, 422) },
+    request: { params: z.object({ id: z.string().max(64).openapi({ example: "eml_abcdefghijklmnop" }) }) },
+    responses: { 200: json(OutboxEmailFull, "The e-mail"), ...pick(404) },
   }),
   async (c) => {
     const id = c.req.valid("param").id;

@@ -4,7 +4,7 @@
  * HTML for people (DSFR, no JavaScript, the strict headers of every HTML answer); the same text as
  * JSON when the client asks for it with `Accept: application/json`.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { accepts } from "hono/accepts";
 import type { Child } from "hono/jsx";
 import { notFound } from "../domain/errors";
@@ -12,7 +12,7 @@ import { PROBLEMS, type ProblemCode, problemType } from "../lib/errors";
 import { PROBLEM_DOCS, type ProblemDoc } from "../lib/problem-docs";
 import { router } from "../lib/router";
 import { REQUEST_ID_HEADER } from "../lib/trace";
-import { errors, json } from "./openapi-common";
+import { apiRoute, errors, json, noSecurity } from "./openapi-common";
 import { Layout } from "./verify";
 
 export const problemsRouter = router();
@@ -127,27 +127,33 @@ const ProblemTypeSchema = z
   .openapi("ProblemType", { description: "What a problem code means, its usual causes and what to do" });
 
 problemsRouter.openapi(
-  createRoute({
-    method: "get",
-    path: "/{code}",
-    tags: ["public"],
-    summary: "What a problem code means (the `type` of every problem)",
-    description:
-      "A page per code of the closed set, in French and English: what it means, the usual causes, what to " +
-      "do. HTML by default; JSON with `Accept: application/json`. Unknown codes answer a 404 problem.",
-    request: {
-      params: z.object({
-        code: z.string().openapi({ param: { name: "code", in: "path" }, example: "conflict" }),
-      }),
-    },
-    responses: {
-      200: {
-        description: "The page (HTML), or its text as JSON",
-        content: { "text/html": { schema: z.string() }, ...json(ProblemTypeSchema, "").content },
+  apiRoute(
+    {
+      method: "get",
+      path: "/{code}",
+      operationId: "getProblemType",
+      security: noSecurity,
+      tags: ["meta"],
+      summary: "What a problem code means (the `type` of every problem)",
+      description:
+        "A page per code of the closed set, in French and English: what it means, the usual causes, what to " +
+        "do. HTML by default; JSON with `Accept: application/json`. Unknown codes answer a 404 problem.",
+      request: {
+        params: z.object({
+          code: z.string().openapi({ param: { name: "code", in: "path" }, example: "conflict" }),
+        }),
       },
-      404: errors[404],
+      responses: {
+        200: {
+          description: "The page (HTML), or its text as JSON",
+          content: { "text/html": { schema: z.string() }, ...json(ProblemTypeSchema, "").content },
+        },
+        404: errors[404],
+      },
     },
-  }),
+    // A page for people, like /docs: a query string changes nothing.
+    { ignoresQuery: true },
+  ),
   async (c) => {
     const { code } = c.req.valid("param");
     if (!Object.hasOwn(PROBLEMS, code)) throw notFound(`Problem type ${code}`);

@@ -4,14 +4,14 @@
  * `servePublic` (canonical reference, edge cache, primary reads on misses); the listing, never stored at
  * the edge, reads through a D1 session (`first-unconstrained`: any replica will do).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { getDb } from "../db/client";
 import { listPublicLabels } from "../db/public";
 import { TIERS } from "../db/schema";
 import { PUBLIC_STATUSES } from "../domain/badge";
+import { CODE_SP_PATTERN } from "../domain/identifiers";
 import { parisDay } from "../domain/paris-time";
-import { parseRef } from "../domain/public-ref";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
@@ -20,7 +20,7 @@ import { REQUEST_ID_HEADER } from "../lib/trace";
 import { conditional, publicCacheControl, weakEtag } from "../public/cache";
 import { badgeFor, toCsv, toPublicLabel } from "../public/present";
 import { rawSegment, servePublic } from "../public/serve";
-import { canonicalRedirect, json, pick } from "./openapi-common";
+import { apiRoute, canonicalRedirect, headers, json, noSecurity, pick } from "./openapi-common";
 
 export const publicRouter = router();
 publicRouter.use(
@@ -31,10 +31,11 @@ publicRouter.use(
 /** A D1 session for the listing: the nearest read replica, no ordering constraint. */
 export const publicDb = (env: Env) => getDb(env.DB.withSession("first-unconstrained"));
 
+// A label number `SPP-YYYY-NNNNNN` has the shape of a Code SP+: one pattern accepts both.
 export const Ref = z
   .string()
   .max(40)
-  .refine((v) => parseRef(encodeURIComponent(v)) !== null, "A Code SP+ or a label number")
+  .regex(CODE_SP_PATTERN, "A Code SP+ or a label number")
   .openapi({
     param: { name: "ref", in: "path" },
     description:
@@ -79,17 +80,7 @@ export const PublicLabelSchema = z
   })
   .openapi("PublicLabel");
 
-const cacheHeaders = {
-  ETag: { schema: { type: "string" as const }, description: "Weak validator; send it back as `If-None-Match`" },
-  "Cache-Control": {
-    schema: { type: "string" as const },
-    description: "`public, max-age=N`: N ≤ 300, and never past the next midnight in France",
-  },
-  "Cache-Tag": {
-    schema: { type: "string" as const },
-    description: "`spp-code-<Code SP+>` and `spp-label-<number>`: what a change purges",
-  },
-};
+const notModified = { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache };
 
 /** A JSON answer with a weak ETag over everything but `checkedAt`. */
 async function jsonAnswer(body: unknown, stable: unknown) {
@@ -109,23 +100,29 @@ const refMalformed = () => {
 };
 
 publicRouter.openapi(
-  createRoute({
-    method: "get",
-    path: "/{ref}",
-    tags: ["public"],
-    summary: "Verify a label",
-    description:
-      "The public truth about one structure's current label (by Code SP+) or about one label (by label " +
-      "number). No credentials; CORS `*`; cached at the edge for at most 300 s and purged on every status " +
-      "change; `If-None-Match` → 304. Carries no personal data.",
-    request: { params: z.object({ ref: Ref }) },
-    responses: {
-      200: { ...json(PublicLabelSchema, "The label's public status"), headers: cacheHeaders },
-      301: canonicalRedirect,
-      304: { description: "Not modified" },
-      ...pick(404, 422),
+  apiRoute(
+    {
+      method: "get",
+      path: "/{ref}",
+      operationId: "getPublicLabel",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Verify a label",
+      description:
+        "The public truth about one structure's current label (by Code SP+) or about one label (by label " +
+        "number), the reference matched without regard to case (another spelling answers 301 to the canonical " +
+        "URL). No credentials; CORS `*`; cached at the edge for at most 300 s and never past midnight in France, " +
+        "purged everywhere on every change; `If-None-Match` → 304. Carries no personal data.",
+      request: { params: z.object({ ref: Ref }) },
+      responses: {
+        200: { ...json(PublicLabelSchema, "The label's public status"), headers: headers.cache },
+        301: canonicalRedirect,
+        304: notModified,
+        ...pick(404),
+      },
     },
-  }),
+    { ignoresQuery: true, rateLimited: true },
+  ),
   async (c) =>
     servePublic(
       c,
@@ -141,35 +138,42 @@ publicRouter.openapi(
 );
 
 publicRouter.openapi(
-  createRoute({
-    method: "get",
-    path: "/{ref}/shields.json",
-    tags: ["public"],
-    summary: "shields.io endpoint",
-    description:
-      "For those who prefer shields.io badges: " +
-      "`https://img.shields.io/endpoint?url=<this URL>`. An unknown ref answers « inconnu » with `isError`.",
-    request: { params: z.object({ ref: Ref }) },
-    responses: {
-      200: json(
-        z
-          .object({
-            schemaVersion: z.literal(1),
-            label: z.string().openapi({ example: "Services Publics +" }),
-            message: z.string().openapi({ example: "Or · valide jusqu'au 30/03/2029" }),
-            color: z.string().openapi({ example: "#18753c" }),
-            labelColor: z.string().openapi({ example: "#000091" }),
-            isError: z.boolean().optional(),
-            cacheSeconds: z.number().int().openapi({ example: 300 }),
-          })
-          .openapi("ShieldsEndpoint"),
-        "shields.io endpoint schema",
-      ),
-      301: canonicalRedirect,
-      304: { description: "Not modified" },
-      ...pick(422),
+  apiRoute(
+    {
+      method: "get",
+      path: "/{ref}/shields.json",
+      operationId: "getShieldsEndpoint",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "shields.io endpoint",
+      description:
+        "For those who prefer shields.io badges: " +
+        "`https://img.shields.io/endpoint?url=<this URL>`. An unknown ref answers « inconnu » with `isError`.",
+      request: { params: z.object({ ref: Ref }) },
+      responses: {
+        200: {
+          headers: headers.cache,
+          ...json(
+            z
+              .object({
+                schemaVersion: z.literal(1),
+                label: z.string().openapi({ example: "Services Publics +" }),
+                message: z.string().openapi({ example: "Or · valide jusqu'au 30/03/2029" }),
+                color: z.string().openapi({ example: "#18753c" }),
+                labelColor: z.string().openapi({ example: "#000091" }),
+                isError: z.boolean().optional(),
+                cacheSeconds: z.number().int().openapi({ example: 300 }),
+              })
+              .openapi("ShieldsEndpoint"),
+            "shields.io endpoint schema",
+          ),
+        },
+        301: canonicalRedirect,
+        304: notModified,
+      },
     },
-  }),
+    { ignoresQuery: true, rateLimited: true },
+  ),
   async (c) =>
     servePublic(
       c,
@@ -213,33 +217,46 @@ const ListQuery = z.object({
 });
 
 publicRouter.openapi(
-  createRoute({
-    method: "get",
-    path: "/",
-    tags: ["public"],
-    summary: "Open-data listing of labels",
-    description:
-      "Current labels, one per labelled structure (renewed ones are replaced by their renewal), sorted by " +
-      "Code SP+, keyset-paginated. " +
-      "JSON by default; CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM, `;`, CRLF), whose " +
-      "first column `code_sp_de_la_structure` joins with the DITP's `export-structures`. The CSV's next page " +
-      'is in the `Link: <…>; rel="next"` header.',
-    request: { query: ListQuery },
-    responses: {
-      200: {
-        description: "A page of labels",
-        content: {
-          "application/json": {
-            schema: z
-              .object({ items: z.array(PublicLabelSchema), nextCursor: z.string().nullable() })
-              .openapi("PublicLabelPage"),
+  apiRoute(
+    {
+      method: "get",
+      path: "/",
+      operationId: "listPublicLabels",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Open-data listing of labels",
+      description:
+        "Current labels, one per labelled structure (renewed ones are replaced by their renewal), sorted by " +
+        "Code SP+, keyset-paginated. " +
+        "JSON by default; CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM, `;`, CRLF), whose " +
+        "first column `code_sp_de_la_structure` joins with the DITP's `export-structures`. The CSV's next page " +
+        'is in the `Link: <…>; rel="next"` header.',
+      request: { query: ListQuery },
+      responses: {
+        200: {
+          description: "A page of labels",
+          headers: {
+            ...headers.cache,
+            Link: {
+              description: 'CSV only: `<…>; rel="next"`, the next page, absent on the last one',
+              required: false,
+              schema: { type: "string" },
+            },
           },
-          "text/csv": { schema: z.string() },
+          content: {
+            "application/json": {
+              schema: z
+                .object({ items: z.array(PublicLabelSchema), nextCursor: z.string().nullable() })
+                .openapi("PublicLabelPage"),
+            },
+            "text/csv": { schema: z.string() },
+          },
         },
+        304: notModified,
       },
-      ...pick(400, 422),
     },
-  }),
+    { rateLimited: true },
+  ),
   async (c) => {
     await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
     const q = c.req.valid("query");

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import {
   activateReferential,
@@ -11,15 +11,16 @@ import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { Referential, ReferentialCreate, ReferentialUpdate, VersionParam } from "./label-schemas";
-import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 
 export const referentialsRouter = router();
 referentialsRouter.use("*", requireRole("admin"));
 
 referentialsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/",
+    operationId: "createReferential",
     tags: ["referentials"],
     summary: "Create a référentiel version",
     description:
@@ -27,7 +28,7 @@ referentialsRouter.openapi(
       "It is inactive until activated, and editable until a decision uses it.",
     security: adminSecurity,
     request: { body: jsonBody(ReferentialCreate) },
-    responses: { 201: json(Referential, "Created"), ...pick(400, 401, 403, 409, 413, 415, 422) },
+    responses: { 201: { ...json(Referential, "Created"), headers: headers.location("version") }, ...pick(409) },
   }),
   async (c) => {
     const r = await createReferential(getDb(c.env.DB), c.req.valid("json"));
@@ -36,14 +37,16 @@ referentialsRouter.openapi(
 );
 
 referentialsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/",
+    operationId: "listReferentials",
     tags: ["referentials"],
     summary: "List référentiel versions",
+    description: "Every version with its rules, which one is active and whether a decision used it.",
     security: adminSecurity,
     request: { query: z.object(PageQuery) },
-    responses: { 200: json(page(Referential, "ReferentialPage"), "A page of versions"), ...pick(400, 401, 403, 422) },
+    responses: { 200: json(page(Referential, "ReferentialPage"), "A page of versions") },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
@@ -57,22 +60,25 @@ referentialsRouter.openapi(
 );
 
 referentialsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{version}",
+    operationId: "getReferential",
     tags: ["referentials"],
     summary: "Read a référentiel version",
+    description: "Its rules (engagements, audit scoring, survey rules, tier thresholds, validity) and state.",
     security: adminSecurity,
     request: { params: VersionParam },
-    responses: { 200: json(Referential, "The version"), ...pick(401, 403, 404, 422) },
+    responses: { 200: json(Referential, "The version"), ...pick(404) },
   }),
   async (c) => c.json(await getReferential(getDb(c.env.DB), c.req.valid("param").version), 200),
 );
 
 referentialsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "put",
     path: "/{version}",
+    operationId: "replaceReferential",
     tags: ["referentials"],
     summary: "Replace an unused référentiel version",
     description:
@@ -80,21 +86,22 @@ referentialsRouter.openapi(
       "create a new version instead.",
     security: adminSecurity,
     request: { params: VersionParam, body: jsonBody(ReferentialUpdate) },
-    responses: { 200: json(Referential, "The version"), ...pick(400, 401, 403, 404, 409, 413, 415, 422) },
+    responses: { 200: json(Referential, "The version"), ...pick(404, 409) },
   }),
   async (c) => c.json(await updateReferential(getDb(c.env.DB), c.req.valid("param").version, c.req.valid("json")), 200),
 );
 
 referentialsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/{version}/activate",
+    operationId: "activateReferential",
     tags: ["referentials"],
     summary: "Make this version the active one",
     description: "Evaluations and new decisions use the active version; the previously active one is deactivated.",
     security: adminSecurity,
     request: { params: VersionParam },
-    responses: { 200: json(Referential, "The now active version"), ...pick(401, 403, 404, 422) },
+    responses: { 200: json(Referential, "The now active version"), ...pick(404) },
   }),
   async (c) => c.json(await activateReferential(getDb(c.env.DB), c.req.valid("param").version), 200),
 );

@@ -4,25 +4,67 @@
  */
 import { z } from "@hono/zod-openapi";
 import { cleanText, refuseHiddenCharacters } from "../domain/clean-text";
-import { CATEGORIES, isCodeSp, isDepartment, isPostcode, isSiret } from "../domain/identifiers";
+import {
+  CATEGORIES,
+  CODE_SP_PATTERN,
+  DEPARTMENT_PATTERN,
+  EMAIL_PATTERN,
+  isSiret,
+  LABEL_NUMBER_PATTERN,
+  POSTCODE_PATTERN,
+} from "../domain/identifiers";
+
+/**
+ * `isCodeSp` as one regular expression (CODE_SP_PATTERN, minus whatever LABEL_NUMBER_PATTERN
+ * matches), so that the document's `pattern` says the whole rule; test/identifiers.test.ts checks
+ * that both always agree.
+ */
+export const CODE_SP_ONLY_PATTERN = new RegExp(
+  // Without regard to case, as public references are read: `spp-2026-000001` is a label number too.
+  `^(?!${LABEL_NUMBER_PATTERN.source.slice(1, -1).replace("SPP", "[Ss][Pp][Pp]")}$)${CODE_SP_PATTERN.source.slice(1)}`,
+);
 
 export const CodeSp = z
   .string()
-  .refine(isCodeSp, "Code SP+: 1–40 letters, digits, '.', '_' or '-', not shaped like a label number")
-  .openapi({ description: "Code SP+ of the structure (« code_sp_de_la_structure »)", example: "DEMO-PREF-13" });
+  .max(40)
+  .regex(CODE_SP_ONLY_PATTERN, "Code SP+: 1–40 letters, digits, '.', '_' or '-', not shaped like a label number")
+  .openapi({
+    description:
+      "Code SP+ of the structure (« code_sp_de_la_structure »): 1–40 letters, digits, `.`, `_` or `-`, " +
+      "starting with a letter or digit, and never shaped like a label number `SPP-YYYY-NNNNNN` in any case",
+    example: "DEMO-PREF-13",
+  });
+
+export const LabelNumber = z
+  .string()
+  .max(15)
+  .regex(LABEL_NUMBER_PATTERN, "A label number is SPP-YYYY-NNNNNN")
+  .openapi({ description: "Label number `SPP-YYYY-NNNNNN`, as issued by the registry", example: "SPP-2026-000042" });
 
 export const Siret = z
   .string()
   .regex(/^\d{14}$/, "SIRET is 14 digits")
   .refine(isSiret, "SIRET check digit is wrong")
   .openapi({
-    description: "SIRET, 14 digits, Luhn-checked (La Poste's INSEE exception accepted)",
+    description:
+      "SIRET: 14 digits whose Luhn checksum is valid; INSEE's exception for La Poste (SIREN 356000000, " +
+      "the 14 digits sum to a multiple of 5) is accepted. A wrong check digit answers 422.",
     example: "11000201100044",
   });
 
 export const Day = z.iso.date().openapi({ description: "A day, YYYY-MM-DD", example: "2026-03-31" });
 
-export const Email = z.email().max(254).openapi({ example: "qualite@demo.example" });
+export const Email = z
+  .string()
+  .max(254)
+  .regex(EMAIL_PATTERN, "An e-mail address such as name@domain.fr")
+  .openapi({
+    format: "email",
+    description:
+      "An e-mail address: dot-separated atoms of letters, digits and `_ ' + -`, `@`, then a domain whose " +
+      "labels are letters and digits (inner hyphens allowed) ending in a TLD of 2+ letters",
+    example: "qualite@demo.example",
+  });
 
 export const Url = z
   .string()
@@ -53,12 +95,15 @@ export const StructureFields = {
     example: "DEMO-PREF",
   }),
   siret: Siret.optional(),
-  postcode: z.string().refine(isPostcode, "French postcode: 5 digits, 01000–98999").openapi({ example: "13001" }),
+  postcode: z
+    .string()
+    .regex(POSTCODE_PATTERN, "French postcode: 5 digits, 01000–98999")
+    .openapi({ description: "French postcode: 5 digits, 01000–98999", example: "13001" }),
   city: cleanText(200).openapi({ example: "Marseille" }),
   department: z
     .string()
-    .refine(isDepartment, "Department code: 01–95, 2A, 2B or 971–976")
-    .openapi({ description: "INSEE department code", example: "13" }),
+    .regex(DEPARTMENT_PATTERN, "Department code: 01–95, 2A, 2B or 971–976")
+    .openapi({ description: "INSEE department code: 01–95 with 2A and 2B (no 20), or 971–976", example: "13" }),
   region: cleanText(200).optional().openapi({ example: "Provence-Alpes-Côte d'Azur" }),
   website: Url.optional(),
   contacts: z.array(Contact).min(1).max(20).openapi({ description: "Who receives reminders; never published" }),
@@ -76,7 +121,10 @@ export const StructurePatch = z
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change")
-  .openapi("StructurePatch");
+  .openapi("StructurePatch", {
+    minProperties: 1,
+    description: "At least one field; the fields not sent stay as they are",
+  });
 
 export const Structure = z
   .object({
@@ -106,7 +154,8 @@ const Habilitation = z
     until: Day.openapi({ description: "Habilitated until (inclusive)", example: "2028-12-31" }),
     status: HabilitationStatus.optional(),
   })
-  .strict();
+  .strict()
+  .openapi({ description: "`until` must be on or after `from` (422 at `habilitation.until` otherwise)" });
 
 const CertifierFields = {
   name: cleanText(300).openapi({ example: "Organisme de certification de démonstration" }),
@@ -122,7 +171,12 @@ export const CertifierPatch = z
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change")
-  .openapi("CertifierPatch");
+  .openapi("CertifierPatch", {
+    minProperties: 1,
+    description:
+      "At least one field; the fields not sent stay as they are. The habilitation after the change must " +
+      "still have `until` on or after `from` (422 at `habilitation.until` otherwise).",
+  });
 
 export const Certifier = z
   .object({

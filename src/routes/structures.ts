@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { assignCertifier, getStructure, listStructures } from "../db/structures";
 import { cleanText } from "../domain/clean-text";
@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { createStructure, updateStructure } from "../services/structures";
-import { adminSecurity, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 import { CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
 
 export const structuresRouter = router();
@@ -19,9 +19,10 @@ const adminOnly = requireRole("admin");
 const CodeParam = z.object({ code: CodeSp.openapi({ param: { name: "code", in: "path" } }) });
 
 structuresRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/",
+    operationId: "createStructure",
     tags: ["structures"],
     summary: "Register a structure",
     description: "Registers a public service under its Code SP+. Contacts are kept private.",
@@ -29,8 +30,8 @@ structuresRouter.openapi(
     middleware: adminOnly,
     request: { body: jsonBody(StructureCreate) },
     responses: {
-      201: json(Structure, "Created"),
-      ...pick(400, 401, 403, 409, 413, 415, 422),
+      201: { ...json(Structure, "Created"), headers: headers.location("structure") },
+      ...pick(409),
     },
   }),
   async (c) => {
@@ -40,9 +41,10 @@ structuresRouter.openapi(
 );
 
 structuresRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/",
+    operationId: "listStructures",
     tags: ["structures"],
     summary: "Search structures",
     description:
@@ -53,12 +55,12 @@ structuresRouter.openapi(
       query: z.object({
         q: z.string().trim().min(1).max(200).optional().openapi({ example: "préfecture" }),
         network: z.string().max(200).optional().openapi({ example: "Préfectures" }),
-        department: z.string().max(3).optional().openapi({ example: "13" }),
+        department: z.string().max(3).optional().openapi({ description: "INSEE department code", example: "13" }),
         category: z.enum(CATEGORIES).optional(),
         ...PageQuery,
       }),
     },
-    responses: { 200: json(page(Structure, "StructurePage"), "A page of structures"), ...pick(400, 401, 403, 422) },
+    responses: { 200: json(page(Structure, "StructurePage"), "A page of structures") },
   }),
   async (c) => {
     const { cursor, ...q } = c.req.valid("query");
@@ -69,38 +71,42 @@ structuresRouter.openapi(
 );
 
 structuresRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{code}",
+    operationId: "getStructure",
     tags: ["structures"],
     summary: "Read a structure",
+    description: "The structure with its contacts (never published) and its assigned certification body.",
     security: adminSecurity,
     middleware: adminOnly,
     request: { params: CodeParam },
-    responses: { 200: json(Structure, "The structure"), ...pick(401, 403, 404, 422) },
+    responses: { 200: json(Structure, "The structure"), ...pick(404) },
   }),
   async (c) => c.json(await getStructure(getDb(c.env.DB), c.req.valid("param").code), 200),
 );
 
 structuresRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "patch",
     path: "/{code}",
+    operationId: "updateStructure",
     tags: ["structures"],
     summary: "Update a structure",
     description: "Changes the fields sent; `contacts`, when sent, replaces the whole list. The code never changes.",
     security: adminSecurity,
     middleware: adminOnly,
     request: { params: CodeParam, body: jsonBody(StructurePatch) },
-    responses: { 200: json(Structure, "The updated structure"), ...pick(400, 401, 403, 404, 413, 415, 422) },
+    responses: { 200: json(Structure, "The updated structure"), ...pick(404) },
   }),
   async (c) => c.json(await updateStructure(depsOf(c), c.req.valid("param").code, c.req.valid("json")), 200),
 );
 
 structuresRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "put",
     path: "/{code}/certifier",
+    operationId: "assignCertifier",
     tags: ["structures"],
     summary: "Assign the certification body",
     description:
@@ -123,7 +129,7 @@ structuresRouter.openapi(
           .openapi("Assignment"),
       ),
     },
-    responses: { 200: json(Structure, "The structure with its body"), ...pick(400, 401, 403, 404, 413, 415, 422) },
+    responses: { 200: json(Structure, "The structure with its body"), ...pick(404) },
   }),
   async (c) => {
     const { certifierId, contractRef } = c.req.valid("json");

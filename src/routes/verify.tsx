@@ -3,7 +3,7 @@
  * /vendor/dsfr, copied from @gouvfr/dsfr by scripts/copy-assets.mjs). No JavaScript: the CSP forbids
  * every script. Unknown codes get a French 404 page rather than problem+json: a person reads it.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Child } from "hono/jsx";
 import { getDb } from "../db/client";
 import { publicHistory } from "../db/public";
@@ -12,8 +12,8 @@ import { router } from "../lib/router";
 import { HTML_SECURITY_HEADERS } from "../lib/security-headers";
 import { weakEtag } from "../public/cache";
 import type { PublicLabel } from "../public/present";
-import { rawSegment, servePublic } from "../public/serve";
-import { canonicalRedirect } from "./openapi-common";
+import { rawSegment, redirect, servePublic } from "../public/serve";
+import { apiRoute, canonicalRedirect, headers, noSecurity } from "./openapi-common";
 
 export const verifyRouter = router();
 
@@ -193,26 +193,34 @@ function NotFoundPage({ code }: { code: string }) {
 const html = (body: string) => `<!doctype html>${body}`;
 
 verifyRouter.openapi(
-  createRoute({
-    method: "get",
-    path: "/verify/{ref}",
-    tags: ["public"],
-    summary: "Verification page (French, HTML)",
-    description:
-      "A French page (DSFR, no JavaScript) with the label's status, the date of the check, the history of " +
-      "status changes, a link to the JSON and the badge's embed snippet. Unknown refs answer a French 404 page.",
-    request: {
-      params: z.object({
-        ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-13" }),
-      }),
+  apiRoute(
+    {
+      method: "get",
+      path: "/verify/{ref}",
+      operationId: "getVerificationPage",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Verification page (French, HTML)",
+      description:
+        "A French page (DSFR, no JavaScript) with the label's status, the date of the check, the history of " +
+        "status changes, a link to the JSON and the badge's embed snippet. Unknown refs answer a French 404 page.",
+      request: {
+        params: z.object({
+          ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-13" }),
+        }),
+      },
+      responses: {
+        200: { description: "The page", headers: headers.cache, content: { "text/html": { schema: z.string() } } },
+        301: canonicalRedirect,
+        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+        404: {
+          description: "Unknown structure or label (a French page)",
+          content: { "text/html": { schema: z.string() } },
+        },
+      },
     },
-    responses: {
-      200: { description: "The page", content: { "text/html": { schema: z.string() } } },
-      301: canonicalRedirect,
-      304: { description: "Not modified" },
-      404: { description: "Unknown structure or label", content: { "text/html": { schema: z.string() } } },
-    },
-  }),
+    { ignoresQuery: true, rateLimited: true },
+  ),
   async (c) => {
     const headers = { "Content-Type": "text/html; charset=utf-8", ...HTML_SECURITY_HEADERS };
     const notFoundPage = async (ref: string) =>
@@ -237,6 +245,28 @@ verifyRouter.openapi(
       (segment) => notFoundPage(safeDecode(segment)),
     );
   },
+);
+
+verifyRouter.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/verify/{ref}/",
+      operationId: "getVerificationPageSlash",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Verification page, with a trailing slash",
+      description: "The same page: 301 to `/verify/{ref}` (then to the canonical spelling, if need be).",
+      request: {
+        params: z.object({
+          ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-13" }),
+        }),
+      },
+      responses: { 301: canonicalRedirect },
+    },
+    { ignoresQuery: true },
+  ),
+  (c) => redirect(new URL(c.req.url).pathname.replace(/\/+$/, ""), 86_400) as never,
 );
 
 function safeDecode(segment: string): string {

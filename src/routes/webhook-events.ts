@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { getInboxRow, INBOX_EXCERPT_BYTES, type InboxRow, listInbox } from "../db/inbox";
 import { WEBHOOK_EVENT_STATUSES } from "../db/schema";
@@ -9,7 +9,7 @@ import { ApiError } from "../lib/errors";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { replayDelivery } from "../webhooks/process";
-import { adminSecurity, json, PageQuery, page, pick } from "./openapi-common";
+import { adminSecurity, apiRoute, json, PageQuery, page, pick } from "./openapi-common";
 
 export const webhookEventsRouter = router();
 webhookEventsRouter.use("*", requireRole("admin"));
@@ -62,9 +62,10 @@ const IdParam = z.object({
 });
 
 webhookEventsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/",
+    operationId: "listWebhookEvents",
     tags: ["webhooks"],
     summary: "List received webhook deliveries",
     description: "The inbox, newest first, keyset-paginated.",
@@ -79,7 +80,6 @@ webhookEventsRouter.openapi(
     },
     responses: {
       200: json(page(WebhookEventSummary, "WebhookEventPage"), "A page of deliveries"),
-      ...pick(400, 401, 403, 422),
     },
   }),
   async (c) => {
@@ -91,22 +91,25 @@ webhookEventsRouter.openapi(
 );
 
 webhookEventsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/{id}",
+    operationId: "getWebhookEvent",
     tags: ["webhooks"],
     summary: "Read one delivery, with its raw body and the answer given",
+    description: "The body exactly as received, its status, and the answer given to it and to its copies.",
     security: adminSecurity,
     request: { params: IdParam },
-    responses: { 200: json(WebhookEventDetail, "The delivery"), ...pick(401, 403, 404) },
+    responses: { 200: json(WebhookEventDetail, "The delivery"), ...pick(404) },
   }),
   async (c) => c.json(await getInboxRow(getDb(c.env.DB), c.req.valid("param").id), 200),
 );
 
 webhookEventsRouter.openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/{id}/replay",
+    operationId: "replayWebhookEvent",
     tags: ["webhooks"],
     summary: "Apply a rejected delivery again",
     description:
@@ -119,7 +122,7 @@ webhookEventsRouter.openapi(
       "it again under a new `webhook-id`.",
     security: adminSecurity,
     request: { params: IdParam },
-    responses: { 200: json(WebhookEventDetail, "The delivery after replay"), ...pick(401, 403, 404, 409) },
+    responses: { 200: json(WebhookEventDetail, "The delivery after replay"), ...pick(404, 409) },
   }),
   async (c) => {
     const deps = depsOf(c);

@@ -52,7 +52,7 @@ export const AuditCompleted = z
       .min(1)
       .max(8)
       .superRefine(noDuplicates((e) => e.number, "engagement number"))
-      .openapi({ description: "Score per engagement (0–100)" }),
+      .openapi({ description: "Score per engagement (0–100); each engagement number at most once" }),
     criteria: z
       .array(
         z
@@ -65,7 +65,8 @@ export const AuditCompleted = z
       )
       .max(1000)
       .superRefine(noDuplicates((c) => c.id, "criterion id"))
-      .optional(),
+      .optional()
+      .openapi({ description: "Criteria of the audit grid; each id at most once" }),
     reportUrl: Url.optional().openapi({ example: "https://oc.example/rapports/AUD-2026-0042.pdf" }),
   })
   .strict()
@@ -89,7 +90,9 @@ export const SurveyUsersCompleted = z
       ctx.addIssue({ code: "custom", path: ["respondents"], message: "Cannot exceed invited" });
     }
   })
-  .openapi("SurveyUsersCompletedData");
+  .openapi("SurveyUsersCompletedData", {
+    description: "`periodEnd` is on or after `periodStart`; `respondents` is at most `invited` when sent",
+  });
 
 export const SurveyAgentsCompleted = z
   .object({
@@ -108,7 +111,9 @@ export const SurveyAgentsCompleted = z
       ctx.addIssue({ code: "custom", path: ["respondents"], message: "Cannot exceed population" });
     }
   })
-  .openapi("SurveyAgentsCompletedData");
+  .openapi("SurveyAgentsCompletedData", {
+    description: "`periodEnd` is on or after `periodStart`; `respondents` is at most `population`",
+  });
 
 export const LabelDecision = z
   .object({
@@ -127,7 +132,9 @@ export const LabelDecision = z
       ctx.addIssue({ code: "custom", path: ["tier"], message: "Only when decision is award" });
     }
   })
-  .openapi("LabelDecisionData");
+  .openapi("LabelDecisionData", {
+    description: "`tier` is required when `decision` is `award`, and absent when it is `refuse`",
+  });
 
 export const LabelStatusChange = z
   .object({
@@ -138,25 +145,27 @@ export const LabelStatusChange = z
   .strict()
   .openapi("LabelStatusChangeData");
 
-const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+/** One event type's body, named in the OpenAPI document (`AuditCompletedEvent`…). */
+const envelope = <T extends string, D extends z.ZodType>(type: T, data: D, name: string) =>
   z
     .object({
       type: z.literal(type),
       timestamp: z.iso.datetime({ offset: true }).openapi({ example: "2026-03-13T08:00:00Z" }),
       data,
     })
-    .strict();
+    .strict()
+    .openapi(name);
 
 /** Every event type, in one place: the dispatch table in handlers.ts has exactly these keys. */
 export const WebhookEvent = z
   .discriminatedUnion("type", [
-    envelope("audit.completed", AuditCompleted),
-    envelope("survey.users.completed", SurveyUsersCompleted),
-    envelope("survey.agents.completed", SurveyAgentsCompleted),
-    envelope("label.decision", LabelDecision),
-    envelope("label.suspended", LabelStatusChange),
-    envelope("label.reinstated", LabelStatusChange),
-    envelope("label.withdrawn", LabelStatusChange),
+    envelope("audit.completed", AuditCompleted, "AuditCompletedEvent"),
+    envelope("survey.users.completed", SurveyUsersCompleted, "SurveyUsersCompletedEvent"),
+    envelope("survey.agents.completed", SurveyAgentsCompleted, "SurveyAgentsCompletedEvent"),
+    envelope("label.decision", LabelDecision, "LabelDecisionEvent"),
+    envelope("label.suspended", LabelStatusChange, "LabelSuspendedEvent"),
+    envelope("label.reinstated", LabelStatusChange, "LabelReinstatedEvent"),
+    envelope("label.withdrawn", LabelStatusChange, "LabelWithdrawnEvent"),
   ])
   .openapi("WebhookEvent", { description: "A delivery's body (Standard Webhooks envelope)" });
 

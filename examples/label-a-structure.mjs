@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// @ts-check
+// Registers a structure and a certification body, sends the body's signed results, evaluates,
+// decides and verifies, with the client typed from the registry's OpenAPI document. Defaults
+// target `npm run dev`:
+//   node examples/label-a-structure.mjs
+// Override with REGISTRY_URL, ADMIN_TOKEN, STRUCTURE_CODE.
+import { registryClient } from "./client.mjs";
+import { labelAStructure } from "./flows.mjs";
+
+const baseUrl = process.env.REGISTRY_URL ?? "http://localhost:8787";
+// The dev admin token of .dev.vars.example: local development only.
+const adminToken = process.env.ADMIN_TOKEN ?? "dev-admin-token-change-me";
+const code = process.env.STRUCTURE_CODE ?? `EXEMPLE-${Date.now().toString(36).toUpperCase()}`;
+
+const { decided, verified } = await labelAStructure((token) => registryClient({ baseUrl, token }), {
+  adminToken,
+  code,
+});
+console.log(`label ${decided.label?.number} (${decided.label?.tier}) for ${code}`);
+console.log(JSON.stringify(verified, null, 2));
