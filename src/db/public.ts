@@ -11,7 +11,8 @@ import { fold, likeEscape } from "../lib/text";
 import type { Db } from "./client";
 import { certifiers, labelEvents, labels, publicLabels as p, structures, type Tier } from "./schema";
 
-const row = {
+/** The columns of a public row (`PublicLabelRow`), for every read of the read model. */
+export const publicRow = {
   code: p.code,
   name: p.name,
   network: p.network,
@@ -32,7 +33,7 @@ const row = {
  */
 export function publicLabelQuery(db: Db, ref: string) {
   const where = LABEL_NUMBER_PATTERN.test(ref) ? eq(p.labelNumber, ref) : eq(p.code, ref);
-  return db.select(row).from(p).where(where).limit(1);
+  return db.select(publicRow).from(p).where(where).limit(1);
 }
 
 /**
@@ -150,7 +151,7 @@ export function listPublicLabelsQueries(db: Db, f: PublicListFilter) {
   }
   return statusBranches(f.status, f.today).map((status) =>
     db
-      .select(row)
+      .select(publicRow)
       .from(p)
       .where(and(...common, status))
       .orderBy(asc(p.code))
