@@ -1,14 +1,24 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { changeLabelStatus, getLabel, listLabelEvents } from "../db/labels";
 import type { LabelAction } from "../domain/label-lifecycle";
-import { requireRole } from "../lib/auth";
+import { assertMayRead, type Principal, requireRole } from "../lib/auth";
 import { router } from "../lib/router";
 import { Label, LabelEvent, LabelNumberParam, StatusChangeBody } from "./label-schemas";
 import { adminSecurity, json, jsonBody, pick } from "./openapi-common";
 
 export const labelsRouter = router();
-labelsRouter.use("*", requireRole("admin"));
+// Reads: admins, and certification bodies for the labels of their own structures (checked in each
+// handler). Changes: admins (bodies change a label's status by signed webhook).
+const readers = requireRole("admin", "certifier");
+const admins = requireRole("admin");
+labelsRouter.use("*", (c, next) => (c.req.method === "GET" ? readers : admins)(c, next));
+
+const readableLabel = async (db: Db, principal: Principal, number: string) => {
+  const label = await getLabel(db, number);
+  await assertMayRead(db, principal, label.structureCode);
+  return label;
+};
 
 labelsRouter.openapi(
   createRoute({
@@ -16,11 +26,12 @@ labelsRouter.openapi(
     path: "/{number}",
     tags: ["labels"],
     summary: "Read a label",
+    description: "For an admin, or the certification body assigned to the label's structure.",
     security: adminSecurity,
     request: { params: LabelNumberParam },
     responses: { 200: json(Label, "The label"), ...pick(401, 403, 404, 422) },
   }),
-  async (c) => c.json(await getLabel(getDb(c.env.DB), c.req.valid("param").number), 200),
+  async (c) => c.json(await readableLabel(getDb(c.env.DB), c.var.principal, c.req.valid("param").number), 200),
 );
 
 labelsRouter.openapi(
@@ -30,7 +41,8 @@ labelsRouter.openapi(
     tags: ["labels"],
     summary: "A label's history",
     description:
-      "Every change (award, suspension, reinstatement, withdrawal, expiry, renewal) with actor, reason and date.",
+      "Every change (award, suspension, reinstatement, withdrawal, expiry, renewal) with actor, reason and date. " +
+      "For an admin, or the certification body assigned to the label's structure.",
     security: adminSecurity,
     request: { params: LabelNumberParam },
     responses: {
@@ -38,7 +50,12 @@ labelsRouter.openapi(
       ...pick(401, 403, 404, 422),
     },
   }),
-  async (c) => c.json({ items: await listLabelEvents(getDb(c.env.DB), c.req.valid("param").number) }, 200),
+  async (c) => {
+    const db = getDb(c.env.DB);
+    const { number } = c.req.valid("param");
+    await readableLabel(db, c.var.principal, number);
+    return c.json({ items: await listLabelEvents(db, number) }, 200);
+  },
 );
 
 const actions: { path: string; action: LabelAction; summary: string }[] = [
