@@ -1,6 +1,16 @@
 /**
  * Cron dispatch. "Now" is `controller.scheduledTime`, never the wall clock, so a test or
  * `/cdn-cgi/handler/scheduled?cron=…&time=…` can replay any date.
+ *
+ * A cron of wrangler.toml runs its job. Any other cron runs EVERY job, in order (expiry and reminders,
+ * then delivery), and says so in the log:
+ * - locally, wrangler's own hint `curl …/cdn-cgi/local/scheduled` (or `/cdn-cgi/handler/scheduled`)
+ *   sends no cron at all. Wrangler answers 200 « ok » when the handler returns and 500 « exception »
+ *   when it throws, whatever it throws: a scheduled handler cannot answer a 4xx. Throwing on an
+ *   unknown cron answered that hint with a bare 500; running the jobs answers what it asks for.
+ * - in production, a cron added to wrangler.toml without a job here runs the jobs rather than
+ *   nothing: both are idempotent (a label expires once, an e-mail is sent once per label and kind),
+ *   and test/cron-scheduled.test.ts checks that every cron of wrangler.toml has its own job.
  */
 import { getDb } from "./db/client";
 import { dayOf } from "./domain/reminders";
@@ -14,12 +24,33 @@ export const CRONS = {
   outbox: "*/10 * * * *",
 } as const;
 
-export async function runScheduled(controller: ScheduledController, env: Env): Promise<DailyResult | DeliveryResult> {
+type Job = keyof typeof CRONS;
+export type ScheduledResult = { daily?: DailyResult; outbox?: DeliveryResult };
+
+/** The jobs a cron runs: its own, or all of them for a cron that is not one of CRONS. */
+export function jobsFor(cron: string): Job[] {
+  const own = (Object.keys(CRONS) as Job[]).filter((job) => CRONS[job] === cron);
+  return own.length > 0 ? own : (Object.keys(CRONS) as Job[]);
+}
+
+export async function runScheduled(controller: ScheduledController, env: Env): Promise<ScheduledResult> {
   const cfg = config(env);
   const db = getDb(env.DB);
   const now = controller.scheduledTime;
-  switch (controller.cron) {
-    case CRONS.daily: {
+  const jobs = jobsFor(controller.cron);
+  if (jobs.length > 1) {
+    console.warn(
+      JSON.stringify({
+        msg: controller.cron ? "unknown cron: running every job" : "no cron given: running every job",
+        cron: controller.cron,
+        crons: CRONS,
+        scheduledTime: new Date(now).toISOString(),
+      }),
+    );
+  }
+  const result: ScheduledResult = {};
+  for (const job of jobs) {
+    if (job === "daily") {
       const started = Date.now();
       const r = await runDaily(db, {
         today: dayOf(now),
@@ -41,16 +72,14 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
           ms: Date.now() - started,
         }),
       );
-      return r;
-    }
-    case CRONS.outbox: {
+      result.daily = r;
+    } else {
       const r = await deliverOutbox(db, transportFor(env, cfg), cfg.EMAIL_FROM, now);
       if (r.sent + r.retrying + r.failed + r.skipped > 0) console.log(JSON.stringify({ msg: "outbox delivery", ...r }));
-      return r;
+      result.outbox = r;
     }
-    default:
-      throw new Error(`Unknown cron: ${controller.cron}`);
   }
+  return result;
 }
 
 export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
