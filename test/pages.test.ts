@@ -223,3 +223,22 @@ describe("the footer's pages", () => {
     expect(text((await get("/accessibilite")).text)).toContain("n'a pas encore fait l'objet d'un audit de conformité");
   });
 });
+
+describe("GET /docs", () => {
+  it("declares its language, loads Scalar from this origin, and turns off its web fonts and hosted services", async () => {
+    const r = await get("/docs");
+    expect(r.status).toBe(200);
+    expect(r.text).toMatch(/^<!doctype html>\s*<html lang="en">/);
+    expect(r.text).toContain('src="/vendor/scalar/standalone.js"');
+    expect(r.text).not.toMatch(/https?:\/\/(?!localhost)/);
+    const config = JSON.parse(r.text.match(/createApiReference\('#app', (\{[\s\S]*?\})\)/)![1]!);
+    expect(config).toMatchObject({
+      url: "/openapi.json",
+      withDefaultFonts: false,
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      showDeveloperTools: "never",
+      telemetry: false,
+    });
+  });
+});
