@@ -15,7 +15,7 @@ export function nodeProblem(version) {
   return [
     `Node.js ${version} is too old: this project needs Node.js >= ${MINIMUM.join(".")} (wrangler refuses older).`,
     "Get Node 22 for this shell, without a system install (from the npm registry), then run the command again:",
-    `  export PATH="$(npx -y -p node@22 -- node -p 'require("path").dirname(process.execPath)'):$PATH"`,
+    `  export PATH="$(cd / && npx -y -p node@22 -- node -p 'require("path").dirname(process.execPath)'):$PATH"`,
     "or with a version manager: `nvm install` (reads .nvmrc).",
   ].join("\n");
 }
