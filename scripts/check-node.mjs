@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Stops at once, with the fix, when Node.js is older than the project needs (wrangler refuses
-// Node < 22.12). `npm ci` already stops before downloading anything (package.json `devEngines`,
-// npm ≥ 10.8), but npm's message does not say how to get Node 22: this check, run first by
-// `npm run dev`, `npm test` and `npm run db:reset`, does. Not `engine-strict` in .npmrc: it applies
+// Node < 22.12). With npm ≥ 10.8, package.json `devEngines` already stops `npm ci` and `npm run`
+// before anything else; npm 10.7 and older ignore it, and this check, run first by `npm run dev`,
+// `npm test` and `npm run db:reset`, stops them with the way to get Node 22. Not `engine-strict` in .npmrc: it applies
 // to every dependency too, and several dev dependencies declare `^22.22.2`, so it would refuse Node
 // 22.12–22.22 that runs them fine. Plain JavaScript any old Node can parse.
 
