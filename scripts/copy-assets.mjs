@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Copies the static assets that come from packages into public/vendor, served by wrangler's [assets]:
-// the DSFR's CSS, fonts and icons (verification page) and Scalar's standalone script (/docs works
-// offline). Run by predev, pretest, prebuild, predeploy and .ci/run; the copy is not committed
-// (public/vendor is git-ignored), so the versions are the ones package-lock.json pins.
+// Copies the static assets that come from packages into public/, served by wrangler's [assets]: the
+// DSFR's CSS, fonts, icons and favicon (public pages, /favicon.ico) and Scalar's standalone script
+// (/docs works offline). Run by predev, pretest, prebuild, predeploy and .ci/run; the copy is not
+// committed (public/vendor and public/favicon.ico are git-ignored), so package-lock.json pins them.
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,8 @@ rmSync(to, { recursive: true, force: true });
 mkdirSync(to, { recursive: true });
 // dsfr.min.css refers to fonts/ and icons/ relative to itself; the JavaScript is not copied (the page has none).
 for (const f of ["dsfr.min.css", "fonts", "icons", "favicon"]) cpSync(join(from, f), join(to, f), { recursive: true });
+// Browsers ask for /favicon.ico on pages that name no icon (/docs, JSON viewed in a tab): no 404 there.
+cpSync(join(from, "favicon/favicon.ico"), join(root, "public/favicon.ico"));
 
 const scalar = join(root, "public/vendor/scalar");
 mkdirSync(scalar, { recursive: true });

@@ -13,7 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
-import { backfillFile } from "./backfill-file.mjs";
+import { DEMO_CODES, seedDemo } from "./demo.mjs";
 
 const TOTAL = Number(process.env.LOAD_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 64);
@@ -131,7 +131,7 @@ const pick = (a) => a[Math.floor(Math.random() * a.length)];
 
 /** The request mix: each item sends one request and says whether its status was expected. */
 function plan(bodies) {
-  const codes = ["DEMO-PREF-01", "DEMO-CAF-2A", "DEMO-LYCEE-974", ...bodies.map((b) => b.code)];
+  const codes = [...DEMO_CODES, ...bodies.map((b) => b.code)];
   const sent = []; // deliveries already planned, to duplicate
   let seq = 0;
   const delivery = (b) => {
@@ -230,13 +230,15 @@ async function main() {
   const port = await freePort();
   wrangler(["d1", "migrations", "apply", "DB"]);
   wrangler(["d1", "execute", "DB", "--file", "scripts/demo-data.sql"]);
-  wrangler(["d1", "execute", "DB", "--file", backfillFile()]);
   const { dev, base, log } = await startWorker(port);
   const stats = { status: {}, webhook200: 0, fivexx: 0, network: 0, unexpected: [], latencies: [] };
   const accepted = new Map(); // webhook id → delivery
   let failed = false;
   let seconds = 0;
   try {
+    // The demo structures of `npm run dev`, in every public state, for the public requests.
+    const demo = await seedDemo(base, ADMIN);
+    if (demo.some((r) => r.state === "error")) throw new Error(`demo data: ${JSON.stringify(demo)}`);
     const items = plan(await fixtures(base));
     let next = 0;
     const started = performance.now();

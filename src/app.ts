@@ -21,6 +21,7 @@ import { healthRouter } from "./routes/health";
 import { labelsRouter } from "./routes/labels";
 import { apiRoute, json, noSecurity, TAGS } from "./routes/openapi-common";
 import { devOutboxRouter, outboxRouter } from "./routes/outbox";
+import { pagesRouter } from "./routes/pages";
 import { problemsRouter } from "./routes/problems";
 import { publicRouter } from "./routes/public";
 import { referentialsRouter } from "./routes/referentials";
@@ -85,6 +86,7 @@ app.route("/v1/labels", labelsRouter);
 app.route("/v1/public/labels", publicRouter);
 app.route("/", badgeRouter);
 app.route("/", verifyRouter);
+app.route("/", pagesRouter);
 app.route("/v1/outbox", outboxRouter);
 app.route("/dev/outbox", devOutboxRouter);
 app.route("/problems", problemsRouter);
@@ -156,10 +158,23 @@ app.openapi(
       pageTitle: "Services Publics + — API",
       cdn: "/vendor/scalar/standalone.js",
       nonce,
+      // Offline and self-contained: the system fonts instead of Scalar's web fonts (fetched from its CDN),
+      // and none of the buttons that lead to Scalar's hosted services (« Ask AI », « Generate SDK »,
+      // « Deploy » in the developer tools, MCP), nor its telemetry.
+      withDefaultFonts: false,
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      showDeveloperTools: "never",
+      telemetry: false,
+      favicon: "/favicon.ico",
     })(c, async () => {});
     if (!res) throw new Error("Scalar rendered nothing");
-    res.headers.set("Content-Security-Policy", docsCsp(nonce));
-    return res as never;
+    // The reference is in English (the API's descriptions are), which Scalar's page does not declare.
+    const html = (await res.text()).replace(/^<!doctype html>\s*<html>/i, '<!doctype html>\n<html lang="en">');
+    return c.body(html, 200, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Security-Policy": docsCsp(nonce),
+    }) as never;
   },
 );
 

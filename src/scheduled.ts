@@ -1,6 +1,17 @@
 /**
  * Cron dispatch. "Now" is `controller.scheduledTime`, never the wall clock, so a test or
  * `/cdn-cgi/handler/scheduled?cron=…&time=…` can replay any date.
+ *
+ * A cron of wrangler.toml runs its job. Any other cron runs EVERY job, in order (expiry and reminders,
+ * delivery, effects), and says so in the log:
+ * - locally, wrangler's own hint `curl …/cdn-cgi/local/scheduled` (or `/cdn-cgi/handler/scheduled`)
+ *   sends no cron at all. Wrangler answers 200 « ok » when the handler returns and 500 « exception »
+ *   when it throws, whatever it throws: a scheduled handler cannot answer a 4xx. Throwing on an
+ *   unknown cron answered that hint with a bare 500; running the jobs answers what it asks for.
+ * - in production, a cron added to wrangler.toml without a job here runs the jobs rather than
+ *   nothing: all are idempotent (a label expires once, an e-mail is sent once per label and kind, a
+ *   purge twice is harmless), and test/cron-scheduled.test.ts checks that every cron of wrangler.toml
+ *   has its own job.
  */
 import { type EffectsRun, runDueEffects } from "./changes/effects";
 import { getDb } from "./db/client";
@@ -19,17 +30,35 @@ export const CRONS = {
   effects: "* * * * *",
 } as const;
 
+type Job = keyof typeof CRONS;
+export type ScheduledResult = { daily?: DailyResult; outbox?: DeliveryResult; effects?: EffectsRun };
+
+/** The jobs a cron runs: its own, or all of them for a cron that is not one of CRONS. */
+export function jobsFor(cron: string): Job[] {
+  const own = (Object.keys(CRONS) as Job[]).filter((job) => CRONS[job] === cron);
+  return own.length > 0 ? own : (Object.keys(CRONS) as Job[]);
+}
+
 export async function runScheduled(
   controller: ScheduledController,
   env: Env,
   ctx: Pick<ExecutionContext, "waitUntil">,
-): Promise<DailyResult | DeliveryResult | EffectsRun> {
+): Promise<ScheduledResult> {
   const cfg = config(env);
   const db = getDb(env.DB);
   const deps: Deps = { db, env, waitUntil: (work) => ctx.waitUntil(work) };
   const now = controller.scheduledTime;
-  switch (controller.cron) {
-    case CRONS.daily: {
+  const jobs = jobsFor(controller.cron);
+  if (jobs.length > 1) {
+    log.warn(controller.cron ? "unknown cron: running every job" : "no cron given: running every job", {
+      cron: controller.cron,
+      crons: CRONS,
+      scheduledTime: new Date(now).toISOString(),
+    });
+  }
+  const result: ScheduledResult = {};
+  for (const job of jobs) {
+    if (job === "daily") {
       const started = Date.now();
       const r = await runDaily(deps, {
         today: dayOf(now),
@@ -50,21 +79,18 @@ export async function runScheduled(
         inboxBacklog: inbox.backlog,
         ms: Date.now() - started,
       });
-      return r;
-    }
-    case CRONS.outbox: {
+      result.daily = r;
+    } else if (job === "outbox") {
       const r = await deliverOutbox(db, transportFor(env, cfg), cfg.EMAIL_FROM, now);
       if (r.sent + r.retrying + r.failed + r.skipped > 0) log.info("outbox delivery", { ...r });
-      return r;
-    }
-    case CRONS.effects: {
+      result.outbox = r;
+    } else {
       const r = await runDueEffects(deps, new Date(now));
       if (r.done + r.failed + r.pruned > 0) log.info("effects", { ...r });
-      return r;
+      result.effects = r;
     }
-    default:
-      throw new Error(`Unknown cron: ${controller.cron}`);
   }
+  return result;
 }
 
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {

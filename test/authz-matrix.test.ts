@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import app from "../src/app";
+import { insertLabel } from "./fixtures-labels";
 import { assign, call, createCertifier, createStructure } from "./helpers";
 import { auditEvent, deliver, sql } from "./webhooks-helpers";
 
@@ -13,7 +14,15 @@ const CALLERS: Caller[] = ["none", "madeUp", "revoked", "otherBody", "assignedBo
 /** Who may call: the rest get 401 (unknown) or 403 (known, not allowed). */
 type Policy = "public" | "admin" | "adminOrAssigned" | "signed";
 
-type Fixture = { code: string; otherCode: string; bodyId: string; otherBodyId: string; keyId: string };
+type Fixture = {
+  code: string;
+  otherCode: string;
+  bodyId: string;
+  otherBodyId: string;
+  keyId: string;
+  /** A label of `code` (the structure assigned to the body whose key is « assignedBody »). */
+  labelNumber: string;
+};
 type Row = { policy: Policy; path: (f: Fixture) => string; body?: unknown };
 
 const ROUTES: Record<string, Row> = {
@@ -30,6 +39,12 @@ const ROUTES: Record<string, Row> = {
   "GET /verify/:ref": { policy: "public", path: (f) => `/verify/${f.code}` },
   "GET /verify/:ref/": { policy: "public", path: (f) => `/verify/${f.code}/` },
   "GET /problems/:code": { policy: "public", path: () => "/problems/conflict" },
+  "GET /": { policy: "public", path: () => "/" },
+  "GET /verify": { policy: "public", path: () => "/verify?q=test" },
+  "GET /verify/": { policy: "public", path: () => "/verify/?q=test" },
+  "GET /mentions-legales": { policy: "public", path: () => "/mentions-legales" },
+  "GET /accessibilite": { policy: "public", path: () => "/accessibilite" },
+  "GET /integration": { policy: "public", path: () => "/integration" },
   "POST /v1/structures": { policy: "admin", path: () => "/v1/structures", body: {} },
   "GET /v1/structures": { policy: "admin", path: () => "/v1/structures" },
   "GET /v1/structures/:code": { policy: "admin", path: (f) => `/v1/structures/${f.code}` },
@@ -55,7 +70,10 @@ const ROUTES: Record<string, Row> = {
     policy: "adminOrAssigned",
     path: (f) => `/v1/structures/${f.code}/evaluation`,
   },
-  "GET /v1/structures/:code/decisions": { policy: "admin", path: (f) => `/v1/structures/${f.code}/decisions` },
+  "GET /v1/structures/:code/decisions": {
+    policy: "adminOrAssigned",
+    path: (f) => `/v1/structures/${f.code}/decisions`,
+  },
   "POST /v1/structures/:code/decisions": {
     policy: "admin",
     path: (f) => `/v1/structures/${f.code}/decisions`,
@@ -66,8 +84,8 @@ const ROUTES: Record<string, Row> = {
   "GET /v1/referentials/:version": { policy: "admin", path: () => "/v1/referentials/2023-illustratif" },
   "PUT /v1/referentials/:version": { policy: "admin", path: () => "/v1/referentials/unknown", body: {} },
   "POST /v1/referentials/:version/activate": { policy: "admin", path: () => "/v1/referentials/unknown/activate" },
-  "GET /v1/labels/:number": { policy: "admin", path: () => "/v1/labels/SPP-2026-000001" },
-  "GET /v1/labels/:number/events": { policy: "admin", path: () => "/v1/labels/SPP-2026-000001/events" },
+  "GET /v1/labels/:number": { policy: "adminOrAssigned", path: (f) => `/v1/labels/${f.labelNumber}` },
+  "GET /v1/labels/:number/events": { policy: "adminOrAssigned", path: (f) => `/v1/labels/${f.labelNumber}/events` },
   "POST /v1/labels/:number/suspend": { policy: "admin", path: () => "/v1/labels/SPP-2026-000001/suspend", body: {} },
   "POST /v1/labels/:number/reinstate": {
     policy: "admin",
@@ -124,7 +142,8 @@ describe("authorisation matrix", () => {
       assignedBody: body.apiKey,
       admin: undefined,
     });
-    f = { code: s.code, otherCode: o.code, bodyId: body.id, otherBodyId: other.id, keyId: k.json.id };
+    const labelNumber = await insertLabel({ structureCode: s.code, certifierId: body.id });
+    f = { code: s.code, otherCode: o.code, bodyId: body.id, otherBodyId: other.id, keyId: k.json.id, labelNumber };
   });
 
   it("has a row for every route of the app, and no row for a route that is gone", () => {
@@ -163,6 +182,44 @@ describe("no body reaches another body's structures", () => {
     // Unassigned structure: no body may read it.
     const free = await createStructure();
     expect((await call("GET", `/v1/structures/${free.code}/evaluation`, { token: a.apiKey })).status).toBe(403);
+  });
+
+  it("a body's key reads its own structures' labels, their events and decisions; never another body's", async () => {
+    const a = await createCertifier({ name: "A" });
+    const b = await createCertifier({ name: "B" });
+    const sa = await createStructure();
+    const sb = await createStructure();
+    await assign(sa.code, a.id);
+    await assign(sb.code, b.id);
+    const la = await insertLabel({ structureCode: sa.code, certifierId: a.id });
+    const lb = await insertLabel({ structureCode: sb.code, certifierId: b.id });
+    const reads = (code: string, number: string) => [
+      `/v1/labels/${number}`,
+      `/v1/labels/${number}/events`,
+      `/v1/structures/${code}/decisions`,
+    ];
+    for (const path of reads(sa.code, la)) {
+      const own = await call("GET", path, { token: a.apiKey });
+      expect(own.status, path).toBe(200);
+      // The same answer an admin gets.
+      expect(own.json, path).toEqual((await call("GET", path)).json);
+      expect((await call("GET", path, { token: b.apiKey })).status, path).toBe(403);
+    }
+    expect((await call("GET", `/v1/labels/${la}`, { token: a.apiKey })).json.structureCode).toBe(sa.code);
+    expect((await call("GET", `/v1/labels/${la}/events`, { token: a.apiKey })).json.items[0].type).toBe("awarded");
+    for (const path of reads(sb.code, lb)) {
+      expect((await call("GET", path, { token: a.apiKey })).status, path).toBe(403);
+    }
+    // A structure reassigned to another body: the first body no longer reads it (its webhooks no longer act on it).
+    await assign(sa.code, b.id);
+    for (const path of reads(sa.code, la)) {
+      expect((await call("GET", path, { token: a.apiKey })).status, path).toBe(403);
+      expect((await call("GET", path, { token: b.apiKey })).status, path).toBe(200);
+    }
+    // Reading stays reading: a body's key changes no label.
+    expect((await call("POST", `/v1/labels/${lb}/suspend`, { token: b.apiKey, body: { reason: "x" } })).status).toBe(
+      403,
+    );
   });
 
   it("a body cannot push results for another body's structure, nor sign as another body", async () => {

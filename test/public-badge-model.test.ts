@@ -4,10 +4,14 @@ import {
   badgeModel,
   COLOURS,
   longFrenchDate,
+  PUBLIC_STATUSES,
+  parisDateTime,
   parisDay,
   publicStatus,
+  STATUS_EXPLANATIONS,
   shortFrenchDate,
   statusSentence,
+  tierShown,
 } from "../src/domain/badge";
 import { type PublicLabel, toCsv } from "../src/public/present";
 
@@ -34,6 +38,13 @@ describe("dates", () => {
     expect(longFrenchDate("2029-03-01")).toBe("1er mars 2029");
     expect(longFrenchDate("2029-08-15")).toBe("15 août 2029");
   });
+  it("writes an instant in Paris time with its offset (winter +01:00, summer +02:00)", () => {
+    expect(parisDateTime(new Date("2026-11-28T03:00:00.000Z"))).toBe("2026-11-28T04:00:00+01:00");
+    expect(parisDateTime(new Date("2026-07-14T22:30:15.999Z"))).toBe("2026-07-15T00:30:15+02:00");
+    // The night the clocks go back: 01:30 UTC is 02:30 in Paris, back on +01:00.
+    expect(parisDateTime(new Date("2026-10-25T01:30:00Z"))).toBe("2026-10-25T02:30:00+01:00");
+    expect(parisDateTime(new Date("2026-10-25T00:30:00Z"))).toBe("2026-10-25T02:30:00+02:00");
+  });
   it("takes today's day in Paris, not in UTC", () => {
     // 23:30 UTC on 31 Dec is already 1 Jan in Paris (UTC+1 in winter).
     expect(parisDay(new Date("2026-12-31T23:30:00Z"))).toBe("2027-01-01");
@@ -50,14 +61,28 @@ describe("badgeModel", () => {
     expect(m.ariaLabel).toBe("Label Services Publics + : palier Argent, valide jusqu'au 30 mars 2029");
   });
   it.each([
-    ["suspended", "Or · suspendu", COLOURS.suspended],
-    ["withdrawn", "Or · retiré", COLOURS.withdrawn],
-    ["expired", "Or · expiré", COLOURS.expired],
-  ] as const)("words %s", (state, message, color) => {
+    ["suspended", "Or · suspendu", COLOURS.suspended, "Label Services Publics + : palier Or, label suspendu"],
+    ["withdrawn", "retiré", COLOURS.withdrawn, "Label Services Publics + : label retiré"],
+    ["expired", "expiré", COLOURS.expired, "Label Services Publics + : label expiré"],
+  ] as const)("words %s", (state, message, color, aria) => {
     const m = badgeModel({ state, tier: "or", expiresOn: "2020-01-01" });
     expect(m.message).toBe(message);
     expect(m.color).toBe(color);
-    expect(m.ariaLabel).toContain(message.split(" · ")[1]);
+    expect(m.ariaLabel).toBe(aria);
+  });
+  it("shows the tier only while it holds: valid and suspended, not withdrawn nor expired", () => {
+    expect(PUBLIC_STATUSES.filter(tierShown)).toEqual(["valid", "suspended"]);
+    expect(badgeModel({ state: "withdrawn", tier: "argent" }).message).not.toContain("Argent");
+    expect(statusSentence("withdrawn", "argent")).toBe("Label retiré");
+    expect(statusSentence("expired", "or")).toBe("Label expiré");
+    expect(statusSentence("suspended", "or")).toBe("Label suspendu — palier Or");
+  });
+  it("explains every public status in one sentence", () => {
+    for (const s of PUBLIC_STATUSES) {
+      const sentence = STATUS_EXPLANATIONS[s];
+      expect(sentence, s).toMatch(/^[A-ZÀ-Ý].{40,220}\.$/);
+      expect(sentence.slice(0, -1), s).not.toMatch(/[.!?] /);
+    }
   });
   it("words a structure without label and an unknown code", () => {
     expect(badgeModel({ state: "none" }).message).toBe("non labellisé");
@@ -101,6 +126,16 @@ describe("toCsv", () => {
     expect(csv.startsWith("\uFEFFcode_sp_de_la_structure;")).toBe(true);
     expect(csv.endsWith("\r\n")).toBe(true);
     expect(csv.split("\r\n")).toHaveLength(3);
+  });
+  it("writes values in French: statut, valide, verifie_le in Paris time", () => {
+    const plain = { ...l, structure: { ...l.structure, name: "Mairie" } };
+    const [header, line] = toCsv([{ ...plain, valid: false, status: "withdrawn" }]).split("\r\n");
+    const row = Object.fromEntries(header!.split(";").map((h, i) => [h, line!.split(";")[i]]));
+    expect(row.statut).toBe("retiré");
+    expect(row.valide).toBe("non");
+    expect(row.palier).toBe("or");
+    expect(row.verifie_le).toBe("2026-11-27T01:00:00+01:00");
+    expect(toCsv([plain]).split("\r\n")[1]).toContain(";valide;oui;");
   });
   it("quotes separators and neutralises formulas", () => {
     const line = toCsv([l]).split("\r\n")[1]!;

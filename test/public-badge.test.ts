@@ -33,9 +33,10 @@ describe("GET /badge/{code}.svg", () => {
     [{ tier: "argent", expiresOn: "2029-03-30" }, "valid", "Argent · valide jusqu&apos;au 30/03/2029"],
     [{ tier: "or", expiresOn: "2029-03-30" }, "valid", "Or · valide jusqu&apos;au 30/03/2029"],
     [{ tier: "or", status: "suspended" }, "suspended", "Or · suspendu"],
-    [{ tier: "argent", status: "withdrawn" }, "withdrawn", "Argent · retiré"],
-    [{ tier: "bronze", status: "expired", expiresOn: yesterday }, "expired", "Bronze · expiré"],
-    [{ tier: "or", status: "valid", expiresOn: yesterday }, "expired", "Or · expiré"],
+    // A withdrawn or expired label's tier no longer holds: the badge does not show it (src/domain/badge.ts).
+    [{ tier: "argent", status: "withdrawn" }, "withdrawn", "retiré"],
+    [{ tier: "bronze", status: "expired", expiresOn: yesterday }, "expired", "expiré"],
+    [{ tier: "or", status: "valid", expiresOn: yesterday }, "expired", "expiré"],
   ] as const;
 
   it.each(cases)("%o → %s", async (fixture, status, message) => {
@@ -47,7 +48,11 @@ describe("GET /badge/{code}.svg", () => {
     expect(r.text).toContain(`>${message}</text>`);
     expect(r.text).toContain(">Services Publics +</text>");
     expect(attr(r.text, "role")).toBe("img");
-    expect(attr(r.text, "aria-label")).toMatch(/^Label Services Publics \+ : palier /);
+    expect(attr(r.text, "aria-label")).toMatch(
+      status === "valid" || status === "suspended"
+        ? /^Label Services Publics \+ : palier /
+        : new RegExp(`^Label Services Publics \\+ : label ${message}$`),
+    );
     expect(r.text).toContain(`<title>${attr(r.text, "aria-label")}</title>`);
     expect(attr(r.text, "height")).toBe("20");
   });
@@ -81,8 +86,8 @@ describe("GET /badge/{code}.svg", () => {
     const w = (svg: string) => Number(attr(svg, "width"));
     expect(w(longer.text)).toBeGreaterThan(w(short.text) + 100);
     // Two different messages of equal character count have different measured widths
-    const wide = await withLabel({ tier: "or", status: "withdrawn" }); // « Or · retiré »
-    const narrow = await withLabel({ tier: "or", status: "expired", expiresOn: yesterday }); // « Or · expiré »
+    const wide = await withLabel({ tier: "or", status: "withdrawn" }); // « retiré »
+    const narrow = await withLabel({ tier: "or", status: "expired", expiresOn: yesterday }); // « expiré »
     const a = w((await get(`/badge/${wide.code}.svg`)).text);
     const b = w((await get(`/badge/${narrow.code}.svg`)).text);
     expect(a).not.toBe(b);
@@ -103,25 +108,18 @@ describe("GET /badge/{code}.svg", () => {
 
 describe("GET /verify/{code}", () => {
   it("shows the truth, the date of the check, the history, the JSON link and the embed snippet", async () => {
-    const l = await withLabel({
-      tier: "argent",
-      status: "suspended",
-      awardedOn: "2026-03-31",
-      expiresOn: "2029-03-30",
-    });
+    const l = await withLabel({ tier: "argent", awardedOn: "2026-03-31", expiresOn: "2029-03-30" });
     const r = await get(`/verify/${l.code}`);
     expect(r.status).toBe(200);
     expect(r.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
     expect(r.text.startsWith('<!doctype html><html lang="fr"')).toBe(true);
-    expect(r.text).toContain("Label suspendu — palier Argent");
-    expect(r.text).toContain("fr-badge--warning");
+    expect(r.text).toContain("Label valide — palier Argent");
+    expect(r.text).toContain("fr-badge--success");
     expect(r.text).toMatch(/Vérifié le <time datetime="[^"]+">\d+ \S+ \d{4} à \d\d:\d\d<\/time>/);
     expect(r.text).toContain("31 mars 2026");
-    expect(r.text).toContain("30 mars 2029");
+    expect(r.text).toContain("Valide jusqu&#39;au (inclus)</th><td>30 mars 2029");
     expect(r.text).toContain("Organisme Badge Test");
-    // History: awarded then suspended, newest first.
     const hist = r.text.slice(r.text.indexOf("Historique des changements"));
-    expect(hist.indexOf("Suspendu")).toBeGreaterThan(-1);
     expect(hist.indexOf("Attribué")).toBeGreaterThan(-1);
     expect(r.text).toContain(`href="http://localhost:8787/v1/public/labels/${l.code}"`);
     // The snippet is shown as text (escaped), not rendered.
@@ -155,7 +153,9 @@ describe("GET /verify/{code}", () => {
     const none = await get(`/verify/${s.code}`);
     expect(none.status).toBe(200);
     expect(none.text).toContain("Cette structure n&#39;est pas labellisée");
-    expect(none.text).toContain("Aucun changement de statut enregistré.");
+    // Never labelled: no history to show, no badge to embed.
+    expect(none.text).not.toContain("Historique");
+    expect(none.text).not.toContain("code-integration");
     const unknown = await get("/verify/NOPE-VERIFY");
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get("Content-Type")).toContain("text/html");

@@ -128,7 +128,7 @@ describe("GET /v1/public/labels (CSV)", () => {
       expect(lines[0]!.replace(/^\uFEFF/, "").split(";")[0]).toBe("code_sp_de_la_structure");
       expect(lines.filter((l) => l.startsWith("PUBL-"))).toHaveLength(6);
       expect(lines.find((l) => l.startsWith("PUBL-B;"))).toContain(";CAF du Gard;CAF;Nîmes;30;");
-      expect(lines.find((l) => l.startsWith("PUBL-E;"))).toContain(";expired;non;");
+      expect(lines.find((l) => l.startsWith("PUBL-E;"))).toContain(";expiré;non;");
     }
   });
 

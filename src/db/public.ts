@@ -11,7 +11,8 @@ import { fold, likeEscape } from "../lib/text";
 import type { Db } from "./client";
 import { certifiers, labelEvents, labels, publicLabels as p, structures, type Tier } from "./schema";
 
-const row = {
+/** The columns of a public row (`PublicLabelRow`), for every read of the read model. */
+export const publicRow = {
   code: p.code,
   name: p.name,
   network: p.network,
@@ -33,7 +34,7 @@ const row = {
  */
 export function publicLabelQuery(db: Db, ref: PublicRef) {
   const where = ref.kind === "label" ? eq(p.labelNumber, ref.value) : sql`${p.code} = ${ref.value} collate nocase`;
-  return db.select(row).from(p).where(where).limit(1);
+  return db.select(publicRow).from(p).where(where).limit(1);
 }
 
 /**
@@ -151,7 +152,7 @@ export function listPublicLabelsQueries(db: Db, f: PublicListFilter) {
   }
   return statusBranches(f.status, f.today).map((status) =>
     db
-      .select(row)
+      .select(publicRow)
       .from(p)
       .where(and(...common, status))
       .orderBy(asc(p.code))

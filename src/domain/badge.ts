@@ -38,6 +38,32 @@ export function publicStatus(label: { status: StoredStatus; expiresOn: string } 
 
 export { parisDay } from "./paris-time";
 
+/**
+ * An instant as a French reader's clock shows it, ISO 8601 with its offset:
+ * `2026-11-28T03:00:00.000Z` → `2026-11-28T04:00:00+01:00` (`+02:00` in summer).
+ */
+export function parisDateTime(at: Date): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Europe/Paris",
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  const minutes = Math.round((Date.parse(`${wall}Z`) - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const sign = minutes < 0 ? "-" : "+";
+  const abs = Math.abs(minutes);
+  return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
 /** `2029-03-31` → `31/03/2029`: the short form, legible in a 20 px badge. */
 export function shortFrenchDate(day: string): string {
   const [y, m, d] = day.split("-");
@@ -91,20 +117,37 @@ export type BadgeModel = {
   ariaLabel: string;
 };
 
-/** The badge's words: « Or · valide jusqu'au 31/03/2029 », « Argent · suspendu », « inconnu »… */
+/**
+ * Whether the tier still means something in this state, on the badge and in the verification
+ * page's headline. A valid label holds its tier; a suspended one keeps it (the suspension can be
+ * lifted, and the label then stands at the same tier until the same day). A withdrawn label is
+ * gone for good and an expired one ended its term: a badge « Argent · retiré » or « Bronze ·
+ * expiré », read at a glance on a third-party site, still says « Argent » or « Bronze ». Their
+ * tier stays in the JSON answer and in the page's history, as a fact of the past.
+ */
+export function tierShown(state: BadgeState): boolean {
+  return state === "valid" || state === "suspended";
+}
+
+/** The badge's words: « Or · valide jusqu'au 31/03/2029 », « Argent · suspendu », « retiré »… */
 export function badgeModel({ state, tier, expiresOn }: BadgeInput): BadgeModel {
-  const tierName = tier ? TIER_NAMES[tier] : null;
+  const tierName = tier && tierShown(state) ? TIER_NAMES[tier] : null;
   let message: string;
   let spoken: string;
   if (state === "valid" && tierName && expiresOn) {
     message = `${tierName} · valide jusqu'au ${shortFrenchDate(expiresOn)}`;
     spoken = `palier ${tierName}, valide jusqu'au ${longFrenchDate(expiresOn)}`;
-  } else if (tierName && state !== "none" && state !== "unknown") {
+  } else if (tierName) {
     message = `${tierName} · ${STATUS_NAMES[state]}`;
     spoken = `palier ${tierName}, label ${STATUS_NAMES[state]}`;
   } else {
     message = STATUS_NAMES[state];
-    spoken = state === "unknown" ? "structure inconnue du registre" : STATUS_NAMES[state];
+    spoken =
+      state === "unknown"
+        ? "structure inconnue du registre"
+        : state === "none"
+          ? STATUS_NAMES[state]
+          : `label ${STATUS_NAMES[state]}`;
   }
   return {
     label: BADGE_LABEL,
@@ -115,22 +158,39 @@ export function badgeModel({ state, tier, expiresOn }: BadgeInput): BadgeModel {
   };
 }
 
-/** Short sentence for the verification page's headline. */
+/** Short sentence for the verification page's headline (the tier where `tierShown`). */
 export function statusSentence(state: PublicStatus, tier?: Tier | null): string {
-  const t = tier ? ` — palier ${TIER_NAMES[tier]}` : "";
+  const t = tier && tierShown(state) ? ` — palier ${TIER_NAMES[tier]}` : "";
   switch (state) {
     case "valid":
       return `Label valide${t}`;
     case "suspended":
       return `Label suspendu${t}`;
     case "withdrawn":
-      return `Label retiré${t}`;
+      return "Label retiré";
     case "expired":
-      return `Label expiré${t}`;
+      return "Label expiré";
     case "none":
       return "Cette structure n'est pas labellisée";
   }
 }
+
+/**
+ * What each public status means for the person who reads it, in one sentence: the verification page
+ * shows the one that applies, the home page all of them.
+ */
+export const STATUS_EXPLANATIONS: Record<PublicStatus, string> = {
+  valid:
+    "Un organisme de certification indépendant a constaté que ce service public tient les engagements de qualité " +
+    "du label, au palier indiqué ; le label court jusqu'à la date affichée.",
+  suspended:
+    "Tant que la suspension dure, ce service public ne peut pas se prévaloir du label ; si elle est levée, " +
+    "le label reprend au même palier jusqu'à sa date de fin.",
+  withdrawn: "Ce service public ne détient plus le label : il lui a été retiré, et ce retrait est définitif.",
+  expired:
+    "Le label est arrivé au terme de sa durée de validité sans être renouvelé : ce service public ne le détient plus.",
+  none: "Ce service public est connu du registre mais ne détient pas le label : il n'a pas été labellisé, ou pas encore.",
+};
 
 /** Past participles of the label events, for the history table. */
 export const EVENT_NAMES: Record<string, string> = {

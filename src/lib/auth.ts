@@ -6,7 +6,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { type Db, getDb } from "../db/client";
-import { apiKeys } from "../db/schema";
+import { apiKeys, structures } from "../db/schema";
 import { config } from "../env";
 import { sha256Hex, timingSafeEqualStrings } from "./crypto";
 import { ApiError } from "./errors";
@@ -59,4 +59,20 @@ export function requireRole(...roles: Principal["role"][]) {
     c.set("principal", principal);
     await next();
   });
+}
+
+/**
+ * A certification body reads only what concerns the structures assigned to it — the same rule as for
+ * the events it may push (src/webhooks/process.ts); an admin reads everything. 403, not 404, for
+ * another body's structure: Code SP+ and label numbers are public anyway.
+ */
+export async function assertMayRead(db: Db, principal: Principal, structureCode: string): Promise<void> {
+  if (principal.role === "admin") return;
+  const [s] = await db
+    .select({ certifierId: structures.certifierId })
+    .from(structures)
+    .where(eq(structures.code, structureCode));
+  if (s?.certifierId !== principal.certifierId) {
+    throw new ApiError("forbidden", `Structure ${structureCode} is not assigned to this certification body`);
+  }
 }

@@ -6,10 +6,13 @@
  * @see https://owasp.org/www-project-secure-headers/
  */
 
-/** Only our own CSS, fonts and images; no script, no framing, no form posts, no plugins. */
+/**
+ * Only our own CSS, fonts and images; no script, no framing, no plugins; forms submit to this origin
+ * only (the search form of the home page is a GET to /verify).
+ */
 export const HTML_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; " +
-  "form-action 'none'; frame-ancestors 'none'";
+  "form-action 'self'; frame-ancestors 'none'";
 
 export const HTML_SECURITY_HEADERS = {
   "Content-Security-Policy": HTML_CSP,

@@ -3,7 +3,14 @@
  * endpoint and the verification page. The allow-list of published fields lives here.
  */
 import type { PublicLabelRow } from "../db/public";
-import { type BadgeState, badgeModel, type PublicStatus, publicStatus } from "../domain/badge";
+import {
+  type BadgeState,
+  badgeModel,
+  type PublicStatus,
+  parisDateTime,
+  publicStatus,
+  STATUS_NAMES,
+} from "../domain/badge";
 
 export type PublicLabel = {
   valid: boolean;
@@ -45,7 +52,10 @@ export function badgeFor(l: PublicLabel | null) {
   return badgeModel({ state, tier: l?.tier, expiresOn: l?.expiresOn });
 }
 
-/** CSV columns: French open-data names, the first one the DITP's join key. */
+/**
+ * CSV columns: French open-data names, the first one the DITP's join key; values in French too.
+ * Their dictionary (columns and values) is in docs/integrators.md: keep both in step.
+ */
 export const CSV_COLUMNS = [
   ["code_sp_de_la_structure", (l: PublicLabel) => l.structure.code],
   ["intitule_de_la_structure", (l: PublicLabel) => l.structure.name],
@@ -54,12 +64,12 @@ export const CSV_COLUMNS = [
   ["departement", (l: PublicLabel) => l.structure.department],
   ["numero_label", (l: PublicLabel) => l.labelNumber ?? ""],
   ["palier", (l: PublicLabel) => l.tier ?? ""],
-  ["statut", (l: PublicLabel) => l.status],
+  ["statut", (l: PublicLabel) => STATUS_NAMES[l.status]],
   ["valide", (l: PublicLabel) => (l.valid ? "oui" : "non")],
   ["date_attribution", (l: PublicLabel) => l.awardedOn ?? ""],
   ["date_expiration", (l: PublicLabel) => l.expiresOn ?? ""],
   ["organisme_certification", (l: PublicLabel) => l.certifier?.name ?? ""],
-  ["verifie_le", (l: PublicLabel) => l.checkedAt],
+  ["verifie_le", (l: PublicLabel) => parisDateTime(new Date(l.checkedAt))],
   ["permalien", (l: PublicLabel) => l.permalink],
 ] as const;
 

@@ -4,8 +4,7 @@ import { getDb } from "../db/client";
 import { evaluateStructure } from "../db/evaluations";
 import { listDecisions } from "../db/labels";
 import { todayUtc } from "../domain/label-dates";
-import { requireRole } from "../lib/auth";
-import { ApiError } from "../lib/errors";
+import { assertMayRead, requireRole } from "../lib/auth";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { recordDecision } from "../services/record-decision";
@@ -37,16 +36,10 @@ evaluationsRouter.openapi(
     responses: { 200: json(Evaluation, "The evaluation"), ...pick(404) },
   }),
   async (c) => {
+    const db = getDb(c.env.DB);
     const code = c.req.valid("param").code;
-    const { structure, evaluation } = await evaluateStructure(
-      getDb(c.env.DB),
-      code,
-      c.req.valid("query").on ?? todayUtc(),
-    );
-    const p = c.var.principal;
-    if (p.role === "certifier" && structure.certifier?.id !== p.certifierId) {
-      throw new ApiError("forbidden", `Structure ${code} is not assigned to this certification body`);
-    }
+    await assertMayRead(db, c.var.principal, code);
+    const { evaluation } = await evaluateStructure(db, code, c.req.valid("query").on ?? todayUtc());
     return c.json(evaluation, 200);
   },
 );
@@ -92,11 +85,18 @@ evaluationsRouter.openapi(
     operationId: "listDecisions",
     tags: ["evaluations"],
     summary: "List the decisions taken on a structure",
-    description: "Awards and refusals, by an admin or by the body's `label.decision` webhook, oldest first.",
+    description:
+      "Awards and refusals, by an admin or by the body's `label.decision` webhook, oldest first, each with its " +
+      "evaluation and, for an award, `labelNumber`. For an admin, or the certification body assigned to the structure.",
     security: adminSecurity,
-    middleware: requireRole("admin"),
+    middleware: requireRole("admin", "certifier"),
     request: { params: CodeParam },
     responses: { 200: json(z.object({ items: z.array(Decision) }).openapi("DecisionList"), "Decisions, oldest first") },
   }),
-  async (c) => c.json({ items: await listDecisions(getDb(c.env.DB), c.req.valid("param").code) }, 200),
+  async (c) => {
+    const db = getDb(c.env.DB);
+    const { code } = c.req.valid("param");
+    await assertMayRead(db, c.var.principal, code);
+    return c.json({ items: await listDecisions(db, code) }, 200);
+  },
 );

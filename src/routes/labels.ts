@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { getLabel, listLabelEvents } from "../db/labels";
 import type { LabelAction } from "../domain/label-lifecycle";
-import { requireRole } from "../lib/auth";
+import { assertMayRead, type Principal, requireRole } from "../lib/auth";
 import { router } from "../lib/router";
 import { changeLabelStatus } from "../services/change-label-status";
 import { depsOf } from "../services/deps";
@@ -10,7 +10,17 @@ import { Label, LabelEvent, LabelNumberParam, StatusChangeBody } from "./label-s
 import { adminSecurity, apiRoute, json, jsonBody, pick } from "./openapi-common";
 
 export const labelsRouter = router();
-labelsRouter.use("*", requireRole("admin"));
+// Reads: admins, and certification bodies for the labels of their own structures (checked in each
+// handler). Changes: admins (bodies change a label's status by signed webhook).
+const readers = requireRole("admin", "certifier");
+const admins = requireRole("admin");
+labelsRouter.use("*", (c, next) => (c.req.method === "GET" ? readers : admins)(c, next));
+
+const readableLabel = async (db: Db, principal: Principal, number: string) => {
+  const label = await getLabel(db, number);
+  await assertMayRead(db, principal, label.structureCode);
+  return label;
+};
 
 labelsRouter.openapi(
   apiRoute({
@@ -19,12 +29,14 @@ labelsRouter.openapi(
     operationId: "getLabel",
     tags: ["labels"],
     summary: "Read a label",
-    description: "Its tier, status, dates, renewal chain and the decision that created it.",
+    description:
+      "Its tier, status, dates, renewal chain and the decision that created it. For an admin, or the " +
+      "certification body assigned to the label's structure.",
     security: adminSecurity,
     request: { params: LabelNumberParam },
     responses: { 200: json(Label, "The label"), ...pick(404) },
   }),
-  async (c) => c.json(await getLabel(getDb(c.env.DB), c.req.valid("param").number), 200),
+  async (c) => c.json(await readableLabel(getDb(c.env.DB), c.var.principal, c.req.valid("param").number), 200),
 );
 
 labelsRouter.openapi(
@@ -35,7 +47,8 @@ labelsRouter.openapi(
     tags: ["labels"],
     summary: "A label's history",
     description:
-      "Every change (award, suspension, reinstatement, withdrawal, expiry, renewal) with actor, reason and date.",
+      "Every change (award, suspension, reinstatement, withdrawal, expiry, renewal) with actor, reason and date. " +
+      "For an admin, or the certification body assigned to the label's structure.",
     security: adminSecurity,
     request: { params: LabelNumberParam },
     responses: {
@@ -43,7 +56,12 @@ labelsRouter.openapi(
       ...pick(404),
     },
   }),
-  async (c) => c.json({ items: await listLabelEvents(getDb(c.env.DB), c.req.valid("param").number) }, 200),
+  async (c) => {
+    const db = getDb(c.env.DB);
+    const { number } = c.req.valid("param");
+    await readableLabel(db, c.var.principal, number);
+    return c.json({ items: await listLabelEvents(db, number) }, 200);
+  },
 );
 
 const actions: { path: string; action: LabelAction; operationId: string; summary: string }[] = [

@@ -161,6 +161,11 @@ export type RouteOptions = {
    * refuses unknown query parameters (422 naming them).
    */
   ignoresQuery?: true;
+  /**
+   * The declared query parameters are read and any other is ignored, not refused: pages for people,
+   * whose links may carry parameters of their own (`utm_source`…).
+   */
+  ignoresUnknownQuery?: true;
   /** Throttled by the public or webhook limiter (authenticated routes are, per key, in any case). */
   rateLimited?: true;
 };
@@ -182,7 +187,7 @@ const canRefuse = (params: unknown) =>
  */
 export function apiRoute<const R extends RouteConfig & Documented>(route: R, opts: RouteOptions = {}): R {
   const request: NonNullable<RouteConfig["request"]> = { ...route.request };
-  if (!opts.ignoresQuery) {
+  if (!opts.ignoresQuery && !opts.ignoresUnknownQuery) {
     const q = request.query ?? z.object({});
     if (!(q instanceof z.ZodObject)) throw new Error(`${route.operationId}: the query must be a z.object`);
     request.query = q.strict();
@@ -193,11 +198,13 @@ export function apiRoute<const R extends RouteConfig & Documented>(route: R, opt
   const body = (request.body?.content["application/json"] as { schema?: unknown } | undefined)?.schema;
   if (body) keys.add(413);
   if (isZod(body)) for (const k of [400, 415, 422] as const) keys.add(k);
-  if ((request.params && canRefuse(request.params)) || !opts.ignoresQuery) keys.add(422);
+  if ((request.params && canRefuse(request.params)) || (!opts.ignoresQuery && !opts.ignoresUnknownQuery)) keys.add(422);
   if (request.query instanceof z.ZodObject && "cursor" in request.query.shape) keys.add(400);
   const description = opts.ignoresQuery
     ? `${route.description} Any query string is ignored: the answer depends on the path alone.`
-    : route.description;
+    : opts.ignoresUnknownQuery
+      ? `${route.description} Query parameters other than those declared are ignored.`
+      : route.description;
   return createRoute({
     ...route,
     description,

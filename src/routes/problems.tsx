@@ -12,8 +12,8 @@ import { PROBLEMS, type ProblemCode, problemType } from "../lib/errors";
 import { PROBLEM_DOCS, type ProblemDoc } from "../lib/problem-docs";
 import { router } from "../lib/router";
 import { REQUEST_ID_HEADER } from "../lib/trace";
+import { Layout } from "../pages/layout";
 import { apiRoute, errors, json, noSecurity } from "./openapi-common";
-import { Layout } from "./verify";
 
 export const problemsRouter = router();
 

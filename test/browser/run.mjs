@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // Browser test (`npm run test:browser`, run by .ci/run): headless Debian Chromium driven by
-// playwright-core loads a page embedding the badge in every state, the verification page and a problem page,
-// against the real Worker under `wrangler dev` with a fresh local D1. Screenshots go to
-// test-results/; `--docs` also refreshes docs/badges.png (the picture in docs/integrators.md).
+// playwright-core, against the real Worker under `wrangler dev` with a fresh local D1 holding the
+// demo data of `npm run dev` (scripts/demo.mjs) and badge fixtures:
+// - a third-party page embedding the badge in every state;
+// - the citizen's path: home → search a town → result → verification page, for every public state;
+// - a problem page;
+// - axe-core (no violation) and html-validate (no error) on every public page; /docs offline, with no
+//   console error and no hosted-service button; wrangler's scheduled calls answer 200.
+// Screenshots go to test-results/; `--docs` also refreshes docs/badges.png and docs/home.png.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { HtmlValidate } from "html-validate";
 import { chromium } from "playwright-core";
 import { backfillFile } from "../../scripts/backfill-file.mjs";
+import { seedDemo } from "../../scripts/demo.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -34,7 +41,7 @@ if (!existsSync(CHROMIUM)) {
   sh("sh", ["-c", "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"]);
 }
 
-// 2. DSFR assets, a free port, a fresh local D1 with labels in every state.
+// 2. DSFR assets, a free port, a fresh local D1: the demo body, and badge fixtures in every state.
 sh("node", ["scripts/copy-assets.mjs"]);
 const port = await new Promise((resolve) => {
   const s = createServer().listen(0, "127.0.0.1", () => {
@@ -59,14 +66,15 @@ const STATES = [
   ["BR-ARGENT", "argent", "valid", "2029-03-30", "valid", "Argent · valide jusqu'au 30/03/2029"],
   ["BR-BRONZE", "bronze", "valid", "2029-03-30", "valid", "Bronze · valide jusqu'au 30/03/2029"],
   ["BR-SUSPENDU", "or", "suspended", "2029-03-30", "suspended", "Or · suspendu"],
-  ["BR-RETIRE", "argent", "withdrawn", "2029-03-30", "withdrawn", "Argent · retiré"],
-  ["BR-EXPIRE", "bronze", "expired", day(-30), "expired", "Bronze · expiré"],
-  ["BR-PERIME", "or", "valid", day(-2), "expired", "Or · expiré"],
+  ["BR-RETIRE", "argent", "withdrawn", "2029-03-30", "withdrawn", "retiré"],
+  ["BR-EXPIRE", "bronze", "expired", day(-30), "expired", "expiré"],
+  ["BR-PERIME", "or", "valid", day(-2), "expired", "expiré"],
   ["BR-SANS", null, null, null, "none", "non labellisé"],
   ["BR-INCONNU", null, null, null, "unknown", "inconnu"],
 ];
 const q = (v) => (v === null ? "NULL" : `'${String(v).replace(/'/g, "''")}'`);
-let sql = `INSERT INTO certifiers (id, name, contact_email, habilitation_from, habilitation_until)
+let sql = `${readFileSync(join(root, "scripts/demo-data.sql"), "utf8")}
+INSERT INTO certifiers (id, name, contact_email, habilitation_from, habilitation_until)
 VALUES ('oc_browser', 'Organisme de certification (test navigateur)', 'oc@browser.example', '2024-01-01', '2030-12-31');\n`;
 STATES.forEach(([code, tier, status, expiresOn, state], i) => {
   if (state === "unknown") return;
@@ -93,6 +101,7 @@ sh(wrangler[0], [...wrangler.slice(1), "d1", "execute", "DB", "--local", "--pers
 });
 
 // 3. The Worker, as `npm run dev` runs it, on the free port.
+const ADMIN_TOKEN = "browser-test-admin-token-0123456789";
 const dev = spawn(
   wrangler[0],
   [
@@ -105,7 +114,7 @@ const dev = spawn(
     "--persist-to",
     persist,
     "--var",
-    "ADMIN_TOKEN:browser-test-admin-token-0123456789",
+    `ADMIN_TOKEN:${ADMIN_TOKEN}`,
     "--var",
     `PUBLIC_BASE_URL:${base}`,
   ],
@@ -190,38 +199,134 @@ try {
   await table.screenshot({ path: join(out, "badges.png") });
   if (process.argv.includes("--docs")) await table.screenshot({ path: join(root, "docs/badges.png") });
 
-  // 6. The verification page: DSFR styles and fonts load under the CSP, no script, no violation.
+  // 6. The demo data, built as `npm run dev` builds it: every public state is there.
+  const seeded = await seedDemo(base, ADMIN_TOKEN);
+  const errors = seeded.filter((r) => r.state === "error");
+  check(errors.length === 0, `demo data seeded ${errors.map((r) => `${r.code}: ${r.note}`).join(" | ")}`);
+
   const violations = [];
+  const consoleErrors = [];
   page.on("console", (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    if (m.type() === "error") consoleErrors.push(`${page.url()}: ${m.text()}`);
   });
   const failed = [];
-  page.on("requestfailed", (r) => failed.push(r.url()));
-  for (const code of ["BR-SUSPENDU", "BR-OR"]) {
-    const resp = await page.goto(`${base}/verify/${code}`, { waitUntil: "networkidle" });
-    check(resp.status() === 200, `verify ${code} answers 200`);
+  // A load the browser abandons because the test navigates on (ERR_ABORTED) is not a failure.
+  page.on("requestfailed", (r) => {
+    if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? "")) failed.push(`${r.url()} ${r.failure()?.errorText}`);
+  });
+  const axeSource = readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8");
+  const validator = new HtmlValidate({
+    // « prettier » turns off the rules about how void elements and the doctype are written (hono/jsx
+    // writes `<meta/>`, `<!doctype html>`, and `readonly=""`): style, not validity.
+    extends: ["html-validate:recommended", "html-validate:document", "html-validate:prettier"],
+    rules: {
+      "attribute-boolean-style": ["error", { style: "empty" }],
+      // A verification page's title is the structure's name, as registered: some are long.
+      "long-title": "off",
+      // Subresource integrity for what comes from elsewhere; the stylesheet is this origin's own asset.
+      "require-sri": ["error", { target: "crossorigin" }],
+    },
+  });
+
+  /** axe-core on the page as shown (its script evaluated by the test, not loaded by the page). */
+  async function axe(what) {
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document));
+    const found = result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help}`);
+    check(found.length === 0, `axe-core: no violation on ${what} ${found.join(" | ")}`);
+  }
+  /** html-validate on the page's HTML as the Worker sends it. */
+  async function validate(url, what) {
+    const html = await (await fetch(url)).text();
+    const report = await validator.validateString(html, what);
+    const found = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId} l.${m.line}: ${m.message}`));
+    check(report.valid, `html-validate: no error on ${what} ${found.join(" | ")}`);
+  }
+  /** What a reader sees of the page; the DSFR stylesheet and fonts applied, no script. */
+  async function looksRight(what) {
     const info = await page.evaluate(async () => {
       await document.fonts.ready;
-      const badge = document.querySelector("#statut");
       return {
-        h1: document.querySelector("h1")?.textContent,
-        status: badge?.textContent,
-        transform: getComputedStyle(badge).textTransform,
         font: getComputedStyle(document.body).fontFamily,
         marianne: document.fonts.check("16px Marianne"),
         scripts: document.scripts.length,
         sheets: document.styleSheets.length,
-        snippet: document.querySelector("#code-integration")?.textContent ?? "",
-        badgeImg: document.querySelector("main img")?.naturalWidth ?? 0,
+        footer: document.querySelector("footer")?.textContent ?? "",
+        icon: document.querySelector('link[rel="icon"]')?.getAttribute("href"),
       };
     });
-    check(info.h1 === `Structure de démonstration ${code}`, `verify ${code} title « ${info.h1} »`);
-    check(info.sheets === 1 && info.transform === "uppercase", `verify ${code} DSFR stylesheet applied`);
-    check(/Marianne/.test(info.font) && info.marianne, `verify ${code} Marianne font loaded`);
-    check(info.scripts === 0, `verify ${code} has no script`);
-    check(info.snippet.includes(`${base}/badge/${code}.svg`), `verify ${code} shows the embed snippet`);
-    check(info.badgeImg > 60, `verify ${code} shows its badge`);
+    check(info.sheets === 1 && /Marianne/.test(info.font) && info.marianne, `${what}: DSFR stylesheet and font`);
+    check(info.scripts === 0, `${what}: no script`);
+    check(
+      /Accessibilité : non conforme/.test(info.footer) && /Mentions légales/.test(info.footer),
+      `${what}: footer with the accessibility status and the legal notice`,
+    );
+    const icon = await page.request.get(new URL(info.icon ?? "/missing", base).toString());
+    check(icon.ok(), `${what}: favicon ${info.icon} served`);
+  }
+
+  // 7. The citizen's path: the home page, a search by town, the result, its verification page.
+  const home = await page.goto(`${base}/`, { waitUntil: "networkidle" });
+  check(home.status() === 200, "home answers 200");
+  await looksRight("home");
+  await page.screenshot({ path: join(out, "home.png"), fullPage: true });
+  if (process.argv.includes("--docs")) await page.screenshot({ path: join(root, "docs/home.png") });
+  await axe("home");
+  await validate(`${base}/`, "home");
+
+  // [town typed, Code SP+, headline, tier shown, « Valide jusqu'au » and the embed snippet expected]
+  const PATHS = [
+    ["Démoville", "DEMO-PREF-01", "Label valide — palier Or", true],
+    ["Ajaccio-Démo", "DEMO-CAF-2A", "Label valide — palier Argent", true],
+    ["Saint-Démo", "DEMO-LYCEE-974", "Label valide — palier Bronze", true],
+    ["démoville", "DEMO-MAIRIE-01", "Label suspendu — palier Argent", false],
+    ["Démoville", "DEMO-HOPITAL-01", "Label retiré", false],
+    ["Orléans-Démo", "DEMO-URSSAF-45", "Label expiré", false],
+    ["Démoville", "DEMO-ACCUEIL-01", "Cette structure n'est pas labellisée", false],
+    ["Paris", "DEMO-RESEAU", "Cette structure n'est pas labellisée", false],
+  ];
+  let searchChecked = false;
+  for (const [town, code, headline, valid] of PATHS) {
+    await page.goto(`${base}/`, { waitUntil: "networkidle" });
+    await page.fill("#recherche", town);
+    await Promise.all([page.waitForURL(/\/verify\?q=/), page.click("form button[type=submit]")]);
+    const link = page.locator(`#resultats a[href="/verify/${code}"]`);
+    check((await link.count()) === 1, `search « ${town} » lists ${code}`);
+    if (!searchChecked) {
+      searchChecked = true;
+      await page.screenshot({ path: join(out, "search.png"), fullPage: true });
+      await axe("search results");
+      await validate(page.url(), "search results");
+    }
+    await Promise.all([page.waitForURL(`${base}/verify/${code}`), link.click()]);
+    const info = await page.evaluate(() => ({
+      status: document.querySelector("#statut")?.textContent,
+      explanation: document.querySelector("#explication")?.textContent ?? "",
+      table: document.querySelector("main table")?.textContent ?? "",
+      snippet: document.querySelector("#code-integration")?.textContent ?? null,
+      badgeImg: document.querySelector("main img")?.naturalWidth ?? 0,
+    }));
+    check(info.status === headline, `verify ${code}: « ${info.status} »`);
+    check(info.explanation.length > 40, `verify ${code}: one sentence says what it means`);
+    check(
+      /Valide jusqu'au/.test(info.table) === valid,
+      `verify ${code}: « Valide jusqu'au » ${valid ? "shown" : "absent"}`,
+    );
+    check(
+      valid ? info.snippet?.includes(`${base}/badge/${code}.svg`) && info.badgeImg > 60 : info.snippet === null,
+      `verify ${code}: embed snippet ${valid ? "offered" : "not offered"}`,
+    );
+    await looksRight(`verify ${code}`);
     await page.screenshot({ path: join(out, `verify-${code}.png`), fullPage: true });
+    await axe(`verify ${code}`);
+    await validate(`${base}/verify/${code}`, `verify ${code}`);
+  }
+  for (const path of ["/verify", "/verify/INCONNU-404", "/mentions-legales", "/accessibilite", "/integration"]) {
+    await page.goto(`${base}${path}`, { waitUntil: "networkidle" });
+    await looksRight(path);
+    await axe(path);
+    await validate(`${base}${path}`, path);
   }
   // 7. A problem's `type` page: the same frame and headers, French then English.
   const problem = await page.goto(`${base}/problems/conflict`, { waitUntil: "networkidle" });
@@ -240,6 +345,34 @@ try {
   await page.screenshot({ path: join(out, "problem-conflict.png"), fullPage: true });
   check(violations.length === 0, `no CSP violation ${violations.join(" | ")}`);
   check(failed.length === 0, `no failed request ${failed.join(" ")}`);
+
+  // 8. /docs: Scalar from our own assets, offline, no console error, no hosted-service button.
+  consoleErrors.length = 0;
+  // Wide enough for Scalar's sidebar and header, where its hosted-service buttons would be.
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const docs = await page.goto(`${base}/docs`, { waitUntil: "networkidle" });
+  await page.waitForSelector("text=Registre du label", { timeout: 20_000 });
+  const docsInfo = await page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    // biome-ignore lint/performance/useDomNodeTextContent: what is shown is what counts here.
+    text: document.body.innerText,
+  }));
+  check(docs.status() === 200 && docsInfo.lang === "en", `/docs answers 200 with lang="${docsInfo.lang}"`);
+  const hosted = ["Ask AI", "Generate SDK", "Deploy", "Generate MCP"].filter((t) => docsInfo.text.includes(t));
+  check(hosted.length === 0, `/docs shows no hosted-service button ${hosted.join(", ")}`);
+  check(consoleErrors.length === 0, `/docs: no console error ${consoleErrors.join(" | ")}`);
+  await page.screenshot({ path: join(out, "docs.png") });
+  check(failed.length === 0, `no failed request ${failed.join(" ")}`);
+
+  // 9. The scheduled calls wrangler can make locally: its own hint, the legacy path, an unknown cron.
+  for (const path of [
+    "/cdn-cgi/local/scheduled",
+    "/cdn-cgi/handler/scheduled",
+    "/cdn-cgi/handler/scheduled?cron=1+2+3+4+5",
+  ]) {
+    const r = await fetch(`${base}${path}`);
+    check(r.status === 200, `${path} → ${r.status} ${await r.text()}`);
+  }
 } catch (e) {
   failures.push(String(e?.stack ?? e));
   console.error(e);

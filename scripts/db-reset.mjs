@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm run db:reset`: throws the local database away (.wrangler/state/v3/d1) and builds it again with
+// the demo data, as a fresh clone's first `npm run dev` would. Use it after replaying a future date
+// with the cron (the expiry job then really expires labels), or whenever local data is in the way.
+// Stop `npm run dev` first: it holds the same database. (`predb:reset` has checked Node.)
+import { rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { devAdminToken, prepareLocalDb, seedAndTell, startDev } from "./local.mjs";
+
+rmSync(".wrangler/state/v3/d1", { recursive: true, force: true });
+console.log("Local database removed (.wrangler/state/v3/d1); building it again.");
+const token = devAdminToken();
+prepareLocalDb();
+// A Worker on a free port, just long enough to seed; permalinks in the e-mails keep the usual URL.
+const port = await new Promise((resolve) => {
+  const s = createServer().listen(0, "127.0.0.1", () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+});
+const { dev } = await startDev(
+  ["--port", String(port), "--var", "PUBLIC_BASE_URL:http://localhost:8787", "--log-level", "error"],
+  { stdio: "ignore" },
+);
+try {
+  await seedAndTell(`http://localhost:${port}`, token, "http://localhost:8787");
+} finally {
+  process.kill(-dev.pid, "SIGTERM");
+}
+console.log("Done: `npm run dev` starts on this database.");
