@@ -1,71 +1,88 @@
 /**
  * Carrying out the effects of public changes, whose intents the change wrote in its own batch
- * (src/changes/public-change.ts). Right after the batch, `afterChange` purges this data centre at once
- * and carries the intents out (the global purge after the answer, through `waitUntil`, when configured);
- * whatever fails or is cut short stays in `effects` and the minute cron (`runDueEffects`) retries it
- * with exponential backoff, until it is done. Effects are idempotent: doing one twice is harmless.
+ * (src/changes/public-change.ts). Each kind of intent has one handler (HANDLERS below). Right after the
+ * batch, `afterChange` claims the change's intents and carries them out — at once, or after the answer
+ * (`waitUntil`) for a handler that calls something outside; whatever fails or is cut short stays in
+ * `effects` and the minute cron (`runDueEffects`) retries it with exponential backoff, until it is done.
+ * Effects are idempotent: doing one twice is harmless.
+ * @see docs/adr/0004-effects-of-a-label-change.md
  */
 import { and, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { chunk, MAX_PARAMS } from "../db/outbox";
-import { effects } from "../db/schema";
-import { config } from "../env";
+import { type EffectKind, effects } from "../db/schema";
 import { log, loggableError } from "../lib/log";
 import type { Deps } from "../services/deps";
 import type { Intent } from "./public-change";
-import { type GlobalPurge, purgeEverywhere, purgeLocally, TAGS_PER_REQUEST } from "./purge";
+import { purgeHandler, purgeLocally } from "./purge";
 
 type EffectRow = typeof effects.$inferSelect;
+
+/** What a handler did with the subjects it was given: every subject is either done or failed. */
+export type EffectOutcome = {
+  done: string[];
+  failed: { subjects: string[]; error: string; retryAfterMs?: number }[];
+};
+
+export type EffectHandler = {
+  /**
+   * Carries these subjects out. `run` says who asks: right after a change (one change's subjects,
+   * before or just after its answer), or the minute cron (a backlog, at most `limit` subjects).
+   */
+  carryOut(deps: Deps, subjects: string[], run: { now: Date; after: "change" | "cron" }): Promise<EffectOutcome>;
+  /** After a change, leave the work to `waitUntil` (it calls something outside: slow or rate-limited). */
+  background(env: Env): boolean;
+  /** Subjects the minute cron takes per run (the handler's own rate, e.g. the purge API's). */
+  perCronRun(env: Env): number;
+};
+
+/** One handler per kind of intent: a new effect is a new kind and a new line here. */
+const HANDLERS: { [K in EffectKind]: EffectHandler } = {
+  purge: purgeHandler,
+};
 
 /** How long a run holds the rows it claimed; past it, another run takes them over. */
 export const LEASE_MS = 60_000;
 /** Done rows are kept a week (to see what ran), then pruned by the minute cron. */
 const KEEP_DONE_MS = 7 * 24 * 3_600_000;
 
-/** The global purge's configuration, or null (local dev, tests): then only this data centre is purged. */
-export function globalPurge(env: Env): GlobalPurge | null {
-  const cfg = config(env);
-  if (!cfg.CLOUDFLARE_ZONE_ID || !cfg.CLOUDFLARE_PURGE_TOKEN) return null;
-  return {
-    zoneId: cfg.CLOUDFLARE_ZONE_ID,
-    token: cfg.CLOUDFLARE_PURGE_TOKEN,
-    requestsPerRun: cfg.PURGE_REQUESTS_PER_MINUTE,
-  };
-}
-
 /**
- * After the batch of a change: this data centre's cached answers go at once (before the caller answers),
- * then the intents are claimed and carried out — in the background when a global purge is configured,
- * so a slow purge API never delays the answer; a change is one purge request (≤ 3 tags).
+ * After the batch of a change: its intents are claimed and carried out, each kind by its handler —
+ * before the caller answers, or in the background for handlers that call outside (so a slow API
+ * never delays the answer). What is not done is left to the minute cron.
  */
 export async function afterChange(deps: Deps, intents: readonly Intent[], now = new Date()): Promise<void> {
   if (intents.length === 0) return;
-  await purgeLocally(intents.map((i) => i.subject));
-  const rows = await claim(deps.db, now, { intents });
-  const cfg = globalPurge(deps.env);
-  if (!cfg) {
-    await carryOut(deps.db, null, rows, now);
-    return;
+  for (const [kind, list] of byKind(intents, (i) => i.kind)) {
+    const handler = HANDLERS[kind];
+    // This data centre's cached answers go before the caller answers, even when the global purge is
+    // left to the background: the next request here (often the same client's) must see the change.
+    if (kind === "purge") await purgeLocally(list.map((i) => i.subject));
+    const rows = await claim(deps.db, now, { kind, subjects: list.map((i) => i.subject) });
+    const work = carryOut(deps, kind, rows, { now, after: "change" });
+    if (handler.background(deps.env)) {
+      deps.waitUntil(work.catch((err) => log.error("effects failed after a change", { kind, ...loggableError(err) })));
+    } else {
+      await work;
+    }
   }
-  deps.waitUntil(
-    carryOut(deps.db, { ...cfg, requestsPerRun: 1 }, rows, now).catch((err) =>
-      log.error("effects failed after a change", loggableError(err)),
-    ),
-  );
 }
 
 export type EffectsRun = { done: number; failed: number; pruned: number };
 
 /**
- * The minute cron: every due intent (pending and due, or running past its lease), at most as many
- * purge requests as the plan allows a minute, then prunes old done rows.
+ * The minute cron: for each kind, the due intents (pending and due, or running past their lease), as
+ * many as its handler takes a run; then prunes old done rows.
  */
 export async function runDueEffects(deps: Deps, now = new Date()): Promise<EffectsRun> {
-  const cfg = globalPurge(deps.env);
-  const limit = (cfg?.requestsPerRun ?? 10) * TAGS_PER_REQUEST;
-  const rows = await claim(deps.db, now, { due: limit });
-  const { done, failed } = await carryOut(deps.db, cfg, rows, now);
+  const total = { done: 0, failed: 0 };
+  for (const kind of Object.keys(HANDLERS) as EffectKind[]) {
+    const rows = await claim(deps.db, now, { kind, due: HANDLERS[kind].perCronRun(deps.env) });
+    const r = await carryOut(deps, kind, rows, { now, after: "cron" });
+    total.done += r.done;
+    total.failed += r.failed;
+  }
   const pruned = await deps.db
     .delete(effects)
     .where(
@@ -79,60 +96,75 @@ export async function runDueEffects(deps: Deps, now = new Date()): Promise<Effec
       ),
     )
     .returning({ id: effects.id });
-  return { done, failed, pruned: pruned.length };
+  return { ...total, pruned: pruned.length };
+}
+
+function byKind<T>(items: readonly T[], kindOf: (t: T) => EffectKind): Map<EffectKind, T[]> {
+  const groups = new Map<EffectKind, T[]>();
+  for (const item of items) groups.set(kindOf(item), [...(groups.get(kindOf(item)) ?? []), item]);
+  return groups;
 }
 
 /**
- * Takes rows for this run (status `running`, leased until now + LEASE_MS): the pending rows of
- * `intents`, or up to `due` rows that are due. Conditional, so two runs never hold the same row.
+ * Takes rows of one kind for this run (status `running`, leased until now + LEASE_MS): the pending
+ * rows of `subjects`, or up to `due` rows that are due. Conditional, so two runs never hold the same row.
  */
-async function claim(db: Db, now: Date, what: { intents: readonly Intent[] } | { due: number }) {
+async function claim(
+  db: Db,
+  now: Date,
+  what: { kind: EffectKind } & ({ subjects: readonly string[] } | { due: number }),
+): Promise<EffectRow[]> {
   const nowIso = now.toISOString();
   const lease = { status: "running" as const, nextAttemptAt: new Date(now.getTime() + LEASE_MS).toISOString() };
   if ("due" in what) {
     const due = db
       .select({ id: effects.id })
       .from(effects)
-      .where(and(inArray(effects.status, ["pending", "running"]), lte(effects.nextAttemptAt, nowIso)))
+      .where(
+        and(
+          eq(effects.kind, what.kind),
+          inArray(effects.status, ["pending", "running"]),
+          lte(effects.nextAttemptAt, nowIso),
+        ),
+      )
       .orderBy(effects.nextAttemptAt)
       .limit(what.due);
     return db.update(effects).set(lease).where(inArray(effects.id, due)).returning();
   }
   const claimed: EffectRow[] = [];
-  for (const part of chunk([...what.intents], MAX_PARAMS - 5)) {
+  for (const part of chunk([...what.subjects], MAX_PARAMS - 5)) {
     claimed.push(
       ...(await db
         .update(effects)
         .set(lease)
-        .where(
-          and(
-            eq(effects.status, "pending"),
-            eq(effects.kind, "purge"),
-            inArray(
-              effects.subject,
-              part.map((i) => i.subject),
-            ),
-          ),
-        )
+        .where(and(eq(effects.status, "pending"), eq(effects.kind, what.kind), inArray(effects.subject, part)))
         .returning()),
     );
   }
   return claimed;
 }
 
-/** Carries claimed rows out and records the outcome of each (done, or pending again later). */
-async function carryOut(db: Db, cfg: GlobalPurge | null, rows: EffectRow[], now: Date) {
+/** Carries claimed rows of one kind out and records the outcome of each (done, or pending again later). */
+async function carryOut(
+  deps: Deps,
+  kind: EffectKind,
+  rows: EffectRow[],
+  run: { now: Date; after: "change" | "cron" },
+): Promise<{ done: number; failed: number }> {
   if (rows.length === 0) return { done: 0, failed: 0 };
-  const tags = rows.map((r) => r.subject);
-  await purgeLocally(tags);
-  const outcome = cfg ? await purgeEverywhere(cfg, tags) : { purged: tags, failed: [] };
+  const { db } = deps;
+  const outcome = await HANDLERS[kind].carryOut(
+    deps,
+    rows.map((r) => r.subject),
+    run,
+  );
   const idsOf = (subjects: readonly string[]) => {
     const set = new Set(subjects);
     return rows.filter((r) => set.has(r.subject)).map((r) => r.id);
   };
-  const nowIso = now.toISOString();
+  const nowIso = run.now.toISOString();
   const statements: BatchItem<"sqlite">[] = [];
-  for (const ids of chunk(idsOf(outcome.purged), MAX_PARAMS - 5)) {
+  for (const ids of chunk(idsOf(outcome.done), MAX_PARAMS - 5)) {
     statements.push(
       db
         .update(effects)
@@ -141,12 +173,13 @@ async function carryOut(db: Db, cfg: GlobalPurge | null, rows: EffectRow[], now:
     );
   }
   for (const f of outcome.failed) {
-    log.warn("purge failed; retried later", { tags: f.tags.length, error: f.error });
-    for (const ids of chunk(idsOf(f.tags), MAX_PARAMS - 10)) statements.push(retryLater(db, ids, f, now));
+    log.warn("effect failed; retried later", { kind, subjects: f.subjects.length, error: f.error });
+    for (const ids of chunk(idsOf(f.subjects), MAX_PARAMS - 10)) statements.push(retryLater(db, ids, f, run.now));
   }
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
-  return { done: idsOf(outcome.purged).length, failed: rows.length - idsOf(outcome.purged).length };
+  const done = idsOf(outcome.done).length;
+  return { done, failed: rows.length - done };
 }
 
 /**
@@ -162,8 +195,8 @@ function retryLater(db: Db, ids: string[], f: { error: string; retryAfterMs?: nu
       status: sql`case when ${newer} then 'done' else 'pending' end`,
       doneAt: sql`case when ${newer} then ${nowIso} end`,
       attempts: sql`${effects.attempts} + 1`,
-      // 30 s, 1 min, 2 min… capped at one hour (a failing purge API is retried for as long as it fails),
-      // or the API's Retry-After when longer.
+      // 30 s, 1 min, 2 min… capped at one hour (a failing API is retried for as long as it fails), or the
+      // API's Retry-After when longer.
       nextAttemptAt: sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${nowIso}, '+' || max(min(30 * (1 << min(${effects.attempts}, 7)), 3600), ${Math.ceil((f.retryAfterMs ?? 0) / 1000)}) || ' seconds')`,
       lastError: f.error.slice(0, 500),
     })

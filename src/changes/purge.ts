@@ -7,7 +7,9 @@
  * @see https://developers.cloudflare.com/cache/how-to/purge-cache/purge-cache-key/ (Cache API keys: purge by tag)
  */
 import { canonicalPath, SURFACES } from "../domain/public-ref";
+import { config } from "../env";
 import { cacheKey } from "../public/cache";
+import type { EffectHandler } from "./effects";
 
 export const PURGE_API = "https://api.cloudflare.com/client/v4/zones";
 /** Tags per purge request: the API's « max operations per request » on every plan. */
@@ -92,3 +94,30 @@ async function purgeRequest(
     retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
   };
 }
+
+/** The global purge's configuration, or null (local dev, tests): then only this data centre is purged. */
+export function globalPurge(env: Env): GlobalPurge | null {
+  const cfg = config(env);
+  if (!cfg.CLOUDFLARE_ZONE_ID || !cfg.CLOUDFLARE_PURGE_TOKEN) return null;
+  return {
+    zoneId: cfg.CLOUDFLARE_ZONE_ID,
+    token: cfg.CLOUDFLARE_PURGE_TOKEN,
+    requestsPerRun: cfg.PURGE_REQUESTS_PER_MINUTE,
+  };
+}
+
+/**
+ * Intents of kind `purge` (subject: a Cache-Tag): this data centre, then everywhere when configured.
+ * After a change, one request (a change has ≤ 3 tags); the minute cron, the plan's requests a minute.
+ */
+export const purgeHandler: EffectHandler = {
+  async carryOut(deps, tags, run) {
+    await purgeLocally(tags);
+    const cfg = globalPurge(deps.env);
+    if (!cfg) return { done: tags, failed: [] };
+    const out = await purgeEverywhere(run.after === "change" ? { ...cfg, requestsPerRun: 1 } : cfg, tags);
+    return { done: out.purged, failed: out.failed.map((f) => ({ subjects: f.tags, ...f })) };
+  },
+  background: (env) => globalPurge(env) !== null,
+  perCronRun: (env) => (globalPurge(env)?.requestsPerRun ?? 10) * TAGS_PER_REQUEST,
+};
