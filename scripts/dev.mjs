@@ -4,7 +4,7 @@
 // 4. wrangler dev. Extra arguments go to wrangler dev (e.g. `npm run dev -- --port 8788`).
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
-import { backfillFile } from "./backfill-file.mjs";
+import { backfillFile, searchIndexFile } from "./backfill-file.mjs";
 
 const run = (args) => {
   const r = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit" });
@@ -19,6 +19,7 @@ process.env.CI = "true"; // makes `migrations apply` skip its confirmation promp
 run(["d1", "migrations", "apply", "DB", "--local"]);
 run(["d1", "execute", "DB", "--local", "--file", "scripts/demo-data.sql"]);
 run(["d1", "execute", "DB", "--local", "--file", backfillFile()]);
+run(["d1", "execute", "DB", "--local", "--file", searchIndexFile()]);
 console.log(`
 Demo data loaded. Admin token: see .dev.vars (ADMIN_TOKEN).
 Demo certification body oc_demo — API key spp_demo_certifier_key_for_local_dev_only,

@@ -13,7 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
-import { backfillFile } from "./backfill-file.mjs";
+import { backfillFile, searchIndexFile } from "./backfill-file.mjs";
 
 const TOTAL = Number(process.env.LOAD_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 64);
@@ -231,6 +231,7 @@ async function main() {
   wrangler(["d1", "migrations", "apply", "DB"]);
   wrangler(["d1", "execute", "DB", "--file", "scripts/demo-data.sql"]);
   wrangler(["d1", "execute", "DB", "--file", backfillFile()]);
+  wrangler(["d1", "execute", "DB", "--file", searchIndexFile()]);
   const { dev, base, log } = await startWorker(port);
   const stats = { status: {}, webhook200: 0, fivexx: 0, network: 0, unexpected: [], latencies: [] };
   const accepted = new Map(); // webhook id → delivery
