@@ -31,7 +31,7 @@ const listing = (name: string, f: Partial<Parameters<typeof listPublicLabelsQuer
 
 const dialect = new SQLiteAsyncDialect();
 const sqlQuery = (q: SQL): Query => ({ toSQL: () => dialect.sqlToQuery(q) });
-/** A search's page in each case: a code, a name prefix, words (tiers 3–4), a short `q`, a resumed page. */
+/** A search's page in each case: a code, a name prefix, words (tier 3), a short `q`, a resumed page. */
 const searches = <Row>(name: string, scope: SearchScope<Row>) =>
   (
     [
@@ -39,7 +39,7 @@ const searches = <Row>(name: string, scope: SearchScope<Row>) =>
       ["words", "nîmes caf", undefined],
       ["short q", "ca", undefined],
       ["resumed in tier 2", "caisse", { tier: 2, key: "caisse d", code: "CAF-30-000001" }],
-      ["resumed in tier 4", "nîmes", { tier: 4, key: "1000", code: "" }],
+      ["resumed in tier 3", "nîmes", { tier: 3, key: "1000", code: "" }],
     ] as const
   ).map(
     ([what, q, after]) =>

@@ -54,14 +54,14 @@ const RANKED = [
   ["ZORGLUB-2", { name: "Bureau annexe", city: "Lyon" }], // 1: the code starts with q
   ["ZG-C", { name: "Zorglub", city: "Lyon" }], // 2: the name is q
   ["ZG-D", { name: "Zorglub-Ville accueil", city: "Lyon" }], // 2: the name starts with q
-  ["ZG-E", { name: "Maison France services de Zorglub", city: "Lyon" }], // 3: the name contains q
-  ["ZG-F", { name: "Mairie", city: "Zorglub-sur-Mer" }], // 4: the town
-  ["ZG-G", { name: "Mairie annexe", city: "Lyon", network: "Réseau Zorglub" }], // 4: the network
-  ["ZG-H", { name: "Guichet", city: "Lyon", typology: "Accueil Zorglub" }], // 4: the typology
+  ["ZG-E", { name: "Maison France services de Zorglub", city: "Lyon" }], // 3: inside the name
+  ["ZG-F", { name: "Mairie", city: "Zorglub-sur-Mer" }], // 3: the town
+  ["ZG-G", { name: "Mairie annexe", city: "Lyon", network: "Réseau Zorglub" }], // 3: the network
+  ["ZG-H", { name: "Guichet", city: "Lyon", typology: "Accueil Zorglub" }], // 3: the typology
 ] as const;
 
 beforeAll(async () => {
-  // Registered in reverse, so registration order (tiers 3–4) differs from code order.
+  // Registered in reverse, so registration order (tier 3) differs from code order.
   for (const [code, over] of [...RANKED].reverse()) await createStructure({ code, ...over });
   await createStructure({ code: "EV-1", name: "Caisse primaire", city: "Évry-Courcouronnes", department: "91" });
   await createStructure({ code: "EV-2", name: "Lycée de BESANÇON", city: "Besançon", department: "25" });
@@ -95,17 +95,17 @@ describe("what q matches", () => {
 });
 
 describe("ranking", () => {
-  it("puts the code, then codes starting with q, then the name, names starting with q, names containing q, then towns, networks and typologies", async () => {
-    // Within tiers 3–4: registration order (here the reverse of the list).
+  it("puts the code, then codes starting with q, then the name, names starting with q, then the other matches", async () => {
+    // The other matches (inside the name, the town, network, typology): registration order, here the list's reverse.
     expect(await adminCodes("zorglub")).toEqual([
       "ZORGLUB",
       "ZORGLUB-2",
       "ZG-C",
       "ZG-D",
-      "ZG-E",
       "ZG-H",
       "ZG-G",
       "ZG-F",
+      "ZG-E",
     ]);
   });
 
@@ -116,7 +116,7 @@ describe("ranking", () => {
 
   it("answers 400 for a cursor of another kind, or forged", async () => {
     const listing = await admin("limit=1");
-    for (const cursor of [listing.nextCursor!, "not-a-cursor", btoa('["3","x",""]'), btoa('["9","a","b"]')]) {
+    for (const cursor of [listing.nextCursor!, "not-a-cursor", btoa('["3","x",""]'), btoa('["4","1",""]')]) {
       const r = await call("GET", `/v1/structures?q=zorglub&cursor=${encodeURIComponent(cursor)}`);
       expect(r.status, cursor).toBe(400);
       expect(r.json.errors[0].path).toBe("cursor");
@@ -129,9 +129,9 @@ describe("ranking", () => {
       "ZORGLUB-2",
       "ZG-C",
       "ZG-D",
-      "ZG-E",
       "ZG-H",
       "ZG-F",
+      "ZG-E",
     ]);
   });
 });
@@ -251,7 +251,7 @@ describe("public search", () => {
     await assign("ZG-F", oc.id);
     await insertLabel({ structureCode: "ZG-E", certifierId: oc.id, tier: "or" });
     await insertLabel({ structureCode: "ZG-F", certifierId: oc.id, tier: "bronze", status: "suspended" });
-    expect(await publicCodes("zorglub")).toEqual(["ZG-E", "ZG-F"]);
+    expect(await publicCodes("zorglub")).toEqual(["ZG-F", "ZG-E"]);
     expect(await publicCodes("zorglub", "&status=suspended")).toEqual(["ZG-F"]);
     expect(await publicCodes("zorglub", "&tier=or")).toEqual(["ZG-E"]);
   });

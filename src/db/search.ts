@@ -2,21 +2,26 @@
  * Search over structures: what `q` means in the admin list (GET /v1/structures), the public listing
  * (GET /v1/public/labels) and the home page's search box (src/db/public-search.ts).
  *
- * Hits are ranked in four tiers, each read in the order of an index, so a page costs about a page
+ * Hits are ranked in three tiers, each read in the order of an index, so a page costs about a page
  * of rows whatever the number of matches:
  *   1. the Code SP+ starts with `q` (upper-cased), the exact code first — the primary key, in order;
  *   2. the name starts with `q` (folded), the exact name first — `structures_search_text`, in order;
- *   3. the name or the Code SP+ contains every word of `q` — the full-text index, registration order;
- *   4. the words are found only with the town, network or typology — the same, registration order.
+ *   3. every word of `q` is in the code, name, town, network or typology — the full-text index, in
+ *      registration order (its rowid).
  * A hit appears once, in its best tier. The tiers are the branches of ONE `UNION ALL … LIMIT n`:
  * SQLite runs them in turn and stops as soon as the page is full, so later tiers cost nothing then.
+ * (Splitting tier 3 into « in the name » before « in the town » was measured: an FTS5 column filter
+ * reads every occurrence of the words in the other columns, 5 ms for « education » at 100,000
+ * structures, and the split doubled the worst case; docs/benchmarks.md.)
  *
  * The full-text index (`structures_search`, migrations/*_structures_search.sql) is FTS5 with the
  * trigram tokenizer: any substring of 3 characters or more, case and diacritics ignored. A word of
- * `q` shorter than that cannot be looked up in it: it is left out of tiers 3–4, and a `q` without
- * any word of 3 characters searches tiers 1–2 only (prefixes). Words are what lies between
- * characters other than letters and digits, and each is quoted: `%`, `_`, `"`, `*`, `:` or `NEAR`
- * are never operators, wildcards or FTS5 syntax.
+ * `q` shorter than that cannot be looked up in it: it is left out of tier 3, and a `q` without any
+ * word of 3 characters searches tiers 1–2 only (prefixes). Words are what lies between characters
+ * other than letters and digits, and each is quoted: `%`, `_`, `"`, `*`, `:` or `NEAR` are never
+ * operators, wildcards or FTS5 syntax. Cost: a page is a few index ranges and, in tier 3, an FTS5
+ * AND whose work grows with the words' frequency when they are never found together (the worst
+ * case, measured in the bench).
  * @see https://www.sqlite.org/fts5.html#the_trigram_tokenizer
  */
 import { and, gt, inArray, not, type SQL, sql } from "drizzle-orm";
@@ -78,7 +83,7 @@ export function reindexStructures(db: Db, codes: string | readonly string[]) {
 
 /** The shortest word the trigram index can look up. */
 export const MIN_WORD = 3;
-/** Words of `q` used in the full-text tiers; more would only narrow an AND that is already narrow. */
+/** Words of `q` used in the full-text tier; more would only narrow an AND that is already narrow. */
 export const MAX_WORDS = 8;
 /** Above every character: `p <= x < p + TOP` is « x starts with p » as a range on a BINARY index. */
 const TOP = "\u{10FFFF}";
@@ -89,9 +94,8 @@ export type ParsedSearch = {
   codePrefix: string | null;
   /** `fold(q)`: the start of a folded name (tier 2). */
   namePrefix: string;
-  /** FTS5 expressions of tiers 3 and 4; null when `q` has no word of MIN_WORD characters. */
-  inNameOrCode: string | null;
-  elsewhere: string | null;
+  /** The FTS5 expression of tier 3 (every word); null when `q` has no word of MIN_WORD characters. */
+  everyWord: string | null;
 };
 
 /**
@@ -108,15 +112,9 @@ export function parseSearch(q: string): ParsedSearch {
   const words = [...new Set(namePrefix.split(/[^\p{L}\p{N}]+/u))]
     .filter((w) => [...w].length >= MIN_WORD)
     .slice(0, MAX_WORDS);
-  if (words.length === 0) return { codePrefix, namePrefix, inNameOrCode: null, elsewhere: null };
   // Quoted: inside "…" FTS5 reads every character literally (a quote is doubled).
-  const all = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(" AND ");
-  return {
-    codePrefix,
-    namePrefix,
-    inNameOrCode: `{code name} : (${all})`,
-    elsewhere: `(${all}) NOT {code name} : (${all})`,
-  };
+  const everyWord = words.length ? words.map((w) => `"${w.replaceAll('"', '""')}"`).join(" AND ") : null;
+  return { codePrefix, namePrefix, everyWord };
 }
 
 /** Where and what a search reads: the table its hits come from, what they return, the filters. */
@@ -134,8 +132,8 @@ export type SearchScope<Row> = {
 };
 
 /**
- * Tiers 1–2 walk structures' indexes (the code's, `structures_search_text`) under this alias, tiers
- * 3–4 the full-text index; each then joins the scope's table by code with a CROSS JOIN, which SQLite
+ * Tiers 1–2 walk structures' indexes (the code's, `structures_search_text`) under this alias, tier
+ * 3 the full-text index; each then joins the scope's table by code with a CROSS JOIN, which SQLite
  * never reorders: a selective-looking filter cannot make it read a whole filter index and sort it.
  * @see https://www.sqlite.org/optoverview.html#crossjoin
  */
@@ -191,19 +189,15 @@ export function searchQuery<Row>(scope: SearchScope<Row>, s: ParsedSearch, limit
       sql`${hit.searchText}, ${hit.code}`,
     );
   }
-  for (const [tier, match] of [
-    [3, s.inNameOrCode],
-    [4, s.elsewhere],
-  ] as const) {
-    const a = resume(tier);
-    if (!match || a === null) continue;
+  const a3 = resume(3);
+  if (s.everyWord && a3 !== null) {
     branch(
-      tier,
+      3,
       sql`${structuresSearch.rowid} as _key, '' as _code`,
       byFullText,
       [
-        sql`${structuresSearch} match ${match}`,
-        a ? gt(structuresSearch.rowid, Number(a.key)) : undefined,
+        sql`${structuresSearch} match ${s.everyWord}`,
+        a3 ? gt(structuresSearch.rowid, Number(a3.key)) : undefined,
         codeHit && not(codeHit),
         not(startsWith(searchText, s.namePrefix)),
       ],

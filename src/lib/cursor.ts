@@ -33,15 +33,15 @@ export function decodeCursor(cursor: string, arity: number): string[] {
  * Where a search page ended (src/db/search.ts ranks hits in tiers): the last hit's tier and its sort
  * key within the tier (a code, a folded name and code, or a full-text index rowid).
  */
-export type SearchAfter = { tier: 1 | 2 | 3 | 4; key: string; code: string };
+export type SearchAfter = { tier: 1 | 2 | 3; key: string; code: string };
 
 export const encodeSearchCursor = (a: SearchAfter) => encodeCursor([String(a.tier), a.key, a.code]);
 
 export function decodeSearchCursor(cursor: string): SearchAfter {
   const [tier, key, code] = decodeCursor(cursor, 3) as [string, string, string];
   const t = Number(tier);
-  // Tiers 3 and 4 are ordered by rowid: their key must be an integer.
-  if (t === 1 || t === 2 || ((t === 3 || t === 4) && /^\d{1,15}$/.test(key))) {
+  // Tier 3 is ordered by rowid: its key must be an integer.
+  if (t === 1 || t === 2 || (t === 3 && /^\d{1,15}$/.test(key))) {
     return { tier: t as SearchAfter["tier"], key, code };
   }
   throw badCursor();

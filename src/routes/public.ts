@@ -187,8 +187,8 @@ const ListQuery = z.object({
     .openapi({
       description:
         "Search: Code SP+, name, town, network or typology (case and accents ignored). Ranks the page instead " +
-        "of sorting it by code: codes starting with `q`, names starting with `q`, names or codes containing " +
-        "every word, then the rest. Words under 3 characters only match the start of a code or name.",
+        "of sorting it by code: codes starting with `q`, names starting with `q`, then the other structures " +
+        "holding every word. Words under 3 characters only match the start of a code or name.",
       example: "evry",
     }),
   format: z.enum(["json", "csv"]).optional().openapi({ description: "`csv` = same as `Accept: text/csv`" }),
@@ -210,7 +210,7 @@ publicRouter.openapi(
     summary: "Open-data listing of labels",
     description:
       "Current labels, one per labelled structure (renewed ones are replaced by their renewal), sorted by " +
-      "Code SP+, keyset-paginated. " +
+      "Code SP+ (ranked instead when `q` is given, see `q`), keyset-paginated. " +
       "JSON by default; CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM, `;`, CRLF), whose " +
       "first column `code_sp_de_la_structure` joins with the DITP's `export-structures`. The CSV's next page " +
       'is in the `Link: <…>; rel="next"` header.',

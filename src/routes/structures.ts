@@ -51,9 +51,9 @@ structuresRouter.openapi(
     summary: "Search structures",
     description:
       "Sorted by Code SP+, keyset-paginated. With `q`: ranked instead — Code SP+ starting with `q`, then names " +
-      "starting with `q`, then names or codes containing every word of `q`, then structures whose town, network " +
-      "or typology holds them (case and accents ignored; words of 3 characters or more are looked up inside " +
-      "the text, shorter ones only as the start of a code or name). The cursor of a `q` page only continues that `q`.",
+      "starting with `q`, then the other structures holding every word of `q` in their code, name, town, network " +
+      "or typology (case and accents ignored; words of 3 characters or more are found anywhere in the text, " +
+      "shorter ones only as the start of a code or name). The cursor of a `q` page only continues that `q`.",
     security: adminSecurity,
     middleware: adminOnly,
     request: {
