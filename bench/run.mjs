@@ -444,7 +444,7 @@ async function main() {
     const doc = `# Benchmark results
 
 Regenerate with \`npm run bench\` (this file is overwritten). Timings are from one local run on a
-shared machine: compare ratios to /health, not absolute numbers.
+shared machine: compare ratios (to /health, to the floor), not absolute numbers.
 
 - Date: ${new Date().toISOString()} (run took ${fmt((Date.now() - t0) / 1000)} s)
 - Command: \`${["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ")}\`
