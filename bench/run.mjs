@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * `npm run bench` — measures the Worker locally at 100,000 labels and prints ONE table:
- * req/s, p50, p99, ratio to /health of the same run, D1 rows read per request; then the bundle size
- * (gzipped) and the Worker's start-up time. Full mode writes bench/RESULTS.md.
+ * req/s, p50, p99, ratio to /health and to the floor of the same run (a bare Worker with the same
+ * bindings: one Cache API lookup, one D1 row by primary key), D1 rows read per request; then the
+ * bundle size (gzipped) and the Worker's start-up time. Full mode writes bench/RESULTS.md.
  * `npm run bench -- --quick` (CI): 5,000 structures, short runs, prints only, and exits 1 if a
  * non-timing bar fails (rows read per request, bundle ≤ 1 MiB gzipped, expected statuses).
  *
- * Phases: seed (or reuse) → bundle → `wrangler dev` with D1_METRICS off (timing) → `wrangler dev`
+ * Phases: seed (or reuse) → bundle → `wrangler dev` of the registry with D1_METRICS off and of
+ * bench/floor-worker.mjs, side by side, each on its own copy of the seed (timing) → `wrangler dev`
  * with D1_METRICS on (rows read; never timed, as metering re-runs selects). Each phase starts from a
  * fresh copy of the seed, so a cron that expires labels sees the same data every time.
  */
@@ -41,7 +43,9 @@ const ADMIN_TOKEN = "bench-admin-token-0123456789";
 const DEMO_WEBHOOK_SECRET = "whsec_ZGVtby13ZWJob29rLXNlY3JldC1sb2NhbC1kZXYtb25seSEh";
 const RUN_DIR = join(DATA_DIR, "run");
 const BUNDLE_LIMIT = 1024 * 1024;
-const selected = args.only ? scenarios.filter((s) => s.baseline || s.name.includes(args.only)) : scenarios;
+// Ratios need the baseline and the floors: they are always measured.
+const selected = args.only ? scenarios.filter((s) => s.baseline || s.id || s.name.includes(args.only)) : scenarios;
+const FLOOR_WORKER = "bench/floor-worker.mjs";
 
 const log = (...a) => console.error(...a);
 
@@ -66,12 +70,14 @@ function context(info) {
     "SELECT structure_code AS c FROM labels WHERE status = 'valid' ORDER BY number LIMIT 1 OFFSET ?",
     Math.floor(info.count / 3),
   ).c;
+  // « Lycée de Nîmes n° 33412 (fictif) »: the name of one labelled structure, found by search.
+  const { name } = one("SELECT name FROM structures WHERE code = ?", code);
   const labelNumber = one("SELECT number AS n FROM labels WHERE structure_code = ? AND status = 'valid'", code).n;
   const deepCode = one(
     "SELECT code AS c FROM structures ORDER BY code LIMIT 1 OFFSET ?",
     Math.floor(info.count * 0.9),
   ).c;
-  const rare = one("SELECT name FROM structures WHERE code = ?", deepCode).name;
+
   // Every labelled structure, shuffled deterministically: a request per code is an edge-cache miss.
   const current = db
     .prepare(
@@ -91,12 +97,11 @@ function context(info) {
     ...info,
     adminToken: ADMIN_TOKEN,
     cursor,
-    // « … n° 90012 (fictif) » → "n° 90012 (": one structure's name, matched as a substring.
     sample: {
       code,
       labelNumber,
+      name,
       deepCode,
-      rareQuery: rare.slice(rare.lastIndexOf("n°"), -6),
       demoCodes,
       codes,
       numbers,
@@ -142,15 +147,19 @@ function benchConfig(toml) {
   )}`;
 }
 
-/** Starts `wrangler dev` on a fresh copy of the seed; resolves once /health answers. */
-async function startWorker({ metrics, seedDir }) {
-  rmSync(RUN_DIR, { recursive: true, force: true });
-  cpSync(seedDir, RUN_DIR, { recursive: true });
-  const port = await freePort();
-  const inspector = await freePort([port]);
+/**
+ * Starts `wrangler dev` (of `script`, default the registry) on a fresh copy of the seed in `runDir`;
+ * resolves once `ready` answers 200.
+ */
+async function startWorker({ metrics, seedDir, script, runDir = RUN_DIR, ready = "/health", busy = [] }) {
+  rmSync(runDir, { recursive: true, force: true });
+  cpSync(seedDir, runDir, { recursive: true });
+  const port = await freePort(busy);
+  const inspector = await freePort([...busy, port]);
   const argv = [
     "wrangler",
     "dev",
+    ...(script ? [script] : []),
     "--ip",
     "127.0.0.1",
     "--port",
@@ -160,7 +169,7 @@ async function startWorker({ metrics, seedDir }) {
     "--config",
     BENCH_CONFIG,
     "--persist-to",
-    RUN_DIR,
+    runDir,
     "--var",
     `ADMIN_TOKEN:${ADMIN_TOKEN}`,
     "--var",
@@ -191,7 +200,7 @@ async function startWorker({ metrics, seedDir }) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output.join("")}`);
     if (performance.now() - started > 120_000) throw new Error(`wrangler dev did not answer:\n${output.join("")}`);
     try {
-      if ((await fetch(`${base}/health`)).status === 200) break;
+      if ((await fetch(`${base}${ready}`)).status === 200) break;
     } catch {
       // not listening yet
     }
@@ -200,6 +209,7 @@ async function startWorker({ metrics, seedDir }) {
   const startupMs = performance.now() - started;
   return {
     base,
+    ports: [port, inspector],
     startupMs,
     readyMs,
     output,
@@ -228,7 +238,7 @@ function requestOf(s, ctx, i) {
   return { method: s.method ?? "GET", path, headers, body: extra.body };
 }
 
-async function timeScenario(s, ctx, base) {
+async function timeScenario(s, ctx, base, duration = DURATION) {
   if (s.scheduled) {
     const t0 = performance.now();
     const res = await fetch(
@@ -243,17 +253,26 @@ async function timeScenario(s, ctx, base) {
   const body = await res.text();
   const want = s.status ?? 200;
   if (res.status !== want) return { bad: 1, status: res.status, body: body.slice(0, 300) };
+  // The floor Worker reports its rows read in every answer (no metering needed).
+  const rowsRead = res.headers.get("x-d1-rows-read");
   let i = 1;
   const r = await autocannon({
     url: base,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     // Spread autocannon's own request: without its defaults (host…), the Worker sees malformed requests.
     requests: [{ setupRequest: (req) => ({ ...req, ...requestOf(s, ctx, i++) }) }],
     expectBody: undefined,
   });
   const bad = r.errors + r.timeouts + (want === 200 ? r.non2xx : 0);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad, total: r.requests.total };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    bad,
+    total: r.requests.total,
+    rows: rowsRead === null ? undefined : Number(rowsRead),
+  };
 }
 
 async function rowsOf(s, ctx, worker) {
@@ -309,29 +328,48 @@ async function main() {
   writeFileSync(BENCH_CONFIG, benchConfig(readFileSync("wrangler.toml", "utf8")));
   process.on("exit", () => rmSync(BENCH_CONFIG, { force: true }));
 
-  log("bench: timing phase (D1_METRICS off)");
+  log("bench: timing phase (D1_METRICS off), the registry and the floor Worker side by side");
   const timing = new Map();
+  /** The anchors' second measure (end of the timing phase), by scenario. */
+  const atEnd = new Map();
   let startupMs;
   let readyMs;
   {
     const w = await startWorker({ metrics: false, seedDir: info.dir });
     startupMs = w.startupMs;
     readyMs = w.readyMs;
+    let floor;
     try {
+      floor = await startWorker({
+        metrics: false,
+        seedDir: info.dir,
+        script: FLOOR_WORKER,
+        runDir: `${RUN_DIR}-floor`,
+        ready: "/",
+        busy: w.ports,
+      });
+      const baseOf = (s) => (s.worker === "floor" ? floor.base : w.base);
       for (const s of selected) {
         log(`  ${s.name}`);
-        timing.set(s, await timeScenario(s, ctx, w.base));
+        if (!s.floor) {
+          timing.set(s, await timeScenario(s, ctx, baseOf(s)));
+          continue;
+        }
+        // Its floor just before and just after it (half the time each): on a shared machine the load
+        // drifts within a run, and this ratio must compare like with like.
+        const f = selected.find((x) => x.id === s.floor);
+        const before = await timeScenario(f, ctx, floor.base, DURATION / 2);
+        const t = await timeScenario(s, ctx, baseOf(s));
+        const after = await timeScenario(f, ctx, floor.base, DURATION / 2);
+        timing.set(s, { ...t, floorRps: (before.rps + after.rps) / 2 });
       }
-      // /health again at the end: the drift between both baselines shows how noisy the run was.
-      timing.set(
-        "health-end",
-        await timeScenario(
-          scenarios.find((s) => s.baseline),
-          ctx,
-          w.base,
-        ),
-      );
+      // The anchors again at the end: the drift between both measures shows how noisy the run was.
+      for (const s of selected.filter((s) => s.anchor)) {
+        log(`  ${s.name} (end of run)`);
+        atEnd.set(s, await timeScenario(s, ctx, baseOf(s)));
+      }
     } finally {
+      await floor?.stop();
       await w.stop();
     }
   }
@@ -341,42 +379,51 @@ async function main() {
   {
     const w = await startWorker({ metrics: true, seedDir: info.dir });
     try {
-      for (const s of selected) rows.set(s, await rowsOf(s, ctx, w));
+      for (const s of selected)
+        rows.set(s, s.worker === "floor" ? { rows: timing.get(s).rows } : await rowsOf(s, ctx, w));
     } finally {
       await w.stop();
     }
   }
 
+  /** An anchor's req/s: the mean of its two measures. */
+  const anchorRps = (s) => (timing.get(s).rps + atEnd.get(s).rps) / 2;
   const baseline = selected.find((s) => s.baseline);
-  const healthRps = (timing.get(baseline).rps + timing.get("health-end").rps) / 2;
+  const healthRps = anchorRps(baseline);
+  const floorRps = Object.fromEntries(selected.filter((s) => s.id).map((s) => [s.id, anchorRps(s)]));
   const failures = [];
   const lines = [
-    "| scenario | req/s | p50 ms | p99 ms | × /health | target × | D1 rows read | max rows | |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| scenario | req/s | p50 ms | p99 ms | × /health | × floor | target × | D1 rows read | max rows | |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const s of selected) {
     const t = timing.get(s);
     const r = rows.get(s);
     const maxRows = bar(s.maxRowsRead, ctx);
     const ratio = t.rps ? t.rps / healthRps : undefined;
+    const toFloor = s.floor && t.rps ? t.rps / t.floorRps : undefined;
     const problems = [];
     if (t.bad) problems.push(`${t.bad} bad answers${t.status ? ` (HTTP ${t.status})` : ""}`);
     if (maxRows !== undefined && !(r.rows <= maxRows)) problems.push(`rows ${r.rows} > ${maxRows}`);
     if (s.scheduled?.maxSeconds && t.wallMs > s.scheduled.maxSeconds * 1000)
       problems.push(`slow (timing, not asserted)`);
-    if (s.targetRatio && ratio < s.targetRatio) problems.push("below target ratio (timing, not asserted)");
+    if (s.targetRatio && (s.floor ? toFloor : ratio) < s.targetRatio)
+      problems.push("below target ratio (timing, not asserted)");
     failures.push(...problems.filter((p) => !p.includes("not asserted")).map((p) => `${s.name}: ${p}`));
+    const target = s.targetRatio ? `≥ ${s.targetRatio}${s.floor ? ` ${s.floor}` : ""}` : "";
     const timingCols = s.scheduled
-      ? [`wall ${fmt(t.wallMs)} ms`, "", "", "", s.scheduled.maxSeconds ? `≤ ${s.scheduled.maxSeconds} s` : ""]
-      : [fmt(t.rps), fmt(t.p50), fmt(t.p99), fmt(ratio, 2), s.targetRatio ? `≥ ${s.targetRatio}` : ""];
+      ? [`wall ${fmt(t.wallMs)} ms`, "", "", "", "", s.scheduled.maxSeconds ? `≤ ${s.scheduled.maxSeconds} s` : ""]
+      : [fmt(t.rps), fmt(t.p50), fmt(t.p99), fmt(ratio, 2), s.floor ? `${fmt(toFloor, 2)} ${s.floor}` : "", target];
     lines.push(
       `| ${s.name}${s.cold ? " (miss)" : ""} | ${timingCols.join(" | ")} | ${fmt(r.rows)} | ${maxRows ?? ""} | ${problems.length ? `✗ ${problems.join("; ")}` : "✓"} |`,
     );
   }
-  const he = timing.get("health-end");
-  lines.push(
-    `| health (end of run, drift check) | ${fmt(he.rps)} | ${fmt(he.p50)} | ${fmt(he.p99)} | ${fmt(he.rps / healthRps, 2)} | | | | |`,
-  );
+  for (const [s, e] of atEnd) {
+    const own = s.id ? floorRps[s.id] : healthRps;
+    lines.push(
+      `| ${s.name} — end of run (drift: ${fmt(e.rps / own, 2)} × the mean) | ${fmt(e.rps)} | ${fmt(e.p50)} | ${fmt(e.p99)} | ${fmt(e.rps / healthRps, 2)} | | | | | |`,
+    );
+  }
   const gzOk = bundle.gz <= BUNDLE_LIMIT;
   if (!gzOk) failures.push(`bundle ${bundle.gz} B gzipped > 1 MiB`);
   const summary = [
@@ -384,7 +431,11 @@ async function main() {
     `Worker start-up: **${fmt(startupMs)} ms** from spawning \`wrangler dev\` to the first /health answer ` +
       `(wrangler printed "Ready on" after ${fmt(readyMs)} ms); both include wrangler's build and workerd's boot, ` +
       "not Cloudflare's isolate start-up.",
-    `Ratios divide by the mean /health req/s of the run (${fmt(healthRps)}). Rows read: worst of 3 requests with D1_METRICS on.`,
+    `× /health divides by the mean req/s of the run's two measures of /health (${fmt(healthRps)}). × floor divides ` +
+      "by the floor named (bench/floor-worker.mjs, a bare Worker with the same bindings), measured for half the " +
+      `time just before and half just after the row (the floors over the whole run: cache ${fmt(floorRps.cache)}, ` +
+      `d1 ${fmt(floorRps.d1)} req/s). Rows read: worst of 3 requests with D1_METRICS on (floor rows: the bare ` +
+      "Worker's own count).",
   ];
   const table = [...lines, "", ...summary].join("\n");
   console.log(`\n${table}\n`);
@@ -396,7 +447,7 @@ async function main() {
     const doc = `# Benchmark results
 
 Regenerate with \`npm run bench\` (this file is overwritten). Timings are from one local run on a
-shared machine: compare ratios to /health, not absolute numbers.
+shared machine: compare ratios (to /health, to the floor), not absolute numbers.
 
 - Date: ${new Date().toISOString()} (run took ${fmt((Date.now() - t0) / 1000)} s)
 - Command: \`${["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ")}\`

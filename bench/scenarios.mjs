@@ -5,6 +5,13 @@
  *
  * A row:
  *   name         what is measured
+ *   worker       "floor": measured against bench/floor-worker.mjs (a bare Worker with the registry's
+ *                bindings, run in the same run) instead of the registry; its rows read come from its
+ *                own X-D1-Rows-Read header
+ *   anchor       measured first and again at the end of the timing phase; ratios divide by the mean
+ *                (/health, and the two floors), the second measure shows the run's drift
+ *   id           a floor's name, for `floor` below ("cache", "d1")
+ *   floor        the floor row this row is also divided by (a cache hit by "cache", a miss by "d1")
  *   method       HTTP method (default GET)
  *   path         string, or (ctx) => string: the request's path and query
  *   request      optional (ctx, i) => ({ path?, headers?, body? }) for the i-th request (signed bodies…)
@@ -13,21 +20,94 @@
  *                query: the API refuses unknown parameters); false: the same URL each time, primed
  *                once before the load (a cache hit where cached)
  *   status       expected HTTP status (default 200); any other answer fails the row
- *   targetRatio  bar for req/s ÷ /health req/s of the same run (printed, never asserted: timings are noisy)
+ *   targetRatio  bar for req/s ÷ the floor's req/s when `floor` is set, else ÷ /health req/s, of the
+ *                same run (printed, never asserted: timings are noisy)
  *   maxRowsRead  bar for D1 rows read per request: number or (ctx) => number (asserted by --quick)
  *   scheduled    instead of a path: { cron, time: (ctx) => ms } runs the cron through
  *                /cdn-cgi/handler/scheduled once; wall time and rows read are measured; maxSeconds bar
  *
  * ctx (from bench/run.mjs): { count, day, due, adminToken, cursor(key[]) → base64url cursor,
  *   signWebhook(body, id) → Standard Webhooks headers signed with oc_demo's secret,
- *   sample: { code, labelNumber, deepCode, rareQuery, demoCodes } } — `sample` comes from the seed:
- *   code/labelNumber of a valid label, deepCode at 90% of the code order, demoCodes assigned to oc_demo.
+ *   sample: { code, labelNumber, name, deepCode, demoCodes, codes, numbers } } — `sample` comes from
+ *   the seed: code/labelNumber/name of a valid label, deepCode at 90% of the code order, demoCodes
+ *   assigned to oc_demo, codes/numbers of every current label (shuffled).
  */
 export const PAGE = 50;
 
+const q = (text) => encodeURIComponent(text);
+/** A `q` of 200 characters as people paste it: a name and an address (its rare words end the search fast). */
+export const LONG_QUERY = [
+  "Caisse d'allocations familiales du Gard, 365 rue Alphonse Daudet, 30000 Nîmes — accueil du public du lundi",
+  "au vendredi de 8 h 30 à 16 h 30, sur rendez-vous pour les dossiers de prestations familiales et de logement",
+]
+  .join(" ")
+  .slice(0, 200);
+/**
+ * The worst `q` found: 8 words (the most a search uses), each in thousands of structures, never together.
+ * FTS5 must walk their lists to prove that no structure holds them all (docs/benchmarks.md).
+ */
+export const WORST_QUERY = "caisse allocations primaire urssaf mutualite agence prefecture impots";
+/** The miss rows' structures: every labelled one, a different one per request. */
+const anyCode = (ctx, i) => ctx.sample.codes[i % ctx.sample.codes.length];
+
 export const scenarios = [
   // The baseline: no D1, no auth. Every ratio divides by this row's req/s.
-  { name: "health (baseline)", path: "/health", cold: false, baseline: true, maxRowsRead: 0 },
+  { name: "health (baseline)", path: "/health", cold: false, baseline: true, anchor: true, maxRowsRead: 0 },
+
+  // The floor: what the platform allows on this machine, from a bare Worker with the same bindings.
+  { name: "floor: bare Worker, no I/O", worker: "floor", path: "/", cold: false },
+  {
+    name: "floor: one Cache API lookup (hit)",
+    worker: "floor",
+    id: "cache",
+    anchor: true,
+    path: "/cache",
+    cold: false,
+  },
+  {
+    name: "floor: one D1 row by primary key",
+    worker: "floor",
+    id: "d1",
+    anchor: true,
+    request: (ctx, i) => ({ path: `/d1?code=${anyCode(ctx, i)}` }),
+    cold: false,
+    maxRowsRead: 1,
+  },
+  // The parts of a public cache miss, one at a time (bare Worker): where a miss's time goes.
+  {
+    name: "step: Cache API lookup that misses",
+    worker: "floor",
+    request: (_, i) => ({ path: `/step/cache-miss?i=${i}-${Date.now()}` }),
+    cold: false,
+  },
+  { name: "step: rate limiter call", worker: "floor", path: "/step/limiter", cold: false },
+  {
+    name: "step: D1 row by primary key through a session",
+    worker: "floor",
+    floor: "d1",
+    request: (ctx, i) => ({ path: `/step/d1-session?code=${anyCode(ctx, i)}` }),
+    cold: false,
+  },
+  {
+    name: "step: Cache API put",
+    worker: "floor",
+    request: (_, i) => ({ path: `/step/cache-put?i=${i}-${Date.now()}` }),
+    cold: false,
+  },
+  {
+    name: "step: a miss's I/O alone (lookup, limiter, session read, put)",
+    worker: "floor",
+    floor: "d1",
+    request: (ctx, i) => ({ path: `/step/miss?i=${i}-${Date.now()}&code=${anyCode(ctx, i)}` }),
+    cold: false,
+  },
+  {
+    name: "step: the same I/O overlapped (lookup ∥ limiter, put after the answer)",
+    worker: "floor",
+    floor: "d1",
+    request: (ctx, i) => ({ path: `/step/miss-overlapped?i=${i}-${Date.now()}&code=${anyCode(ctx, i)}` }),
+    cold: false,
+  },
   {
     name: "admin: structure by code",
     path: (ctx) => `/v1/structures/${ctx.sample.code}`,
@@ -51,19 +131,34 @@ export const scenarios = [
     cold: false,
     maxRowsRead: 2 * (PAGE + 1),
   },
+  // Search (src/db/search.ts): ranked tiers over indexes; a page reads about a page of rows.
   {
-    // About 2.5% of names contain « Nîmes »: a page of matches is found early in code order.
-    name: `admin: search q=nîmes (${PAGE})`,
-    path: `/v1/structures?q=${encodeURIComponent("nîmes")}&limit=${PAGE}`,
+    name: "admin: search, one structure by its name",
+    path: (ctx) => `/v1/structures?q=${q(ctx.sample.name)}&limit=${PAGE}`,
     auth: "admin",
     cold: false,
+    floor: "d1",
+    targetRatio: 0.5,
+    maxRowsRead: 100,
   },
   {
-    // One structure matches: the substring filter walks the whole code index (see docs/benchmarks.md).
-    name: "admin: search, one match",
-    path: (ctx) => `/v1/structures?q=${encodeURIComponent(ctx.sample.rareQuery)}&limit=${PAGE}`,
+    // « Nîmes » is in the name and town of ~2.5% of structures: the first page of the full-text tier.
+    name: `admin: search, a common town, first page (${PAGE})`,
+    path: `/v1/structures?q=${q("nîmes")}&limit=${PAGE}`,
     auth: "admin",
     cold: false,
+    floor: "d1",
+    // Each hit: its full-text row, the structure, its body (as the plain list: 2 per row), page + the
+    // lookahead; + a few index probes of the tiers that find nothing (code and name prefixes).
+    maxRowsRead: 3 * (PAGE + 1) + 5,
+  },
+  {
+    name: "admin: search, q of 200 characters (a pasted name and address)",
+    path: `/v1/structures?q=${q(LONG_QUERY)}&limit=${PAGE}`,
+    auth: "admin",
+    cold: false,
+    floor: "d1",
+    maxRowsRead: 100,
   },
 
   // Public answers. The edge cache keys on the path alone (a query string cannot bypass it), so a
@@ -72,13 +167,15 @@ export const scenarios = [
     name: "badge, cache hit",
     path: (ctx) => `/badge/${ctx.sample.code}.svg`,
     cold: false,
+    floor: "cache",
     targetRatio: 0.9,
     maxRowsRead: 0,
   },
   {
     name: "badge, cache miss",
-    request: (ctx, i) => ({ path: `/badge/${ctx.sample.codes[i % ctx.sample.codes.length]}.svg` }),
+    request: (ctx, i) => ({ path: `/badge/${anyCode(ctx, i)}.svg` }),
     cold: false,
+    floor: "d1",
     targetRatio: 0.5,
     maxRowsRead: 2,
   },
@@ -86,13 +183,15 @@ export const scenarios = [
     name: "verify JSON, cache hit",
     path: (ctx) => `/v1/public/labels/${ctx.sample.code}`,
     cold: false,
+    floor: "cache",
     targetRatio: 0.9,
     maxRowsRead: 0,
   },
   {
     name: "verify JSON, cache miss",
-    request: (ctx, i) => ({ path: `/v1/public/labels/${ctx.sample.codes[i % ctx.sample.codes.length]}` }),
+    request: (ctx, i) => ({ path: `/v1/public/labels/${anyCode(ctx, i)}` }),
     cold: false,
+    floor: "d1",
     targetRatio: 0.5,
     maxRowsRead: 2,
   },
@@ -100,21 +199,70 @@ export const scenarios = [
     name: "verify JSON by label number, cache miss",
     request: (ctx, i) => ({ path: `/v1/public/labels/${ctx.sample.numbers[i % ctx.sample.numbers.length]}` }),
     cold: false,
+    floor: "d1",
+    targetRatio: 0.5,
     maxRowsRead: 2,
   },
   // The open-data listing is not edge-cached: every request reads D1.
-  { name: `listing, first page (${PAGE})`, path: `/v1/public/labels?limit=${PAGE}`, cold: true, maxRowsRead: 2 * PAGE },
+  {
+    name: `listing, first page (${PAGE})`,
+    path: `/v1/public/labels?limit=${PAGE}`,
+    cold: true,
+    floor: "d1",
+    maxRowsRead: 2 * PAGE,
+  },
   {
     name: `listing, deep cursor (${PAGE})`,
     path: (ctx) => `/v1/public/labels?limit=${PAGE}&cursor=${ctx.cursor([ctx.sample.deepCode])}`,
     cold: true,
+    floor: "d1",
     maxRowsRead: 2 * PAGE,
   },
   {
     name: `listing CSV (${PAGE})`,
     path: `/v1/public/labels?limit=${PAGE}&format=csv`,
     cold: true,
+    floor: "d1",
     maxRowsRead: 2 * PAGE,
+  },
+  {
+    name: "listing search, one structure by its name",
+    path: (ctx) => `/v1/public/labels?q=${q(ctx.sample.name)}&limit=${PAGE}`,
+    cold: true,
+    floor: "d1",
+    targetRatio: 0.5,
+    maxRowsRead: 100,
+  },
+  {
+    name: `listing search, a common town, first page (${PAGE})`,
+    path: `/v1/public/labels?q=${q("nîmes")}&limit=${PAGE}`,
+    cold: true,
+    floor: "d1",
+    // Each hit: its full-text row and its public row (+ the lookahead, + the ~5% without a label skipped).
+    maxRowsRead: 2 * (PAGE + 1) + 10,
+  },
+  {
+    name: `listing search, 2 characters, first page (${PAGE})`,
+    path: `/v1/public/labels?q=ly&limit=${PAGE}`,
+    cold: true,
+    floor: "d1",
+    // Names starting with « ly »: the structure's index entry and its public row.
+    maxRowsRead: 2 * (PAGE + 1) + 10,
+  },
+  {
+    name: "listing search, q of 200 characters (a pasted name and address)",
+    path: `/v1/public/labels?q=${q(LONG_QUERY)}&limit=${PAGE}`,
+    cold: true,
+    floor: "d1",
+    targetRatio: 0.5,
+    maxRowsRead: 100,
+  },
+  {
+    name: "listing search, worst case (8 common words never together)",
+    path: `/v1/public/labels?q=${q(WORST_QUERY)}&limit=${PAGE}`,
+    cold: true,
+    floor: "d1",
+    maxRowsRead: 100,
   },
   // Signed webhook ingestion: a new webhook-id and auditRef per request, signed with oc_demo's secret.
   {

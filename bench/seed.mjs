@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
-import { backfillFile } from "../scripts/backfill-file.mjs";
+import { backfillFile, searchIndexFile } from "../scripts/backfill-file.mjs";
 
 export const DATA_DIR = "bench/.data";
 /** The pristine seed of N structures; bench/run.mjs copies it to bench/.data/run for each `wrangler dev`. */
@@ -326,6 +326,8 @@ function writeRows(file, count) {
   }
   // The public read model, filled by the same SQL as the migration that backfills existing databases.
   db.exec(readFileSync(backfillFile(), "utf8"));
+  // The search index, rebuilt by its migration (Node's SQLite has FTS5 and the trigram tokenizer).
+  db.exec(readFileSync(searchIndexFile(), "utf8"));
   // Steady state: the daily job ran yesterday (src/jobs/daily.ts reads only what crossed a date since).
   db.prepare("INSERT INTO counters (name, value) VALUES (?, ?), (?, ?)").run(
     "daily:last-scheduled-ms",

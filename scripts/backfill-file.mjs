@@ -1,11 +1,17 @@
-// The migration that (re)builds the public read model from structures, labels and bodies. Seeds that
-// write rows behind the API (demo data, bench, browser fixtures) run it afterwards, so there is one
-// definition of « current label » in SQL.
+// Migrations that (re)build data derived from other tables. Seeds that write rows behind the API
+// (demo data, bench, browser fixtures) and `npm run db:import` run them afterwards, so each derived
+// table has one definition in SQL.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
-export function backfillFile(root = ".") {
-  const f = readdirSync(join(root, "migrations")).find((f) => f.endsWith("_backfill_public_labels.sql"));
-  if (!f) throw new Error("No migrations/*_backfill_public_labels.sql");
+function migration(root, suffix) {
+  const f = readdirSync(join(root, "migrations")).find((f) => f.endsWith(suffix));
+  if (!f) throw new Error(`No migrations/*${suffix}`);
   return join(root, "migrations", f);
 }
+
+/** The public read model (public_labels) from structures, labels and bodies. */
+export const backfillFile = (root = ".") => migration(root, "_backfill_public_labels.sql");
+
+/** The full-text search index (structures_search), dropped and rebuilt from structures. */
+export const searchIndexFile = (root = ".") => migration(root, "_structures_search.sql");

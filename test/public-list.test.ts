@@ -73,7 +73,8 @@ describe("GET /v1/public/labels (JSON)", () => {
     ["status=expired", ["PUBL-E"]],
     ["network=CAF", ["PUBL-B"]],
     ["department=13&status=valid", ["PUBL-A", "PUBL-F"]],
-    ["q=prefecture", ["PUBL-A"]],
+    // A name starting with q first, then the other matches (the network « Préfectures »), registration order.
+    ["q=prefecture", ["PUBL-A", "PUBL-D", "PUBL-E", "PUBL-F"]],
     ["q=HOPITAL", ["PUBL-F"]],
   ])("filters %s", async (query, expected) => {
     const r = await get(`/v1/public/labels?${query}`);

@@ -5,14 +5,17 @@
  * @see https://www.sqlite.org/eqp.html
  */
 import { env } from "cloudflare:test";
-import { eq } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { webhookSecretsQuery } from "../src/db/certifiers";
 import { getDb } from "../src/db/client";
 import { listPublicLabelsQueries, pastLabelQuery, publicHistoryQuery, publicLabelQuery } from "../src/db/public";
 import { refreshPublicLabels, renamePublicCertifier } from "../src/db/public-model";
+import { publicListingWhere, publicSearchScope } from "../src/db/public-search";
 import { structures } from "../src/db/schema";
-import { listStructuresQuery, structureByCodeQuery } from "../src/db/structures";
+import { parseSearch, reindexStructures, type SearchScope, searchQuery, structuresSearch } from "../src/db/search";
+import { listStructuresQuery, structureByCodeQuery, structureSearchScope } from "../src/db/structures";
 import { candidatesPage, expiryWhere, reminderWhere } from "../src/jobs/daily";
 import { apiKeyByHashQuery } from "../src/lib/auth";
 
@@ -24,6 +27,23 @@ const day = "2026-11-27";
 const listing = (name: string, f: Partial<Parameters<typeof listPublicLabelsQueries>[1]>, indexes: string[]) =>
   listPublicLabelsQueries(db, { limit: 50, today: day, ...f }).map(
     (q, i) => [`public listing: ${name}${i ? ` (${i + 1})` : ""}`, q, indexes[i]] as [string, Query, string?],
+  );
+
+const dialect = new SQLiteAsyncDialect();
+const sqlQuery = (q: SQL): Query => ({ toSQL: () => dialect.sqlToQuery(q) });
+/** A search's page in each case: a code, a name prefix, words (tier 3), a short `q`, a resumed page. */
+const searches = <Row>(name: string, scope: SearchScope<Row>) =>
+  (
+    [
+      ["code", "CAF-30", undefined],
+      ["words", "nîmes caf", undefined],
+      ["short q", "ca", undefined],
+      ["resumed in tier 2", "caisse", { tier: 2, key: "caisse d", code: "CAF-30-000001" }],
+      ["resumed in tier 3", "nîmes", { tier: 3, key: "1000", code: "" }],
+    ] as const
+  ).map(
+    ([what, q, after]) =>
+      [`search (${name}): ${what}`, sqlQuery(searchQuery(scope, parseSearch(q), 51, after))] as [string, Query],
   );
 
 /** [name, query, index it must use (optional)]. */
@@ -39,8 +59,6 @@ const HOT: [string, Query, string?][] = [
   ],
   ["structures by category", listStructuresQuery(db, { limit: 50, category: "eple" }), "structures_category_code"],
   ["structures by certifier", listStructuresQuery(db, { limit: 50, certifierId: "oc_demo" }), "structures_certifier"],
-  // `q` is a substring match: it walks the code index in order and stops after a page of matches.
-  ["structures: q search", listStructuresQuery(db, { limit: 50, q: "préfecture" })],
   ["api key by hash", apiKeyByHashQuery(db, "0".repeat(64)), "api_keys_hash"],
   ["webhook secrets of a body", webhookSecretsQuery(db, "oc_demo"), "webhook_secrets_certifier"],
   // The daily job's selections (src/jobs/daily.ts): expiry, an incremental reminder window, the catch-up
@@ -80,7 +98,16 @@ const HOT: [string, Query, string?][] = [
     "public_labels_status_code",
     "public_labels_status_expires",
   ]),
-  ...listing("q search", { q: "préfecture" }, ["public_labels_labelled_code"]),
+  // Searches (src/db/search.ts): every tier reads an index — the code's, `structures_search_text`, the
+  // full-text index (`VIRTUAL TABLE INDEX … M`: a MATCH) — never a scan of structures.
+  ...searches("admin", structureSearchScope({})),
+  ...searches("admin, filtered", structureSearchScope({ department: "30", network: "CAF" })),
+  ...searches("public listing", publicSearchScope(publicListingWhere({ status: "expired", today: day }))),
+  ...searches("home page", publicSearchScope([])),
+  // Its maintenance reads the structures written by code.
+  ...reindexStructures(db, ["S-1", "S-2"]).map(
+    (q, i) => [`search index upkeep (${i + 1})`, q, "sqlite_autoindex_structures_1"] as [string, Query, string],
+  ),
   // Its writes: the upsert reads the structure, its current label and body by index; a rename by body.
   ["public model refresh (one)", refreshPublicLabels(db, "DEMO-PREF-01"), "labels_structure"],
   ["public model refresh (chunk)", refreshPublicLabels(db, ["S-1", "S-2", "S-3"]), "labels_structure"],
@@ -96,11 +123,19 @@ async function plan(q: Query): Promise<string[]> {
   return results.map((r) => r.detail);
 }
 
-/** Tables read by a full scan: `SCAN t` not followed by `USING … INDEX` / `USING INTEGER PRIMARY KEY`. */
+/**
+ * Tables read by a full scan: `SCAN t` not followed by `USING … INDEX` / `USING INTEGER PRIMARY KEY`,
+ * nor, for the full-text table, by a MATCH or a rowid lookup (FTS5 writes `VIRTUAL TABLE INDEX n:…M…` or
+ * `…:=`, @see https://www.sqlite.org/src/file/ext/fts5/fts5_main.c fts5BestIndexMethod). `SCAN (subquery-n)`
+ * reads the rows a subquery already produced (a search's tiers).
+ */
 function fullScans(lines: string[]): string[] {
   return lines.flatMap((l) => {
     const m = /^SCAN (\S+)(.*)$/.exec(l);
-    return m?.[1] && !/USING (?:COVERING )?INDEX|USING INTEGER PRIMARY KEY/.test(m[2] ?? "") ? [m[1]] : [];
+    if (!m?.[1] || m[1].startsWith("(subquery-")) return [];
+    return /USING (?:COVERING )?INDEX|USING INTEGER PRIMARY KEY|VIRTUAL TABLE INDEX \d+:\S*[M=]/.test(m[2] ?? "")
+      ? []
+      : [m[1]];
   });
 }
 
@@ -114,5 +149,10 @@ describe("query plans of hot queries", () => {
   it("detects a full scan (a filter on a column without an index)", async () => {
     const lines = await plan(db.select().from(structures).where(eq(structures.city, "Ajaccio")));
     expect(fullScans(lines)).toEqual(["structures"]);
+  });
+
+  it("detects a full scan of the full-text table (read without MATCH)", async () => {
+    const lines = await plan(db.select().from(structuresSearch).where(eq(structuresSearch.code, "S-1")));
+    expect(fullScans(lines)).toEqual(["structures_search"]);
   });
 });

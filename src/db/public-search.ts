@@ -1,31 +1,42 @@
 /**
- * The citizen's search (home page, /verify?q=): every structure of the public read model, labelled or
- * not, whose name, town, network or Code SP+ contains the words typed.
- *
- * A plain LIKE scan, correct and bounded (`limit`), good enough for the page; the full-text search
- * (FTS5) replaces this file with the same signature. Accents: the name and code are matched folded
- * (`search_text`: « prefecture » finds « Préfecture »); town and network as typed, case-insensitive
- * for ASCII letters (SQLite's LIKE), so « Démoville » and « démoville » find « Démoville ».
+ * Public searches: the read model's rows (`public_labels`, published fields only) ranked by the
+ * structures' search (src/db/search.ts). Callers pass a D1 session, as for every public read.
  */
-import { asc, type Column, or, sql } from "drizzle-orm";
-import { fold, likeEscape } from "../lib/text";
+import { eq, isNotNull, or } from "drizzle-orm";
+import type { SearchAfter } from "../lib/cursor";
 import type { Db } from "./client";
-import { type PublicLabelRow, publicRow } from "./public";
+import { type PublicLabelRow, type PublicListFilter, publicLabelFields, statusBranches } from "./public";
 import { publicLabels as p } from "./schema";
+import { type SearchScope, search } from "./search";
 
-/** `column LIKE '%…%' ESCAPE '\'`: a `%` or `_` typed by the user matches itself. */
-const contains = (column: Column, value: string) => sql`${column} LIKE ${`%${likeEscape(value)}%`} ESCAPE '\\'`;
+/** The public rows a search may return, under `where`. Exported for query-plan tests. */
+export function publicSearchScope(where: SearchScope<PublicLabelRow>["where"]): SearchScope<PublicLabelRow> {
+  return { table: p, code: p.code, searchText: p.searchText, fields: publicLabelFields, where };
+}
 
+/**
+ * The home page's search box: structures by name, town, network, typology or Code SP+, labelled or
+ * not, best first (src/db/search.ts). A `q` with nothing searchable throws `invalid("q")` (a 422).
+ */
 export async function searchPublicStructures(db: Db, q: string, limit: number): Promise<PublicLabelRow[]> {
-  const typed = q.trim().replace(/\s+/g, " ");
-  const folded = fold(typed);
-  if (!folded) return [];
-  return db
-    .select(publicRow)
-    .from(p)
-    .where(
-      or(contains(p.searchText, folded), contains(p.city, typed), contains(p.network, typed), contains(p.code, typed)),
-    )
-    .orderBy(asc(p.name), asc(p.code))
-    .limit(limit);
+  return (await search(db, publicSearchScope([]), q, limit)).items;
+}
+
+export type PublicSearchFilter = Omit<PublicListFilter, "after"> & { q: string; after?: SearchAfter };
+
+/** The listing's filters as conditions on `public_labels` (current labels only). */
+export function publicListingWhere(f: Omit<PublicListFilter, "after" | "limit">) {
+  return [
+    isNotNull(p.labelNumber),
+    f.tier ? eq(p.tier, f.tier) : undefined,
+    f.network ? eq(p.network, f.network) : undefined,
+    f.department ? eq(p.department, f.department) : undefined,
+    // Filters on the hits the tiers read, so one condition (`expired` is two ranges in the listing).
+    or(...statusBranches(f.status, f.today)),
+  ];
+}
+
+/** The open-data listing with `q`: the same rows and filters, ranked instead of sorted by code. */
+export function searchPublicLabels(db: Db, f: PublicSearchFilter) {
+  return search(db, publicSearchScope(publicListingWhere(f)), f.q, f.limit, f.after);
 }

@@ -4,10 +4,9 @@
  * They read the public read model `public_labels` (one row per structure, kept current in the batch
  * of every write: src/db/public-model.ts): a verification reads one row, a listing page about its size.
  */
-import { and, asc, desc, eq, gt, inArray, isNotNull, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, type SQL, sql } from "drizzle-orm";
 import type { PublicStatus } from "../domain/badge";
 import type { PublicRef } from "../domain/public-ref";
-import { fold, likeEscape } from "../lib/text";
 import type { Db } from "./client";
 import { certifiers, labelEvents, labels, publicLabels as p, structures, type Tier } from "./schema";
 
@@ -65,6 +64,9 @@ export function pastLabelQuery(db: Db, number: string) {
     .limit(1);
 }
 
+/** The columns of a public row, for searches (src/db/public-search.ts) that return the same rows. */
+export { publicRow as publicLabelFields };
+
 export type PublicLabelRow = Awaited<ReturnType<typeof publicLabelQuery>>[number];
 
 export async function findPublicLabel(db: Db, ref: PublicRef): Promise<PublicLabelRow | null> {
@@ -105,7 +107,6 @@ export type PublicListFilter = {
   status?: Exclude<PublicStatus, "none">;
   network?: string;
   department?: string;
-  q?: string;
   limit: number;
   /** Keyset: the last row's structure code (one row per structure). */
   after?: string;
@@ -117,7 +118,7 @@ export type PublicListFilter = {
  * `suspended` label whose last day is before today shows `expired`. Each branch is an indexed range;
  * `expired` is two (stored expired, and valid/suspended past their end), read as two queries.
  */
-function statusBranches(status: PublicListFilter["status"], today: string): (SQL | undefined)[] {
+export function statusBranches(status: PublicListFilter["status"], today: string): (SQL | undefined)[] {
   // `+expires_on` keeps the planner on (status, code), whose order is the listing's: the expiry
   // check only drops the few labels the daily job has not lapsed yet.
   const notPast = sql`+${p.expiresOn} >= ${today}`;
@@ -146,10 +147,6 @@ export function listPublicLabelsQueries(db: Db, f: PublicListFilter) {
     f.department ? eq(p.department, f.department) : undefined,
     f.after !== undefined ? gt(p.code, f.after) : undefined,
   ];
-  if (f.q) {
-    const q = likeEscape(fold(f.q));
-    common.push(or(like(p.searchText, `%${q}%`), like(p.code, `${likeEscape(f.q)}%`)));
-  }
   return statusBranches(f.status, f.today).map((status) =>
     db
       .select(publicRow)

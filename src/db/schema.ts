@@ -36,7 +36,11 @@ export const structures = sqliteTable(
     /** The body currently assigned (history in `assignments`). */
     certifierId: text("certifier_id").references(() => certifiers.id),
     contractRef: text("contract_ref"),
-    /** Lower-cased, accent-free name and code, for `q` searches (« prefecture » finds « Préfecture »). */
+    /**
+     * `fold(name + " " + code)` (src/lib/text.ts): lower-case, accent-free. Its index ranks the
+     * structures whose name starts with a search's `q` (src/db/search.ts); the words inside names,
+     * towns, networks and typologies are found by the full-text index `structures_search`.
+     */
     searchText: text("search_text").notNull(),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
@@ -50,6 +54,7 @@ export const structures = sqliteTable(
     index("structures_category_code").on(t.category, t.code),
     index("structures_parent").on(t.parentCode),
     index("structures_name").on(t.name),
+    index("structures_search_text").on(t.searchText, t.code),
     index("structures_certifier").on(t.certifierId),
   ],
 );

@@ -2,12 +2,14 @@
  * Structure reads, and the assignment of a body. Registering and editing a structure change its public
  * answers: they are verbs (src/services/structures.ts).
  */
-import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { invalid, notFound } from "../domain/errors";
 import type { Category } from "../domain/identifiers";
-import { fold, likeEscape } from "../lib/text";
+import type { SearchAfter } from "../lib/cursor";
+import { fold } from "../lib/text";
 import type { Db } from "./client";
 import { assignments, type Contact, certifiers, structures } from "./schema";
+import { type SearchScope, search } from "./search";
 
 export type StructureInput = {
   code: string;
@@ -81,7 +83,6 @@ export async function getStructure(db: Db, code: string) {
 }
 
 export type StructureFilter = {
-  q?: string;
   network?: string;
   department?: string;
   category?: Category;
@@ -90,24 +91,20 @@ export type StructureFilter = {
   after?: string;
 };
 
+const filters = (f: Omit<StructureFilter, "limit" | "after">) => [
+  f.network ? eq(structures.network, f.network) : undefined,
+  f.department ? eq(structures.department, f.department) : undefined,
+  f.category ? eq(structures.category, f.category) : undefined,
+  f.certifierId ? eq(structures.certifierId, f.certifierId) : undefined,
+];
+
 /** The query behind `listStructures` (one row more than a page); exported for query-plan tests. */
 export function listStructuresQuery(db: Db, f: StructureFilter) {
-  const where: (SQL | undefined)[] = [
-    f.network ? eq(structures.network, f.network) : undefined,
-    f.department ? eq(structures.department, f.department) : undefined,
-    f.category ? eq(structures.category, f.category) : undefined,
-    f.certifierId ? eq(structures.certifierId, f.certifierId) : undefined,
-    f.after ? gt(structures.code, f.after) : undefined,
-  ];
-  if (f.q) {
-    const q = likeEscape(fold(f.q));
-    where.push(or(like(structures.searchText, `%${q}%`), like(structures.code, `${likeEscape(f.q)}%`)));
-  }
   return db
     .select(columns)
     .from(structures)
     .leftJoin(certifiers, eq(certifiers.id, structures.certifierId))
-    .where(and(...where))
+    .where(and(...filters(f), f.after ? gt(structures.code, f.after) : undefined))
     .orderBy(asc(structures.code))
     .limit(f.limit + 1);
 }
@@ -117,6 +114,26 @@ export async function listStructures(db: Db, f: StructureFilter) {
   const items = rows.slice(0, f.limit).map(present);
   const last = items.at(-1);
   return { items, next: rows.length > f.limit && last ? last.code : null };
+}
+
+type StructureRow = Awaited<ReturnType<typeof listStructuresQuery>>[number];
+
+/** The structures an admin search may return, under the list's filters. Exported for query-plan tests. */
+export function structureSearchScope(f: Omit<StructureFilter, "limit" | "after">): SearchScope<StructureRow> {
+  return {
+    table: structures,
+    code: structures.code,
+    searchText: structures.searchText,
+    fields: columns,
+    joins: sql`left join ${certifiers} on ${certifiers.id} = ${structures.certifierId}`,
+    where: filters(f),
+  };
+}
+
+/** `q` over code, name, town, network and typology, best first (src/db/search.ts), with the list's filters. */
+export async function searchStructures(db: Db, f: Omit<StructureFilter, "after"> & { q: string; after?: SearchAfter }) {
+  const { items, next } = await search(db, structureSearchScope(f), f.q, f.limit, f.after);
+  return { items: items.map(present), next };
 }
 
 /** Assigns a body to a structure: the current pointer and the history row land together. */

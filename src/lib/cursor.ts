@@ -11,6 +11,11 @@ export function encodeCursor(key: unknown[]): string {
   return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+const badCursor = () =>
+  new ApiError("bad-request", "The cursor is not one this API issued", {
+    errors: [{ path: "cursor", message: "Invalid cursor" }],
+  });
+
 export function decodeCursor(cursor: string, arity: number): string[] {
   try {
     const bin = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
@@ -21,7 +26,23 @@ export function decodeCursor(cursor: string, arity: number): string[] {
   } catch {
     // fall through to the problem below
   }
-  throw new ApiError("bad-request", "The cursor is not one this API issued", {
-    errors: [{ path: "cursor", message: "Invalid cursor" }],
-  });
+  throw badCursor();
+}
+
+/**
+ * Where a search page ended (src/db/search.ts ranks hits in tiers): the last hit's tier and its sort
+ * key within the tier (a code, a folded name and code, or a full-text index rowid).
+ */
+export type SearchAfter = { tier: 1 | 2 | 3; key: string; code: string };
+
+export const encodeSearchCursor = (a: SearchAfter) => encodeCursor([String(a.tier), a.key, a.code]);
+
+export function decodeSearchCursor(cursor: string): SearchAfter {
+  const [tier, key, code] = decodeCursor(cursor, 3) as [string, string, string];
+  const t = Number(tier);
+  // Tier 3 is ordered by rowid: its key must be an integer.
+  if (t === 1 || t === 2 || (t === 3 && /^\d{1,15}$/.test(key))) {
+    return { tier: t as SearchAfter["tier"], key, code };
+  }
+  throw badCursor();
 }

@@ -7,8 +7,3 @@ export function fold(value: string): string {
     .replace(/\s+/g, " ")
     .trim();
 }
-
-/** Escapes LIKE wildcards so a user's `%` or `_` matches itself. */
-export function likeEscape(value: string): string {
-  return value.replace(/[\\%_]/g, (m) => `\\${m}`);
-}

@@ -10,6 +10,7 @@ import type { AppEnv } from "../app-env";
 import { findPublicLabel } from "../db/public";
 import { searchPublicStructures } from "../db/public-search";
 import { parisDay } from "../domain/badge";
+import { DomainError } from "../domain/errors";
 import { parseRef } from "../domain/public-ref";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
@@ -98,8 +99,12 @@ const search = async (c: Context<AppEnv>) => {
       const row = await findPublicLabel(db, ref);
       results = row ? [row] : [];
     } else {
-      // One more than shown, to know whether to ask for a narrower search.
-      results = await searchPublicStructures(db, q, SEARCH_PAGE_SIZE + 1);
+      // One more than shown, to know whether to ask for a narrower search. Nothing searchable in what
+      // was typed (invisible characters only) reads as an empty search: the page asks for words.
+      results = await searchPublicStructures(db, q, SEARCH_PAGE_SIZE + 1).catch((err) => {
+        if (err instanceof DomainError && err.kind === "invalid") return [];
+        throw err;
+      });
     }
   }
   const now = new Date();

@@ -7,12 +7,13 @@
 import { z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { getDb } from "../db/client";
-import { listPublicLabels } from "../db/public";
+import { listPublicLabels, type PublicLabelRow } from "../db/public";
+import { searchPublicLabels } from "../db/public-search";
 import { TIERS } from "../db/schema";
 import { PUBLIC_STATUSES } from "../domain/badge";
 import { CODE_SP_PATTERN } from "../domain/identifiers";
 import { parisDay } from "../domain/paris-time";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
@@ -204,7 +205,19 @@ const ListQuery = z.object({
     .openapi({ description: "Public status (a `valid` or `suspended` label past its last day counts as `expired`)" }),
   network: z.string().max(200).optional().openapi({ example: "Préfectures" }),
   department: z.string().max(3).optional().openapi({ example: "13" }),
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Name or start of Code SP+" }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      description:
+        "Search: Code SP+, name, town, network or typology (case and accents ignored). Ranks the page instead " +
+        "of sorting it by code: codes starting with `q`, names starting with `q`, then the other structures " +
+        "holding every word. Words under 3 characters only match the start of a code or name.",
+      example: "evry",
+    }),
   format: z.enum(["json", "csv"]).optional().openapi({ description: "`csv` = same as `Accept: text/csv`" }),
   limit: z.coerce
     .number()
@@ -227,7 +240,7 @@ publicRouter.openapi(
       summary: "Open-data listing of labels",
       description:
         "Current labels, one per labelled structure (renewed ones are replaced by their renewal), sorted by " +
-        "Code SP+, keyset-paginated. " +
+        "Code SP+ (ranked instead when `q` is given, see `q`), keyset-paginated. " +
         "JSON by default; CSV with `Accept: text/csv` or `format=csv` (UTF-8 with BOM, `;`, CRLF), whose " +
         "first column `code_sp_de_la_structure` joins with the DITP's `export-structures`. The CSV's next page " +
         'is in the `Link: <…>; rel="next"` header.',
@@ -267,13 +280,22 @@ publicRouter.openapi(
       });
     }
     const limit = q.limit ?? (csv ? 1000 : 50);
-    // The cursor is the last structure code: the listing holds one row per structure.
-    const after = q.cursor ? decodeCursor(q.cursor, 1)[0] : undefined;
     const now = new Date();
     const today = parisDay(now);
-    const { items, next } = await listPublicLabels(publicDb(c.env), { ...q, limit, after, today });
-    const labels = items.map((r) => toPublicLabel(r, today, now.toISOString(), c.env.PUBLIC_BASE_URL));
-    const nextCursor = next ? encodeCursor([next]) : null;
+    const { cursor, ...f } = q;
+    let page: { items: PublicLabelRow[]; nextCursor: string | null };
+    if (f.q) {
+      const after = cursor ? decodeSearchCursor(cursor) : undefined;
+      const { items, next } = await searchPublicLabels(publicDb(c.env), { ...f, q: f.q, limit, after, today });
+      page = { items, nextCursor: next ? encodeSearchCursor(next) : null };
+    } else {
+      // The cursor is the last structure code: the listing holds one row per structure.
+      const after = cursor ? decodeCursor(cursor, 1)[0] : undefined;
+      const { items, next } = await listPublicLabels(publicDb(c.env), { ...f, limit, after, today });
+      page = { items, nextCursor: next ? encodeCursor([next]) : null };
+    }
+    const { nextCursor } = page;
+    const labels = page.items.map((r) => toPublicLabel(r, today, now.toISOString(), c.env.PUBLIC_BASE_URL));
     const stable = labels.map(({ checkedAt: _, ...rest }) => rest);
     const etag = await weakEtag(JSON.stringify([csv, stable, nextCursor]));
     const headers: Record<string, string> = {

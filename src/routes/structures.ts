@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
-import { assignCertifier, getStructure, listStructures } from "../db/structures";
+import { assignCertifier, getStructure, listStructures, searchStructures } from "../db/structures";
 import { cleanText } from "../domain/clean-text";
 import { CATEGORIES } from "../domain/identifiers";
 import { requireRole } from "../lib/auth";
 import { newId } from "../lib/crypto";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { createStructure, updateStructure } from "../services/structures";
@@ -48,12 +48,15 @@ structuresRouter.openapi(
     tags: ["structures"],
     summary: "Search structures",
     description:
-      "`q` matches the name (case- and accent-insensitive) or the start of the Code SP+. Sorted by code, keyset-paginated.",
+      "Sorted by Code SP+, keyset-paginated. With `q`: ranked instead — Code SP+ starting with `q`, then names " +
+      "starting with `q`, then the other structures holding every word of `q` in their code, name, town, network " +
+      "or typology (case and accents ignored; words of 3 characters or more are found anywhere in the text, " +
+      "shorter ones only as the start of a code or name). The cursor of a `q` page only continues that `q`.",
     security: adminSecurity,
     middleware: adminOnly,
     request: {
       query: z.object({
-        q: z.string().trim().min(1).max(200).optional().openapi({ example: "préfecture" }),
+        q: z.string().trim().min(1).max(200).optional().openapi({ example: "évry" }),
         network: z.string().max(200).optional().openapi({ example: "Préfectures" }),
         department: z.string().max(3).optional().openapi({ description: "INSEE department code", example: "13" }),
         category: z.enum(CATEGORIES).optional(),
@@ -63,9 +66,14 @@ structuresRouter.openapi(
     responses: { 200: json(page(Structure, "StructurePage"), "A page of structures") },
   }),
   async (c) => {
-    const { cursor, ...q } = c.req.valid("query");
+    const { cursor, q, ...f } = c.req.valid("query");
+    if (q) {
+      const after = cursor ? decodeSearchCursor(cursor) : undefined;
+      const { items, next } = await searchStructures(getDb(c.env.DB), { ...f, q, after });
+      return c.json({ items, nextCursor: next ? encodeSearchCursor(next) : null }, 200);
+    }
     const after = cursor ? decodeCursor(cursor, 1)[0] : undefined;
-    const { items, next } = await listStructures(getDb(c.env.DB), { ...q, after });
+    const { items, next } = await listStructures(getDb(c.env.DB), { ...f, after });
     return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
   },
 );

@@ -8,6 +8,7 @@ import { afterChange } from "../changes/effects";
 import { intentsOf, type PublicChange, publicChangeStatements } from "../changes/public-change";
 import { refreshPublicLabels } from "../db/public-model";
 import { publicLabels, structures } from "../db/schema";
+import { reindexStructures } from "../db/search";
 import { getStructure, type StructureInput, searchText } from "../db/structures";
 import { conflict, invalid } from "../domain/errors";
 import type { Deps } from "./deps";
@@ -40,8 +41,9 @@ export async function createStructure(deps: Deps, input: StructureInput) {
       .values({ ...input, searchText: searchText(input) })
       .onConflictDoNothing()
       .returning({ code: structures.code }),
-    // On a conflict this recomputes the existing structure's row, and purges its answers: harmless.
+    // On a conflict these recompute the existing structure's rows, and purge its answers: harmless.
     refreshPublicLabels(db, input.code),
+    ...reindexStructures(db, input.code),
     ...publicChangeStatements(db, change, now),
   ]);
   // Recorded intents are carried out whatever the answer (on a conflict: a harmless purge).
@@ -71,6 +73,7 @@ export async function updateStructure(deps: Deps, code: string, patch: Partial<O
       })
       .where(eq(structures.code, code)),
     refreshPublicLabels(db, code),
+    ...reindexStructures(db, code),
     ...publicChangeStatements(db, change, now),
   ]);
   await afterChange(deps, intentsOf(change), now);

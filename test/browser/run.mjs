@@ -16,7 +16,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HtmlValidate } from "html-validate";
 import { chromium } from "playwright-core";
-import { backfillFile } from "../../scripts/backfill-file.mjs";
+import { backfillFile, searchIndexFile } from "../../scripts/backfill-file.mjs";
 import { seedDemo } from "../../scripts/demo.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -92,8 +92,8 @@ VALUES ('evt_${number}_a', '${number}', 'awarded', 'valid', 'certifier:oc_browse
 VALUES ('evt_${number}_s', '${number}', '${status}', 'valid', '${status}', 'admin:token', 'motif privé', '2026-10-01');\n`;
   }
 });
-// The public read model, as the backfill migration fills it.
-sql += readFileSync(backfillFile(root), "utf8");
+// The public read model and the search index, as their migrations fill them.
+sql += `${readFileSync(backfillFile(root), "utf8")}\n${readFileSync(searchIndexFile(root), "utf8")}`;
 const sqlFile = join(persist, "fixtures.sql");
 writeFileSync(sqlFile, sql);
 sh(wrangler[0], [...wrangler.slice(1), "d1", "execute", "DB", "--local", "--persist-to", persist, "--file", sqlFile], {

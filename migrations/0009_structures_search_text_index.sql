@@ -1,0 +1,1 @@
+CREATE INDEX `structures_search_text` ON `structures` (`search_text`,`code`);
