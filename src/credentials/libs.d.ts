@@ -42,6 +42,7 @@ declare module "@digitalbazaar/vc" {
 declare module "@digitalbazaar/vc-bitstring-status-list" {
   export class BitstringStatusList {
     constructor(opts: { length: number });
+    bitstring: { length: number };
     setStatus(index: number, status: boolean): void;
     getStatus(index: number): boolean;
     encode(): Promise<string>;
