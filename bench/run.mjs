@@ -11,6 +11,7 @@
  * fresh copy of the seed, so a cron that expires labels sees the same data every time.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -163,6 +164,9 @@ async function startWorker({ metrics, seedDir }) {
     RUN_DIR,
     "--var",
     `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    // A throwaway key to sign the credentials of this run's labels.
+    "--var",
+    `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
     "--var",
     `D1_METRICS:${metrics ? "on" : "off"}`,
     // The cron's reminders stay in the outbox: nothing leaves the machine.

@@ -138,7 +138,7 @@ function Credential({ labelNumber, base }: { labelNumber: string; base: string }
   return (
     <div id="attestation">
       <p>
-        <a class="fr-link fr-icon-download-line fr-link--icon-left" href={href} download={`${labelNumber}.json`}>
+        <a class="fr-link" href={href} download={`${labelNumber}.json`}>
           Télécharger l'attestation vérifiable
         </a>
       </p>
