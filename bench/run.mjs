@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { Webhook } from "standardwebhooks";
+import { credentialSample, seedCredentials, signingSummary } from "./credentials.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { DATA_DIR, d1File, seed } from "./seed.mjs";
 
@@ -304,7 +305,9 @@ const bar = (v, ctx) => (typeof v === "function" ? v(ctx) : v);
 async function main() {
   const t0 = Date.now();
   const info = seed({ count: COUNT, log });
+  const signing = seedCredentials(info, log);
   const ctx = context(info);
+  Object.assign(ctx.sample, credentialSample(info));
   log(`bench: ${selected.length} scenarios, ${CONNECTIONS} connections × ${DURATION} s each`);
 
   log("bench: bundle (npm run build)");
@@ -388,6 +391,7 @@ async function main() {
     `Worker start-up: **${fmt(startupMs)} ms** from spawning \`wrangler dev\` to the first /health answer ` +
       `(wrangler printed "Ready on" after ${fmt(readyMs)} ms); both include wrangler's build and workerd's boot, ` +
       "not Cloudflare's isolate start-up.",
+    signingSummary(signing),
     `Ratios divide by the mean /health req/s of the run (${fmt(healthRps)}). Rows read: worst of 3 requests with D1_METRICS on.`,
   ];
   const table = [...lines, "", ...summary].join("\n");

@@ -20,8 +20,9 @@
  *
  * ctx (from bench/run.mjs): { count, day, due, adminToken, cursor(key[]) → base64url cursor,
  *   signWebhook(body, id) → Standard Webhooks headers signed with oc_demo's secret,
- *   sample: { code, labelNumber, deepCode, rareQuery, demoCodes } } — `sample` comes from the seed:
- *   code/labelNumber of a valid label, deepCode at 90% of the code order, demoCodes assigned to oc_demo.
+ *   sample: { code, labelNumber, deepCode, rareQuery, demoCodes, credentialNumbers, statusLists } } — `sample`
+ *   comes from the seed: code/labelNumber of a valid label, deepCode at 90% of the code order, demoCodes
+ *   assigned to oc_demo, labels with a signed credential and status lists `purpose/list` (bench/credentials.mjs).
  */
 export const PAGE = 50;
 
@@ -101,6 +102,34 @@ export const scenarios = [
     request: (ctx, i) => ({ path: `/v1/public/labels/${ctx.sample.numbers[i % ctx.sample.numbers.length]}` }),
     cold: false,
     maxRowsRead: 2,
+  },
+  // Verifiable credentials (issue 12), signed into the seed by bench/credentials.mjs: served as stored.
+  {
+    name: "credential, cache hit",
+    path: (ctx) => `/v1/public/labels/${ctx.sample.credentialNumbers[0]}/credential`,
+    cold: false,
+    maxRowsRead: 0,
+  },
+  {
+    name: "credential, cache miss",
+    request: (ctx, i) => ({
+      path: `/v1/public/labels/${ctx.sample.credentialNumbers[i % ctx.sample.credentialNumbers.length]}/credential`,
+    }),
+    cold: false,
+    // The public row by label number, then the credential by primary key.
+    maxRowsRead: 2,
+  },
+  {
+    name: "status list, cache hit",
+    path: (ctx) => `/status/${ctx.sample.statusLists[0]}`,
+    cold: false,
+    maxRowsRead: 0,
+  },
+  {
+    name: "status list, cache miss",
+    request: (ctx, i) => ({ path: `/status/${ctx.sample.statusLists[i % ctx.sample.statusLists.length]}` }),
+    cold: false,
+    maxRowsRead: 1,
   },
   // The open-data listing is not edge-cached: every request reads D1.
   { name: `listing, first page (${PAGE})`, path: `/v1/public/labels?limit=${PAGE}`, cold: true, maxRowsRead: 2 * PAGE },

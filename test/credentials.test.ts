@@ -360,9 +360,23 @@ describe("issuer and keys", () => {
     expect(fresh.proof.verificationMethod).toBe(doc.assertionMethod[0]);
     expect(await verifyOverHttp(fresh, { env: rotated })).toMatchObject({ verified: true });
 
-    // A compromised key is not listed: what it signed no longer verifies.
+    // A compromised key is not listed: what it signed no longer verifies…
     const compromised = { ...env, CREDENTIAL_SIGNING_KEY: OTHER_SEED } as Env;
     expect(await verifyOverHttp(old, { env: compromised })).toMatchObject({ verified: false, proofValid: false });
+    // …until the operator queues everything again (docs/operators.md « Compromise »): signed anew, lists too.
+    await env.DB.prepare(backfill).run();
+    await env.DB.prepare(
+      `INSERT INTO effects (id, kind, subject, status, attempts, next_attempt_at, created_at)
+       SELECT 'eff_' || lower(hex(randomblob(10))), 'status-list', purpose || '/' || list, 'pending', 0, ?1, ?1
+       FROM status_lists WHERE true ON CONFLICT (kind, subject) WHERE status = 'pending' DO NOTHING`,
+    )
+      .bind(new Date().toISOString())
+      .run();
+    for (let run = 0; run < 5; run++) await runDueEffects(deps(compromised), new Date());
+    const resigned = await credentialOf(number, { env: compromised });
+    expect(resigned.proof.verificationMethod).toBe(doc.assertionMethod[0]);
+    expect(resigned.credentialStatus).toEqual(old.credentialStatus);
+    expect(await verifyOverHttp(resigned, { env: compromised })).toMatchObject({ verified: true, status: "valid" });
   });
 });
 

@@ -44,12 +44,21 @@ let cached: { key: string; keys: Promise<IssuerKeys> } | undefined;
 export function issuerKeys(env: Env): Promise<IssuerKeys> {
   const cfg = config(env);
   const key = [cfg.PUBLIC_BASE_URL, cfg.CREDENTIAL_SIGNING_KEY, ...cfg.CREDENTIAL_RETIRED_KEYS].join("|");
-  if (cached?.key !== key)
-    cached = { key, keys: derive(cfg.PUBLIC_BASE_URL, cfg.CREDENTIAL_SIGNING_KEY, cfg.CREDENTIAL_RETIRED_KEYS) };
+  if (cached?.key !== key) {
+    cached = {
+      key,
+      keys: deriveIssuerKeys(cfg.PUBLIC_BASE_URL, cfg.CREDENTIAL_SIGNING_KEY, cfg.CREDENTIAL_RETIRED_KEYS),
+    };
+  }
   return cached.keys;
 }
 
-async function derive(baseUrl: string, secret: string, retired: readonly string[]): Promise<IssuerKeys> {
+/** The issuer's keys from its base URL, its seed and its retired public keys (bench/credentials.ts too). */
+export async function deriveIssuerKeys(
+  baseUrl: string,
+  secret: string,
+  retired: readonly string[],
+): Promise<IssuerKeys> {
   const base = new URL(baseUrl).origin;
   const did = didWebOf(base);
   const probe = await generate({ seed: seedOf(secret) });
