@@ -53,7 +53,10 @@ const drawIndex = (list: string) => {
   used.set(list, taken);
   for (;;) {
     const i = Math.floor(Math.random() * STATUS_LIST_LENGTH);
-    if (!taken.has(i)) return (taken.add(i), i);
+    if (!taken.has(i)) {
+      taken.add(i);
+      return i;
+    }
   }
 };
 const insEntry = db.prepare("INSERT INTO status_entries (label_number, list, idx) VALUES (?, ?, ?)");

