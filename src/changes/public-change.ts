@@ -5,8 +5,9 @@
  * in ITS OWN batch, so the intents of the effects land with the change or not at all; `afterChange`
  * (src/changes/effects.ts) carries them out right after, and the minute cron retries what failed.
  *
- * The effects, today: purge the structure's and the labels' cached public answers, here (Cache API)
- * and in every data centre (Cloudflare's purge by Cache-Tag). Expiry needs none: public answers derive
+ * The effects, today: sign again the credentials and status lists whose content changed (ADR 0006), and
+ * purge the structure's and the labels' cached public answers, here (Cache API) and in every data centre
+ * (Cloudflare's purge by Cache-Tag). Expiry needs none: public answers derive
  * « expiré » from the date and are never cached past midnight (docs/adr/0004-effects-of-a-label-change.md).
  * @see docs/adr/0004-effects-of-a-label-change.md
  */
