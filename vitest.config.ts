@@ -27,6 +27,8 @@ export default defineConfig(async () => ({
         d1Databases: { LAGGING_REPLICA: "lagging-replica" },
         bindings: {
           ADMIN_TOKEN: "test-admin-token-0123456789",
+          // A fixed Ed25519 seed for tests only (test/credentials.test.ts rotates to another).
+          CREDENTIAL_SIGNING_KEY: "FHp-yPxbyoLAaVBZnf9ohFQvYbqu--745TVH_FsNyI4",
           EMAIL_TRANSPORT: "local",
           // As in .dev.vars: the dev outbox is open in tests (test/security.test.ts closes it too).
           DEV_OUTBOX: "on",
@@ -41,6 +43,21 @@ export default defineConfig(async () => ({
     include: ["test/**/*.test.ts"],
     exclude: ["test/browser/**"],
     setupFiles: ["./test/setup.ts"],
+    // The Verifiable Credentials libraries are CommonJS whose `browser` field swaps out Node-only files
+    // (jsonld's HTTP document loader): bundled ahead, as wrangler bundles them for the Worker.
+    deps: {
+      optimizer: {
+        ssr: {
+          enabled: true,
+          include: [
+            "@digitalbazaar/vc",
+            "@digitalbazaar/data-integrity",
+            "@digitalbazaar/eddsa-rdfc-2022-cryptosuite",
+            "@digitalbazaar/vc-bitstring-status-list",
+          ],
+        },
+      },
+    },
     // The second prints how many responses were checked against /openapi.json (.ci/run names both).
     reporters: ["default", "./test/openapi-reporter.ts"],
     testTimeout: 20_000,

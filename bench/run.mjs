@@ -13,6 +13,7 @@
  * fresh copy of the seed, so a cron that expires labels sees the same data every time.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -22,6 +23,7 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { Webhook } from "standardwebhooks";
+import { credentialSample, seedCredentials, signingSummary } from "./credentials.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { DATA_DIR, d1File, seed } from "./seed.mjs";
 
@@ -172,6 +174,9 @@ async function startWorker({ metrics, seedDir, script, runDir = RUN_DIR, ready =
     runDir,
     "--var",
     `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    // A throwaway key to sign the credentials of this run's labels.
+    "--var",
+    `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
     "--var",
     `D1_METRICS:${metrics ? "on" : "off"}`,
     // The cron's reminders stay in the outbox: nothing leaves the machine.
@@ -319,7 +324,9 @@ const bar = (v, ctx) => (typeof v === "function" ? v(ctx) : v);
 async function main() {
   const t0 = Date.now();
   const info = seed({ count: COUNT, log });
+  const signing = seedCredentials(info, log);
   const ctx = context(info);
+  Object.assign(ctx.sample, credentialSample(info));
   log(`bench: ${selected.length} scenarios, ${CONNECTIONS} connections × ${DURATION} s each`);
 
   log("bench: bundle (npm run build)");
@@ -431,6 +438,7 @@ async function main() {
     `Worker start-up: **${fmt(startupMs)} ms** from spawning \`wrangler dev\` to the first /health answer ` +
       `(wrangler printed "Ready on" after ${fmt(readyMs)} ms); both include wrangler's build and workerd's boot, ` +
       "not Cloudflare's isolate start-up.",
+    signingSummary(signing),
     `× /health divides by the mean req/s of the run's two measures of /health (${fmt(healthRps)}). × floor divides ` +
       "by the floor named (bench/floor-worker.mjs, a bare Worker with the same bindings), measured for half the " +
       `time just before and half just after the row (the floors over the whole run: cache ${fmt(floorRps.cache)}, ` +

@@ -28,9 +28,10 @@
  *
  * ctx (from bench/run.mjs): { count, day, due, adminToken, cursor(key[]) → base64url cursor,
  *   signWebhook(body, id) → Standard Webhooks headers signed with oc_demo's secret,
- *   sample: { code, labelNumber, name, deepCode, demoCodes, codes, numbers } } — `sample` comes from
- *   the seed: code/labelNumber/name of a valid label, deepCode at 90% of the code order, demoCodes
- *   assigned to oc_demo, codes/numbers of every current label (shuffled).
+ *   sample: { code, labelNumber, name, deepCode, demoCodes, codes, numbers, credentialNumbers, statusLists } }
+ *   — `sample` comes from the seed: code/labelNumber/name of a valid label, deepCode at 90% of the code
+ *   order, demoCodes assigned to oc_demo, codes/numbers of every current label (shuffled), labels with a
+ *   signed credential and status lists `purpose/list` (bench/credentials.mjs).
  */
 export const PAGE = 50;
 
@@ -202,6 +203,34 @@ export const scenarios = [
     floor: "d1",
     targetRatio: 0.5,
     maxRowsRead: 2,
+  },
+  // Verifiable credentials (issue 12), signed into the seed by bench/credentials.mjs: served as stored.
+  {
+    name: "credential, cache hit",
+    path: (ctx) => `/v1/public/labels/${ctx.sample.credentialNumbers[0]}/credential`,
+    cold: false,
+    maxRowsRead: 0,
+  },
+  {
+    name: "credential, cache miss",
+    request: (ctx, i) => ({
+      path: `/v1/public/labels/${ctx.sample.credentialNumbers[i % ctx.sample.credentialNumbers.length]}/credential`,
+    }),
+    cold: false,
+    // The public row by label number, then the credential by primary key.
+    maxRowsRead: 2,
+  },
+  {
+    name: "status list, cache hit",
+    path: (ctx) => `/status/${ctx.sample.statusLists[0]}`,
+    cold: false,
+    maxRowsRead: 0,
+  },
+  {
+    name: "status list, cache miss",
+    request: (ctx, i) => ({ path: `/status/${ctx.sample.statusLists[i % ctx.sample.statusLists.length]}` }),
+    cold: false,
+    maxRowsRead: 1,
   },
   // The open-data listing is not edge-cached: every request reads D1.
   {

@@ -61,6 +61,9 @@ async function startWorker(port) {
       persist,
       "--var",
       `ADMIN_TOKEN:${ADMIN}`,
+      // A throwaway key to sign the credentials of this run's labels.
+      "--var",
+      `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
       "--var",
       "EMAIL_TRANSPORT:local",
       "--log-level",

@@ -59,6 +59,26 @@ const EnvSchema = z
     CLOUDFLARE_PURGE_TOKEN: z.string().min(1).optional(),
     /** Purge requests the plan allows a minute (Free: 5; Pro and up allow more a second). */
     PURGE_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(3000).default(5),
+    /** Secret: the Ed25519 seed the registry signs credentials with (src/credentials/keys.ts). */
+    CREDENTIAL_SIGNING_KEY: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{43}$/,
+        "CREDENTIAL_SIGNING_KEY is a 32-byte Ed25519 seed written base64url (43 characters)",
+      ),
+    /** Public keys (`z6Mk…`) the registry signed with before a rotation: their credentials keep verifying. */
+    CREDENTIAL_RETIRED_KEYS: z
+      .string()
+      .default("")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(z.string().regex(/^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$/, "An Ed25519 public key in Multikey form (z6Mk…)")),
+      ),
   })
   .refine((e) => !e.CLOUDFLARE_ZONE_ID === !e.CLOUDFLARE_PURGE_TOKEN, {
     message: "CLOUDFLARE_ZONE_ID and the CLOUDFLARE_PURGE_TOKEN secret go together",

@@ -117,7 +117,8 @@ export class Conformance {
 
   private validate(r: Received, type: string, pointer: string, where: string): string[] {
     let body: unknown = r.text;
-    if (type === "application/json" || type.endsWith("+json")) {
+    // `application/vc` is JSON too (a VC 2.0 credential: src/routes/credentials.ts).
+    if (type === "application/json" || type.endsWith("+json") || type === "application/vc") {
       try {
         body = JSON.parse(r.text);
       } catch {

@@ -14,8 +14,10 @@ import { chunk, MAX_PARAMS } from "../db/outbox";
 import { type EffectKind, effects } from "../db/schema";
 import { log, loggableError } from "../lib/log";
 import type { Deps } from "../services/deps";
+import { credentialHandler } from "./credentials";
 import type { Intent } from "./public-change";
 import { purgeHandler, purgeLocally } from "./purge";
+import { statusListHandler } from "./status-lists";
 
 type EffectRow = typeof effects.$inferSelect;
 
@@ -40,6 +42,8 @@ export type EffectHandler = {
 /** One handler per kind of intent: a new effect is a new kind and a new line here. */
 const HANDLERS: { [K in EffectKind]: EffectHandler } = {
   purge: purgeHandler,
+  credential: credentialHandler,
+  "status-list": statusListHandler,
 };
 
 /** How long a run holds the rows it claimed; past it, another run takes them over. */

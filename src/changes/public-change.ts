@@ -5,15 +5,17 @@
  * in ITS OWN batch, so the intents of the effects land with the change or not at all; `afterChange`
  * (src/changes/effects.ts) carries them out right after, and the minute cron retries what failed.
  *
- * The effects, today: purge the structure's and the labels' cached public answers, here (Cache API)
- * and in every data centre (Cloudflare's purge by Cache-Tag). Expiry needs none: public answers derive
+ * The effects, today: sign again the credentials and status lists whose content changed (ADR 0006), and
+ * purge the structure's and the labels' cached public answers, here (Cache API) and in every data centre
+ * (Cloudflare's purge by Cache-Tag). Expiry needs none: public answers derive
  * « expiré » from the date and are never cached past midnight (docs/adr/0004-effects-of-a-label-change.md).
  * @see docs/adr/0004-effects-of-a-label-change.md
  */
 import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { listOfLabel } from "../credentials/model";
 import type { Db } from "../db/client";
-import { effects, publicLabels } from "../db/schema";
+import { type EffectKind, effects, publicLabels, STATUS_PURPOSES } from "../db/schema";
 import { newId } from "../lib/crypto";
 
 export type PublicChange = {
@@ -24,7 +26,7 @@ export type PublicChange = {
 };
 
 /** An effect to carry out: its kind and its subject (for a purge, the Cache-Tag). */
-export type Intent = { kind: "purge"; subject: string };
+export type Intent = { kind: EffectKind; subject: string };
 
 /** Cache-Tag of every answer about a structure (by code, or by one of its label numbers). */
 export const codeTag = (code: string) => `spp-code-${code}`;
@@ -36,10 +38,21 @@ export function answerTags(answer: { structure: { code: string }; labelNumber: s
   return [codeTag(answer.structure.code), ...(answer.labelNumber ? [labelTag(answer.labelNumber)] : [])];
 }
 
-/** The Cache-Tags a change purges. */
+/**
+ * A change's intents: its labels' credentials signed again where what they say changed, their status
+ * lists where a bit flipped (src/changes/credentials.ts, status-lists.ts) — first, so that the purge
+ * that follows finds them done — and the Cache-Tags it purges.
+ */
 export function intentsOf(change: PublicChange): Intent[] {
   const tags = [codeTag(change.structureCode), ...(change.labelNumbers ?? []).map(labelTag)];
-  return [...new Set(tags)].map((subject) => ({ kind: "purge", subject }));
+  const lists = new Set((change.labelNumbers ?? []).map(listOfLabel));
+  return [
+    { kind: "credential", subject: change.structureCode },
+    ...[...lists].flatMap((list) =>
+      STATUS_PURPOSES.map((p): Intent => ({ kind: "status-list", subject: `${p}/${list}` })),
+    ),
+    ...[...new Set(tags)].map((subject): Intent => ({ kind: "purge", subject })),
+  ];
 }
 
 /**
@@ -53,8 +66,8 @@ const pendingAlready = {
   set: { attempts: sql`${effects.attempts}` },
 };
 
-/** A pending row per intent. */
-function insertIntents(db: Db, intents: readonly Intent[], nowIso: string) {
+/** A pending row per intent (none where one is pending already). */
+export function insertIntents(db: Db, intents: readonly Intent[], nowIso: string) {
   return intents.map((i) =>
     db
       .insert(effects)

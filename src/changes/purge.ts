@@ -25,12 +25,17 @@ function refOfTag(tag: string): string | null {
   return m ? m[1]! : null;
 }
 
+/** The canonical paths a tag stands for: a reference's surfaces, or a status list (`spp-status-<purpose>-<list>`). */
+function pathsOfTag(tag: string): string[] {
+  const status = /^spp-status-(revocation|suspension)-(.+)$/.exec(tag);
+  if (status) return [`/status/${status[1]}/${status[2]}`];
+  const ref = refOfTag(tag);
+  return ref ? SURFACES.map((s) => canonicalPath(s, ref)) : [];
+}
+
 /** Deletes, in this data centre, every cached answer the tags stand for. @returns how many were deleted */
 export async function purgeLocally(tags: readonly string[]): Promise<number> {
-  const keys = tags.flatMap((t) => {
-    const ref = refOfTag(t);
-    return ref ? SURFACES.map((s) => cacheKey(canonicalPath(s, ref))) : [];
-  });
+  const keys = tags.flatMap((t) => pathsOfTag(t).map(cacheKey));
   const deleted = await Promise.all(keys.map((k) => caches.default.delete(k)));
   return deleted.filter(Boolean).length;
 }

@@ -7,7 +7,7 @@
  * Nothing is deleted: audits, surveys, decisions, events and e-mails are appended.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CATEGORIES } from "../domain/identifiers";
 import type { ReferentialRules } from "../domain/referential";
 import type { Evaluation } from "../domain/tier-engine";
@@ -470,14 +470,16 @@ export const publicLabels = sqliteTable(
   ],
 );
 
-export const EFFECT_KINDS = ["purge"] as const;
+export const EFFECT_KINDS = ["purge", "credential", "status-list"] as const;
 export type EffectKind = (typeof EFFECT_KINDS)[number];
 export const EFFECT_STATUSES = ["pending", "running", "done"] as const;
 
 /**
  * What must follow a change of a public answer, stored in the SAME batch as the change and carried out
  * after it (src/changes/): purging the cached answers of a structure or a label everywhere (`purge`,
- * subject: the Cache-Tag, `spp-code-<Code SP+>` or `spp-label-<number>`). A row is `pending` until a run
+ * subject: the Cache-Tag, `spp-code-<Code SP+>` or `spp-label-<number>`), signing the credentials of a
+ * structure's labels (`credential`, subject: the Code SP+) and re-signing a status list (`status-list`,
+ * subject: `<purpose>/<list>`; src/changes/credentials.ts, src/changes/status-lists.ts). A row is `pending` until a run
  * claims it (`running`, leased until `nextAttemptAt`: past it, another run may take it over), then
  * `done`; a failure puts it back to `pending` at `nextAttemptAt`. At most one row per (kind, subject) is
  * pending: a change while one waits adds nothing, a change while one runs adds a new one, so no change
@@ -502,4 +504,56 @@ export const effects = sqliteTable(
     index("effects_due").on(t.status, t.nextAttemptAt),
     index("effects_done").on(t.doneAt).where(sql`done_at is not null`),
   ],
+);
+
+export const STATUS_PURPOSES = ["revocation", "suspension"] as const;
+export type StatusPurpose = (typeof STATUS_PURPOSES)[number];
+
+/**
+ * Each label's place in the W3C Bitstring status lists: the list (the year of its number) and an index
+ * drawn at random among the free ones, the same in the `revocation` and the `suspension` list. Assigned
+ * once, before its credential is first signed, and never changed: a holder's copy points at it.
+ */
+export const statusEntries = sqliteTable(
+  "status_entries",
+  {
+    labelNumber: text("label_number")
+      .primaryKey()
+      .references(() => labels.number),
+    list: text("list").notNull(),
+    index: integer("idx").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("status_entries_list_index").on(t.list, t.index)],
+);
+
+/**
+ * The signed Open Badges 3.0 credential of each label (src/credentials/), as served: signed again only
+ * when what it says changes (`contentHash`, over the unsigned credential) or its key is no longer published.
+ */
+export const credentials = sqliteTable("credentials", {
+  labelNumber: text("label_number")
+    .primaryKey()
+    .references(() => labels.number),
+  document: text("document").notNull(),
+  contentHash: text("content_hash").notNull(),
+  verificationMethod: text("verification_method").notNull(),
+  signedAt: text("signed_at").notNull(),
+});
+
+/**
+ * The signed `BitstringStatusListCredential` of each (purpose, list), as served: signed again when a bit
+ * changes (`bitsHash`, over the set bits) or its key is no longer published.
+ */
+export const statusLists = sqliteTable(
+  "status_lists",
+  {
+    purpose: text("purpose", { enum: STATUS_PURPOSES }).notNull(),
+    list: text("list").notNull(),
+    document: text("document").notNull(),
+    bitsHash: text("bits_hash").notNull(),
+    verificationMethod: text("verification_method").notNull(),
+    signedAt: text("signed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.purpose, t.list] })],
 );

@@ -26,7 +26,7 @@ export function parseRef(segment: string): PublicRef | null {
 }
 
 /** The public surfaces that answer about one reference, each at exactly one canonical path. */
-export const SURFACES = ["json", "shields", "badge", "page"] as const;
+export const SURFACES = ["json", "shields", "badge", "page", "credential"] as const;
 export type Surface = (typeof SURFACES)[number];
 
 /** The canonical path of a surface for a canonical reference (codes and numbers need no escaping). */
@@ -40,6 +40,8 @@ export function canonicalPath(surface: Surface, ref: string): string {
       return `/badge/${ref}.svg`;
     case "page":
       return `/verify/${ref}`;
+    case "credential":
+      return `/v1/public/labels/${ref}/credential`;
   }
 }
 

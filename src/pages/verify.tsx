@@ -132,6 +132,28 @@ function Embed({ l, base }: { l: PublicLabel; base: string }) {
   );
 }
 
+/** The label's verifiable credential (Open Badges 3.0), to download, and what it is for. */
+function Credential({ labelNumber, base }: { labelNumber: string; base: string }) {
+  const href = new URL(`/v1/public/labels/${labelNumber}/credential`, base).toString();
+  return (
+    <div id="attestation">
+      <p>
+        <a class="fr-link" href={href} download={`${labelNumber}.json`}>
+          Télécharger l'attestation vérifiable
+        </a>
+      </p>
+      <p class="fr-text--sm">
+        L'attestation vérifiable est le label sous forme de fichier signé par le registre (format Open Badges 3.0 des «
+        verifiable credentials » du W3C). Le service public peut la conserver dans un portefeuille numérique ou la
+        joindre à un dossier ; n'importe qui peut ensuite vérifier, même sans consulter ce site, qu'elle a bien été
+        délivrée par le registre et n'a pas été modifiée. Une suspension ou un retrait du label se lisent dans les
+        listes de statut publiées par le registre : l'attestation ne peut pas être utilisée au-delà de la validité du
+        label.
+      </p>
+    </div>
+  );
+}
+
 export function VerifyPage({ l, history, base }: { l: PublicLabel; history: readonly HistoryItem[]; base: string }) {
   const json = new URL(`/v1/public/labels/${encodeURIComponent(l.structure.code)}`, base).toString();
   const headline = statusSentence(l.status, l.tier);
@@ -171,6 +193,7 @@ export function VerifyPage({ l, history, base }: { l: PublicLabel; history: read
           Données au format JSON
         </a>
       </p>
+      {l.labelNumber ? <Credential labelNumber={l.labelNumber} base={base} /> : null}
       {l.status === "valid" ? <Embed l={l} base={base} /> : null}
       <h2>Vérifier un autre service public</h2>
       <SearchForm />

@@ -9,6 +9,7 @@
 //   console error and no hosted-service button; wrangler's scheduled calls answer 200.
 // Screenshots go to test-results/; `--docs` also refreshes docs/badges.png and docs/home.png.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -115,6 +116,9 @@ const dev = spawn(
     persist,
     "--var",
     `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    // A throwaway key to sign the credentials of this run's labels.
+    "--var",
+    `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
     "--var",
     `PUBLIC_BASE_URL:${base}`,
   ],

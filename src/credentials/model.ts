@@ -1,0 +1,162 @@
+/**
+ * What the registry's verifiable credentials say, built from a label's facts: the Open Badges 3.0
+ * `OpenBadgeCredential` of a label, and the W3C `BitstringStatusListCredential` of a status list —
+ * unsigned (src/credentials/sign.ts adds the proof). Pure apart from the list's GZIP encoding.
+ * @see https://www.imsglobal.org/spec/ob/v3p0/ (Open Badges 3.0)
+ * @see https://www.w3.org/TR/vc-data-model-2.0/ and https://www.w3.org/TR/vc-bitstring-status-list/
+ * @see docs/adr/0006-verifiable-credentials.md
+ */
+import { BitstringStatusList } from "@digitalbazaar/vc-bitstring-status-list";
+import type { StatusPurpose, Tier } from "../db/schema";
+import { TIER_NAMES } from "../domain/badge";
+import { addDays } from "../domain/label-dates";
+import { nextParisMidnight } from "../domain/paris-time";
+
+export const VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2";
+export const OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+/** The OB 3.0 JSON Schema of an achievement credential, as OB 3.0 names it in `credentialSchema`. */
+export const OB_V3_SCHEMA =
+  "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
+
+/** Entries per status list: the W3C minimum (16 KiB of bits), so that one entry hides among many. */
+export const STATUS_LIST_LENGTH = 131_072;
+/** Seconds a status list may be kept before it is fetched again (its `ttl`, and its max-age). */
+export const STATUS_LIST_TTL_SECONDS = 300;
+
+export type Issuer = { did: string; base: string };
+
+export type LabelFacts = {
+  number: string;
+  tier: Tier;
+  awardedOn: string;
+  expiresOn: string;
+  structure: { code: string; name: string };
+  /** The référentiel the decision was taken under (null for labels recorded without a decision). */
+  referential: { version: string; official: boolean } | null;
+  entry: { list: string; index: number };
+};
+
+/** An instant as VC dates write it: UTC, to the second. */
+const instant = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
+
+/** The instant a French day starts (midnight in Europe/Paris). */
+function parisStartOf(day: string): Date {
+  return nextParisMidnight(new Date(`${addDays(day, -1)}T12:00:00Z`));
+}
+
+export const credentialUrl = (base: string, labelNumber: string) =>
+  `${base}/v1/public/labels/${labelNumber}/credential`;
+export const statusListUrl = (base: string, purpose: StatusPurpose, list: string) =>
+  `${base}/status/${purpose}/${list}`;
+
+/** The status list a label's entry lives in: one list per year of label numbers (`SPP-2026-…` → `2026`). */
+export const listOfLabel = (labelNumber: string) => labelNumber.slice(4, 8);
+
+/** The issuer, as an OB 3.0 `Profile` (embedded in each credential, and served on its own). */
+export function issuerProfile(issuer: Issuer) {
+  return {
+    id: issuer.did,
+    type: ["Profile"],
+    name: "Registre du label « Services Publics + » (DITP)",
+    url: issuer.base,
+    description:
+      "Registre des labels « Services Publics + » tenu pour la Direction interministérielle de la " +
+      "transformation publique : il délivre et signe les attestations vérifiables des labels.",
+  };
+}
+
+/** The achievement a tier stands for, under the référentiel the label was decided with. */
+function achievement(tier: Tier, referential: LabelFacts["referential"]) {
+  const name = TIER_NAMES[tier];
+  const rules = referential
+    ? `le référentiel « ${referential.version} »${
+        referential.official ? "" : " — un exemple illustratif, non officiel : ses seuils ne sont pas ceux du programme"
+      }`
+    : "un référentiel non renseigné";
+  return {
+    id: referential
+      ? `urn:services-publics-plus:referentiel:${referential.version}:palier:${tier}`
+      : `urn:services-publics-plus:palier:${tier}`,
+    type: ["Achievement"],
+    name: `Label « Services Publics + » — palier ${name}`,
+    description:
+      "Label de qualité de service des services publics (arrêté du 31 août 2023), piloté par la DITP : " +
+      `le palier ${name} distingue une structure sur les 8 engagements du programme Services Publics+.`,
+    criteria: {
+      narrative:
+        `Palier ${name} attribué par un organisme de certification habilité, au vu d'un audit externe, ` +
+        `d'une enquête usagers et d'une enquête agents, selon ${rules}.`,
+    },
+    ...(referential ? { version: referential.version } : {}),
+  };
+}
+
+/** The unsigned Open Badges 3.0 credential of a label. */
+export function labelCredential(f: LabelFacts, issuer: Issuer) {
+  const tier = TIER_NAMES[f.tier];
+  const validFrom = instant(parisStartOf(f.awardedOn));
+  // The end of the last valid day, in France: one second before the next day starts.
+  const validUntil = instant(new Date(parisStartOf(addDays(f.expiresOn, 1)).getTime() - 1000));
+  const entry = (purpose: StatusPurpose) => {
+    const list = statusListUrl(issuer.base, purpose, f.entry.list);
+    return {
+      id: `${list}#${f.entry.index}`,
+      type: "BitstringStatusListEntry",
+      statusPurpose: purpose,
+      statusListIndex: String(f.entry.index),
+      statusListCredential: list,
+    };
+  };
+  return {
+    "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT],
+    id: credentialUrl(issuer.base, f.number),
+    type: ["VerifiableCredential", "OpenBadgeCredential"],
+    name: `Label « Services Publics + » — ${tier} — ${f.structure.name}`,
+    description:
+      `Attestation vérifiable du label « Services Publics + » n° ${f.number}, palier ${tier}, attribué le ` +
+      `${f.awardedOn} à ${f.structure.name} (Code SP+ ${f.structure.code}), valable jusqu'au ${f.expiresOn} ` +
+      "inclus. Sa suspension ou son retrait se lisent dans les listes de statut du registre.",
+    issuer: issuerProfile(issuer),
+    validFrom,
+    validUntil,
+    awardedDate: validFrom,
+    credentialSubject: {
+      type: ["AchievementSubject"],
+      identifier: [
+        { type: "IdentityObject", identityType: "identifier", hashed: false, identityHash: f.structure.code },
+        { type: "IdentityObject", identityType: "ext:structureName", hashed: false, identityHash: f.structure.name },
+      ],
+      licenseNumber: f.number,
+      achievement: achievement(f.tier, f.referential),
+    },
+    credentialSchema: [{ id: OB_V3_SCHEMA, type: "JsonSchema" }],
+    credentialStatus: [entry("revocation"), entry("suspension")],
+  };
+}
+
+/** The unsigned status list credential with these bits set, issued `now`. */
+export async function statusListCredential(
+  purpose: StatusPurpose,
+  list: string,
+  setIndexes: readonly number[],
+  issuer: Issuer,
+  now: Date,
+) {
+  const bits = new BitstringStatusList({ length: STATUS_LIST_LENGTH });
+  for (const i of setIndexes) bits.setStatus(i, true);
+  const id = statusListUrl(issuer.base, purpose, list);
+  return {
+    "@context": [VC_V2_CONTEXT],
+    id,
+    type: ["VerifiableCredential", "BitstringStatusListCredential"],
+    issuer: issuer.did,
+    validFrom: instant(now),
+    credentialSubject: {
+      id: `${id}#list`,
+      type: "BitstringStatusList",
+      statusPurpose: purpose,
+      encodedList: await bits.encode(),
+      ttl: STATUS_LIST_TTL_SECONDS * 1000,
+    },
+  };
+}

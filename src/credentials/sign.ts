@@ -1,0 +1,16 @@
+/**
+ * Signing with the registry's current key: a `DataIntegrityProof` with the `eddsa-rdfc-2022`
+ * cryptosuite (RDF Dataset Canonicalization, then Ed25519), the suite Open Badges 3.0 conformance names.
+ * Called by the effects that store credentials and status lists (src/changes/), never per request.
+ * @see https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022
+ */
+import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
+import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
+import { issue } from "@digitalbazaar/vc";
+import { didDocument, type IssuerKeys } from "./keys";
+import { didDocumentFetcher, documentLoader } from "./loader";
+
+export async function sign(unsigned: JsonLd, keys: IssuerKeys): Promise<JsonLd> {
+  const suite = new DataIntegrityProof({ signer: keys.signing.signer(), cryptosuite });
+  return issue({ credential: unsigned, suite, documentLoader: documentLoader(didDocumentFetcher(didDocument(keys))) });
+}

@@ -1,0 +1,335 @@
+/**
+ * Verifiable credentials (public, no credentials, CORS `*`): a label's Open Badges 3.0 credential, the
+ * W3C Bitstring status lists, the issuer's DID document and profile, and a verification endpoint for
+ * those without a VC library. Everything served is what the effects signed and stored
+ * (src/changes/credentials.ts, status-lists.ts): nothing is signed here.
+ * @see docs/adr/0006-verifiable-credentials.md
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { cors } from "hono/cors";
+import type { AppEnv } from "../app-env";
+import { statusTag } from "../changes/status-lists";
+import { didDocument, issuerKeys } from "../credentials/keys";
+import { didDocumentFetcher, documentLoader, type Fetcher } from "../credentials/loader";
+import { issuerProfile, OB_V3_CONTEXT, STATUS_LIST_TTL_SECONDS, VC_V2_CONTEXT } from "../credentials/model";
+import { CREDENTIAL_STATUSES, checkCredential } from "../credentials/verify";
+import { getDb } from "../db/client";
+import { findCredential, findStatusList } from "../db/credentials";
+import { STATUS_PURPOSES, type StatusPurpose } from "../db/schema";
+import { ApiError, notFound } from "../lib/errors";
+import { clientIp, enforceRateLimit } from "../lib/rate-limit";
+import { router } from "../lib/router";
+import { REQUEST_ID_HEADER } from "../lib/trace";
+import { cacheKey, conditional, weakEtag } from "../public/cache";
+import { rawSegment, servePublic } from "../public/serve";
+import { apiRoute, canonicalRedirect, headers, json, jsonBody, noSecurity, problem } from "./openapi-common";
+import { Ref } from "./public";
+
+export const credentialsRouter = router();
+const publicCors = cors({
+  origin: "*",
+  allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+  exposeHeaders: ["ETag", REQUEST_ID_HEADER],
+});
+for (const path of [
+  "/v1/public/labels/*",
+  "/v1/public/credentials/*",
+  "/v1/public/issuer",
+  "/status/*",
+  "/.well-known/did.json",
+]) {
+  credentialsRouter.use(path, publicCors);
+}
+
+/** The largest credential `verify` reads: the registry's own are about 4 KiB. */
+export const MAX_CREDENTIAL_BYTES = 64 * 1024;
+
+const VerifiableCredential = z
+  .looseObject({
+    "@context": z.array(z.string()),
+    id: z.string().optional(),
+    type: z.array(z.string()),
+    proof: z.looseObject({ type: z.literal("DataIntegrityProof"), cryptosuite: z.literal("eddsa-rdfc-2022") }),
+  })
+  .openapi("VerifiableCredential", {
+    description:
+      "A W3C Verifiable Credential 2.0 secured with a `DataIntegrityProof` (`eddsa-rdfc-2022`), issued by " +
+      "the registry's `did:web`",
+  });
+
+const vary = {
+  Vary: { description: "`Accept`: the media type follows it", required: true, schema: { type: "string" as const } },
+};
+
+/** `application/vc` (the VC 2.0 media type), or `application/json` for clients that ask for JSON only. */
+const vcContent = {
+  "application/vc": { schema: VerifiableCredential },
+  "application/json": { schema: VerifiableCredential },
+};
+
+function wantsJsonOnly(c: Context<AppEnv>): boolean {
+  const accept = c.req.header("Accept") ?? "";
+  return /\bapplication\/json\b/i.test(accept) && !/\bapplication\/vc\b/i.test(accept);
+}
+
+/** Sets the media type the client asked for on a stored answer (cached once, in `application/vc`). */
+function negotiated(c: Context<AppEnv>, res: Response): Response {
+  if (res.status === 200 || res.status === 304) {
+    if (res.status === 200) res.headers.set("Content-Type", wantsJsonOnly(c) ? "application/json" : "application/vc");
+    res.headers.set("Vary", "Accept");
+  }
+  return res;
+}
+
+const vcResponse = async (document: string) =>
+  new Response(document, {
+    headers: {
+      "Content-Type": "application/vc",
+      ETag: await weakEtag(document),
+      "Access-Control-Allow-Origin": "*",
+    },
+  });
+
+credentialsRouter.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/v1/public/labels/{ref}/credential",
+      operationId: "getLabelCredential",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "A label's verifiable credential (Open Badges 3.0)",
+      description:
+        "The label's `OpenBadgeCredential` (VC Data Model 2.0 + Open Badges 3.0), signed by the registry " +
+        "(`DataIntegrityProof`, `eddsa-rdfc-2022`) when the label was created or last changed, as stored: by Code " +
+        "SP+ the structure's current label, by label number that label. `application/vc`; `Accept: " +
+        "application/json` gives the same JSON. Its suspension and revocation are read from the status lists its " +
+        "`credentialStatus` names; `POST /v1/public/credentials/verify` checks all of it. Cached at the edge " +
+        "like the label (purged when signed again). Another spelling of the reference answers 301.",
+      request: { params: z.object({ ref: Ref }) },
+      responses: {
+        200: { description: "The signed credential", headers: { ...headers.cache, ...vary }, content: vcContent },
+        301: canonicalRedirect,
+        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+        404: problem(
+          "Unknown structure or label, a structure without a label, or a label whose credential is not signed " +
+            "yet (it is within a minute of the award)",
+        ),
+      },
+    },
+    { ignoresQuery: true, rateLimited: true },
+  ),
+  async (c) => {
+    const res = await servePublic(
+      c,
+      "credential",
+      rawSegment(c, "/v1/public/labels/", "/credential"),
+      async (l, ref) => {
+        if (!l) throw notFound(`Structure or label ${ref.value}`);
+        if (!l.labelNumber) throw notFound(`Structure ${l.structure.code} has no label, hence no credential`);
+        const document = await findCredential(getDb(c.env.DB), l.labelNumber);
+        if (!document) throw notFound(`The credential of label ${l.labelNumber} is not signed yet; retry in a minute`);
+        return vcResponse(document);
+      },
+      () => {
+        throw new ApiError("validation", "The request does not match the schema", {
+          errors: [{ path: "ref", message: "A Code SP+ or a label number" }],
+        });
+      },
+    );
+    return negotiated(c, res) as never;
+  },
+);
+
+const StatusParams = z.object({
+  purpose: z
+    .enum(STATUS_PURPOSES)
+    .openapi({ param: { name: "purpose", in: "path" }, description: "`revocation` (final) or `suspension`" }),
+  list: z
+    .string()
+    .regex(/^\d{4}$/, "A list id: the year of the label numbers it holds")
+    .openapi({
+      param: { name: "list", in: "path" },
+      description: "The year of the label numbers it holds",
+      example: "2026",
+    }),
+});
+
+credentialsRouter.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/status/{purpose}/{list}",
+      operationId: "getStatusList",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "A status list (W3C Bitstring Status List)",
+      description:
+        "The signed `BitstringStatusListCredential` of one purpose and one list: 131,072 entries, GZIP + " +
+        "base64url multibase; a label's bit is set while it is suspended (`suspension`) or once withdrawn " +
+        "(`revocation`). Signed again, and purged from the caches, when a bit changes; cached for its `ttl` " +
+        `(${STATUS_LIST_TTL_SECONDS} s).`,
+      request: { params: StatusParams },
+      responses: {
+        200: {
+          description: "The signed status list credential",
+          headers: { ...headers.cache, ...vary },
+          content: vcContent,
+        },
+        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+        404: problem("No such list (no label numbered in that year yet)"),
+      },
+    },
+    { ignoresQuery: true, rateLimited: true },
+  ),
+  async (c) => {
+    const { purpose, list } = c.req.valid("param");
+    const key = cacheKey(`/status/${purpose}/${list}`);
+    const hit = await caches.default.match(key);
+    if (hit) {
+      const res = new Response(hit.body, hit);
+      res.headers.set("X-Cache", "HIT");
+      return negotiated(c, conditional(c.req.raw, res)) as never;
+    }
+    await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
+    const stored = await findStatusList(getDb(c.env.DB), purpose, list);
+    if (!stored) throw notFound(`Status list ${purpose}/${list}`);
+    const res = await vcResponse(stored.document);
+    res.headers.set("Cache-Control", `public, max-age=${STATUS_LIST_TTL_SECONDS}`);
+    res.headers.set("Cache-Tag", statusTag(purpose, list));
+    await caches.default.put(key, res.clone());
+    res.headers.set("X-Cache", "MISS");
+    return negotiated(c, conditional(c.req.raw, res)) as never;
+  },
+);
+
+const shortCache = { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" };
+
+credentialsRouter.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/.well-known/did.json",
+      operationId: "getDidDocument",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "The issuer's DID document (did:web)",
+      description:
+        "The registry issues as `did:web:<its host>`; this is that DID's document: every Ed25519 key " +
+        "(`Multikey`) whose signatures verify — the current one and those it signed with before a rotation — " +
+        "each an `assertionMethod`.",
+      responses: {
+        200: json(
+          z
+            .looseObject({
+              id: z.string().openapi({ example: "did:web:registre.example" }),
+              verificationMethod: z.array(
+                z.object({
+                  id: z.string(),
+                  type: z.literal("Multikey"),
+                  controller: z.string(),
+                  publicKeyMultibase: z.string(),
+                }),
+              ),
+              assertionMethod: z.array(z.string()),
+            })
+            .openapi("DidDocument"),
+          "The DID document",
+        ),
+      },
+    },
+    { ignoresQuery: true },
+  ),
+  async (c) => c.json(didDocument(await issuerKeys(c.env)), 200, shortCache),
+);
+
+credentialsRouter.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/v1/public/issuer",
+      operationId: "getIssuerProfile",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "The issuer's profile (Open Badges 3.0)",
+      description: "The `Profile` every credential names as its `issuer` (its `id` is the registry's `did:web`).",
+      responses: {
+        200: json(
+          z
+            .looseObject({ id: z.string(), type: z.array(z.string()), name: z.string(), url: z.string() })
+            .openapi("IssuerProfile"),
+          "The issuer's profile",
+        ),
+      },
+    },
+    { ignoresQuery: true },
+  ),
+  async (c) => {
+    const keys = await issuerKeys(c.env);
+    return c.json({ "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT], ...issuerProfile(keys) }, 200, shortCache);
+  },
+);
+
+const CredentialCheckSchema = z
+  .object({
+    verified: z
+      .boolean()
+      .openapi({ description: "True only when all of the below are: proof valid, issued here, `valid`" }),
+    proofValid: z.boolean().openapi({ description: "The proof verifies with one of the registry's published keys" }),
+    issuedHere: z.boolean().openapi({ description: "Its issuer is this registry's `did:web`" }),
+    status: z.enum(CREDENTIAL_STATUSES).openapi({
+      description:
+        "Now: `revoked` (the label was withdrawn), `suspended`, `expired` (past `validUntil`), `not-yet-valid`, " +
+        "`valid`; `unknown` when the proof or the status lists could not be checked",
+      example: "valid",
+    }),
+    reason: z.string().openapi({ example: "The proof verifies with the registry's key and no status bit is set" }),
+    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000042" }),
+    checkedAt: z.string().openapi({ example: "2026-11-28T09:00:00.000Z" }),
+  })
+  .openapi("CredentialCheck");
+
+/** Status lists as stored, for the verification of a credential by the Worker itself. */
+function storedStatusLists(env: Env, base: string): Fetcher {
+  return async (url) => {
+    const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/status/([a-z]+)/(\\d{4})$`).exec(url);
+    if (!m || !STATUS_PURPOSES.includes(m[1] as StatusPurpose)) return null;
+    const row = await findStatusList(getDb(env.DB), m[1] as StatusPurpose, m[2]!);
+    return row ? JSON.parse(row.document) : null;
+  };
+}
+
+credentialsRouter.openapi(
+  apiRoute(
+    {
+      method: "post",
+      path: "/v1/public/credentials/verify",
+      operationId: "verifyCredential",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Verify a credential (for those without a VC library)",
+      description:
+        "Send a credential (the body: the JSON as downloaded, at most 64 KiB) and get whether its proof is valid, " +
+        "whether this registry issued it, and its status now with the reason — with the code the registry's own " +
+        "tests verify with. Only the registry's own credentials are checked: no document is fetched from " +
+        "elsewhere. Not cached; limited per address like the other anonymous reads.",
+      request: { body: jsonBody(z.record(z.string(), z.unknown()).openapi({ description: "The credential" })) },
+      responses: { 200: json(CredentialCheckSchema, "The outcome of the checks") },
+    },
+    { rateLimited: true },
+  ),
+  async (c) => {
+    await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
+    const credential = c.req.valid("json");
+    // Canonicalizing costs CPU in proportion to the document: a bound far above any credential of ours.
+    if (JSON.stringify(credential).length > MAX_CREDENTIAL_BYTES) {
+      throw new ApiError("payload-too-large", `A credential is at most ${MAX_CREDENTIAL_BYTES} bytes`);
+    }
+    const keys = await issuerKeys(c.env);
+    const now = new Date();
+    const loader = documentLoader(didDocumentFetcher(didDocument(keys)), storedStatusLists(c.env, keys.base));
+    const check = await checkCredential(credential, { did: keys.did, documentLoader: loader, now });
+    return c.json({ ...check, checkedAt: now.toISOString() }, 200, { "Access-Control-Allow-Origin": "*" });
+  },
+);
