@@ -13,6 +13,7 @@ import type { Db } from "../db/client";
 import { chunk, MAX_PARAMS } from "../db/outbox";
 import { type EffectKind, effects } from "../db/schema";
 import { log, loggableError } from "../lib/log";
+import { notifyHandler } from "../notifications/enqueue";
 import type { Deps } from "../services/deps";
 import type { Intent } from "./public-change";
 import { purgeHandler, purgeLocally } from "./purge";
@@ -40,6 +41,7 @@ export type EffectHandler = {
 /** One handler per kind of intent: a new effect is a new kind and a new line here. */
 const HANDLERS: { [K in EffectKind]: EffectHandler } = {
   purge: purgeHandler,
+  notify: notifyHandler,
 };
 
 /** How long a run holds the rows it claimed; past it, another run takes them over. */
