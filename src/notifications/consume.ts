@@ -20,7 +20,7 @@ import { disabledOutboxRow } from "./emails";
 import type { NotifyMessage } from "./enqueue";
 import { RETRY_WINDOW_MS } from "./produce";
 import { postSigned, type SendResult } from "./send";
-import { endpointRules, getSubscriptionRow, subscriptionSecrets } from "./subscriptions";
+import { endpointRules, subscriptionSecrets } from "./subscriptions";
 
 /** Backoff after the n-th failed attempt: 30 s, 1 min, 2 min… capped at 12 h (the queue's longest delay). */
 export function backoffSeconds(attempts: number): number {
@@ -84,7 +84,7 @@ async function waitingDeliveries(deps: Deps, m: NotifyMessage) {
 async function deliverMessage(deps: Deps, m: NotifyMessage, now: Date, deadline: number): Promise<Outcome> {
   const { db } = deps;
   const nowIso = now.toISOString();
-  const sub = await getSubscriptionRow(db, m.subscriptionId).catch(() => null);
+  const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, m.subscriptionId));
   const rows = await waitingDeliveries(deps, m);
   if (rows.length === 0) return { ack: true };
   if (sub?.status !== "active") {

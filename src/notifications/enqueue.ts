@@ -14,7 +14,7 @@ import type { EffectHandler } from "../changes/effects";
 import type { Db } from "../db/client";
 import { chunk, MAX_PARAMS } from "../db/outbox";
 import { deliveries } from "../db/schema";
-import { log } from "../lib/log";
+import { log, loggableError } from "../lib/log";
 
 /** Deliveries per queue message: one subscription's, POSTed one after the other by the consumer. */
 export const DELIVERIES_PER_MESSAGE = 100;
@@ -66,7 +66,13 @@ export async function enqueuePending(db: Db, queue: Queue<NotifyMessage>): Promi
 /** The `notify` intent: one subject (« the pending deliveries »), done when none is left. */
 export const notifyHandler: EffectHandler = {
   async carryOut(deps, subjects) {
-    const r = await enqueuePending(deps.db, deps.env.NOTIFICATIONS as Queue<NotifyMessage>);
+    let r: EnqueueResult;
+    try {
+      r = await enqueuePending(deps.db, deps.env.NOTIFICATIONS as Queue<NotifyMessage>);
+    } catch (err) {
+      // The change is recorded whatever happens here: its deliveries stay pending, the minute cron retries.
+      return { done: [], failed: [{ subjects, error: `Queue unavailable: ${loggableError(err).error}` }] };
+    }
     if (r.messages > 0) log.info("notifications enqueued", { messages: r.messages, deliveries: r.deliveries });
     if (!r.more) return { done: subjects, failed: [] };
     return { done: [], failed: [{ subjects, error: "More deliveries pending than a run enqueues" }] };
