@@ -18,6 +18,7 @@ CREATE TABLE `deliveries` (
 CREATE UNIQUE INDEX `deliveries_once` ON `deliveries` (`subscription_id`,`notification_id`);--> statement-breakpoint
 CREATE INDEX `deliveries_subscription` ON `deliveries` (`subscription_id`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `deliveries_status` ON `deliveries` (`status`,`subscription_id`);--> statement-breakpoint
+CREATE INDEX `deliveries_notification` ON `deliveries` (`notification_id`);--> statement-breakpoint
 CREATE TABLE `notifications` (
 	`id` text PRIMARY KEY NOT NULL,
 	`type` text NOT NULL,

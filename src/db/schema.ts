@@ -612,5 +612,7 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_once").on(t.subscriptionId, t.notificationId),
     index("deliveries_subscription").on(t.subscriptionId, t.createdAt, t.id),
     index("deliveries_status").on(t.status, t.subscriptionId),
+    // Foreign-key checks when a notification row is written look its deliveries up by this column.
+    index("deliveries_notification").on(t.notificationId),
   ],
 );

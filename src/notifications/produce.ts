@@ -7,7 +7,7 @@
  *
  * Plain SQL (INSERT … SELECT): an award's label number exists only inside its batch
  * (src/db/labels.ts `labelNumberFrom`), and the daily expiry writes its events by INSERT … SELECT too.
- * When no subscription is active, nothing is written.
+ * When no subscription is active, nothing is written, and almost nothing read (`gate`, `anyActive`).
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -54,6 +54,11 @@ function payload(type: SQL, status: SQL, effectiveOn: SQL, nowIso: string, origi
 }
 
 const anyActive = sql`exists (select 1 from subscriptions where status = 'active')`;
+/**
+ * The outer loop of the statements below: one row when a subscription is active, none otherwise. Put
+ * first with CROSS JOIN (SQLite keeps that order), so without subscribers no other row is read.
+ */
+const gate = sql`(select 1 from subscriptions where status = 'active' limit 1) gate cross join`;
 const joins = sql`join structures s on s.code = l.structure_code left join certifiers c on c.id = l.certifier_id`;
 
 /** The notifications of the source (all columns of `notifications`, in order), and the ids they get. */
@@ -70,7 +75,7 @@ function notificationRows(source: LabelEventSource, nowIso: string): { select: S
     const id = sql`'ntf_' || l.number || '_expiring_' || ${source.today}`;
     return {
       select: sql`select ${columns(id, sql`'label.expiring'`, sql`'valid'`, sql`${source.today}`)}
-        from labels l ${joins} where l.number in (${numbers}) and ${anyActive}`,
+        from ${gate} labels l ${joins} where l.number in (${numbers})`,
       ids: sql`select 'ntf_' || number || '_expiring_' || ${source.today} from labels where number in (${numbers})`,
     };
   }
@@ -86,8 +91,8 @@ function notificationRows(source: LabelEventSource, nowIso: string): { select: S
         )}) and e.type = 'expired'`;
   return {
     select: sql`select ${columns(sql`'ntf_' || e.id`, TYPE_OF_EVENT, sql`e.to_status`, sql`e.effective_on`)}
-      from label_events e join labels l on l.number = e.label_number ${joins}
-      where ${events} and e.type <> 'superseded' and ${anyActive}`,
+      from ${gate} label_events e join labels l on l.number = e.label_number ${joins}
+      where ${events} and e.type <> 'superseded'`,
     ids: sql`select 'ntf_' || e.id from label_events e where ${events}`,
   };
 }
@@ -115,7 +120,7 @@ export function notificationStatements(db: Db, source: LabelEventSource, now: Da
         at.now, at.until, at.now, null
       from change join notifications n on n.id = change.id
         join subscriptions sub on sub.status = 'active' and ${watch}, at
-      where true`,
+      where ${anyActive}`,
   );
   const deliveriesOfChange = sql`with change(id) as (${ids}), at(now, until) as (select ${nowIso}, ${retryUntil})
     ${sql.join(branches, sql` union all `)}`;
