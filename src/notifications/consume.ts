@@ -69,10 +69,11 @@ async function waitingDeliveries(deps: Deps, m: NotifyMessage) {
         .from(deliveries)
         .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
         .where(
+          // By primary key (`+` keeps SQLite off `deliveries_status`, which would walk every waiting one).
           and(
             inArray(deliveries.id, part),
-            eq(deliveries.subscriptionId, m.subscriptionId),
-            inArray(deliveries.status, WAITING),
+            sql`+${deliveries.subscriptionId} = ${m.subscriptionId}`,
+            sql`+${deliveries.status} in ('pending', 'queued')`,
           ),
         )
         .orderBy(asc(deliveries.createdAt), asc(deliveries.id))),
@@ -245,16 +246,18 @@ function disable(
   ];
 }
 
-function markFailedStatement(deps: Deps, where: SQL | undefined, reason: string) {
+/** `byIds`: `+` keeps SQLite on the primary key (see `waitingDeliveries`); else on `deliveries_status`. */
+function markFailedStatement(deps: Deps, where: SQL | undefined, reason: string, byIds = false) {
+  const waiting = byIds ? sql`+${deliveries.status} in ('pending', 'queued')` : inArray(deliveries.status, WAITING);
   return deps.db
     .update(deliveries)
     .set({ status: "failed", lastError: reason, nextAttemptAt: null })
-    .where(and(where, inArray(deliveries.status, WAITING)));
+    .where(and(where, waiting));
 }
 
 async function markFailed(deps: Deps, ids: string[], reason: string) {
   const [first, ...rest] = chunk(ids, MAX_PARAMS - 5).map((part) =>
-    markFailedStatement(deps, inArray(deliveries.id, part), reason),
+    markFailedStatement(deps, inArray(deliveries.id, part), reason, true),
   );
   if (first) await deps.db.batch([first, ...rest]);
 }
