@@ -247,7 +247,9 @@ describe("subscriptions API", () => {
     expect((await adminCall("POST", "/v1/subscriptions", body, {})).status).toBe(422);
     const on = await adminCall("POST", "/v1/subscriptions", body, { NOTIFY_ALLOW_LOOPBACK_HTTP: "on" } as never);
     expect(on.status).toBe(201);
-    await call("PATCH", `/v1/subscriptions/${on.json.id}`, { body: { status: "disabled" } });
+    onTestFinished(async () => {
+      await call("PATCH", `/v1/subscriptions/${on.json.id}`, { body: { status: "disabled" } });
+    });
     // A production registry with the flag on does not start: the configuration is refused.
     expect(() =>
       config({ ...env, NOTIFY_ALLOW_LOOPBACK_HTTP: "on", PUBLIC_BASE_URL: "https://registre.example" } as never),
@@ -429,8 +431,9 @@ describe("failures", () => {
       NOTIFICATIONS: q.queue,
     } as never);
     expect(r.status).toBe(201);
-    expect(q.sent).toHaveLength(1);
-    return { hook, sub, messages: q.sent, number: r.json.label.number as string };
+    const messages = q.sent.filter((m) => m.subscriptionId === sub.id);
+    expect(messages).toHaveLength(1);
+    return { hook, sub, messages, number: r.json.label.number as string };
   }
 
   it("retried with exponential backoff while failing, delivered when the endpoint is back", async () => {
