@@ -32,6 +32,9 @@ export default defineConfig(async () => ({
           EMAIL_TRANSPORT: "local",
           // As in .dev.vars: the dev outbox is open in tests (test/security.test.ts closes it too).
           DEV_OUTBOX: "on",
+          // Off whatever a developer's .dev.vars says (it turns it on for `npm run dev`): the tests switch it on
+          // where they need it (test/notifications.test.ts).
+          NOTIFY_ALLOW_LOOPBACK_HTTP: "off",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           // Cases per fuzzed endpoint: 1,000 by default (CI); `FUZZ_RUNS=20000 npm test` for a longer run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "1000",

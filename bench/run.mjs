@@ -243,7 +243,20 @@ function requestOf(s, ctx, i) {
   return { method: s.method ?? "GET", path, headers, body: extra.body };
 }
 
+/** The Worker's `notifications enqueued` log lines written since `from` (an index in its output), summed. */
+function enqueuedSince(output, from) {
+  const lines = output.slice(from).join("").split("\n");
+  const sums = { messages: 0, deliveries: 0 };
+  for (const l of lines.filter((l) => l.includes('"msg":"notifications enqueued"'))) {
+    const m = JSON.parse(l.slice(l.indexOf("{")));
+    sums.messages += m.messages;
+    sums.deliveries += m.deliveries;
+  }
+  return sums;
+}
+
 async function timeScenario(s, ctx, base, duration = DURATION) {
+  await s.setup?.(ctx, base);
   if (s.scheduled) {
     const t0 = performance.now();
     const res = await fetch(
@@ -281,20 +294,26 @@ async function timeScenario(s, ctx, base, duration = DURATION) {
 }
 
 async function rowsOf(s, ctx, worker) {
+  await s.setup?.(ctx, worker.base);
   if (s.scheduled) {
+    const from = worker.output.length;
     const res = await fetch(
       `${worker.base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(s.scheduled.cron)}&time=${s.scheduled.time(ctx)}`,
     );
     await res.text();
     // The Worker logs one `d1-metrics` line per scheduled run (src/index.ts); wait for it.
     for (let t = 0; t < 100; t++) {
+      // Only what this run logged: an earlier row may have run the same cron.
       const line = worker.output
+        .slice(from)
         .join("")
         .split("\n")
         .find((l) => l.includes('"msg":"d1-metrics"') && l.includes(s.scheduled.cron));
       if (line) {
         const m = JSON.parse(line.slice(line.indexOf("{")));
-        return { rows: m.rowsRead, queries: m.queries };
+        const q = s.setup ? enqueuedSince(worker.output, from) : null;
+        const note = q ? `${q.messages} messages enqueued (${q.deliveries} deliveries)` : undefined;
+        return { rows: m.rowsRead, queries: m.queries, note };
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -422,7 +441,7 @@ async function main() {
       ? [`wall ${fmt(t.wallMs)} ms`, "", "", "", "", s.scheduled.maxSeconds ? `≤ ${s.scheduled.maxSeconds} s` : ""]
       : [fmt(t.rps), fmt(t.p50), fmt(t.p99), fmt(ratio, 2), s.floor ? `${fmt(toFloor, 2)} ${s.floor}` : "", target];
     lines.push(
-      `| ${s.name}${s.cold ? " (miss)" : ""} | ${timingCols.join(" | ")} | ${fmt(r.rows)} | ${maxRows ?? ""} | ${problems.length ? `✗ ${problems.join("; ")}` : "✓"} |`,
+      `| ${s.name}${s.cold ? " (miss)" : ""} | ${timingCols.join(" | ")} | ${fmt(r.rows)} | ${maxRows ?? ""} | ${problems.length ? `✗ ${problems.join("; ")}` : "✓"}${r.note ? ` ${r.note}` : ""} |`,
     );
   }
   for (const [s, e] of atEnd) {

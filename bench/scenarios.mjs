@@ -25,6 +25,8 @@
  *   maxRowsRead  bar for D1 rows read per request: number or (ctx) => number (asserted by --quick)
  *   scheduled    instead of a path: { cron, time: (ctx) => ms } runs the cron through
  *                /cdn-cgi/handler/scheduled once; wall time and rows read are measured; maxSeconds bar
+ *   setup        optional async (ctx, base) => void, run once per phase right before the row (e.g. the
+ *                subscriptions a cron row notifies); the row's notifications enqueued are then reported
  *
  * ctx (from bench/run.mjs): { count, day, due, adminToken, cursor(key[]) → base64url cursor,
  *   signWebhook(body, id) → Standard Webhooks headers signed with oc_demo's secret,
@@ -324,5 +326,48 @@ export const scenarios = [
     // the public read model's refresh (~4) — and ~3 per reminder. The bar is set to what this design
     // does, so a regression still fails CI; see docs/benchmarks.md for the analysis.
     maxRowsRead: (ctx) => 14 * ctx.due + 50,
+  },
+  // Bulk verification: 100 references a request (a different slice of the labelled codes each time),
+  // never cached. Each reference is one indexed read of the read model.
+  {
+    name: "bulk verification (100 refs)",
+    method: "POST",
+    request: (ctx, i) => {
+      const start = (i * 100) % Math.max(1, ctx.sample.codes.length - 100);
+      return {
+        path: "/v1/public/labels/verify",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ refs: ctx.sample.codes.slice(start, start + 100) }),
+      };
+    },
+    cold: true,
+    maxRowsRead: 2 * 100,
+  },
+  // The next days' run with 100 subscribers watching everything (after the row above expired the due
+  // labels): every expiry and reminder is a `label.expired` / `label.expiring` event for each of them,
+  // written in the batch of its chunk and enqueued per subscriber (≤ one message per chunk of 90 labels).
+  // The endpoints are never reached (no network): the cron's work is what is measured.
+  {
+    name: "daily cron, 2 days later, 100 subscribers watching everything",
+    setup: async (ctx, base) => {
+      for (let i = 0; i < 100; i++) {
+        const res = await fetch(`${base}/v1/subscriptions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ctx.adminToken}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            name: `Abonné ${i}`,
+            contactEmail: `veille${i}@bench.example`,
+            url: `https://subscriber-${i}.bench.example/hook`,
+            watch: { all: true },
+          }),
+        });
+        if (res.status !== 201) throw new Error(`subscription ${i}: ${res.status} ${await res.text()}`);
+      }
+    },
+    scheduled: {
+      cron: "0 3 * * *",
+      time: (ctx) => Date.parse(`${ctx.day}T03:00:00Z`) + 2 * 86_400_000,
+      maxSeconds: 10,
+    },
   },
 ];

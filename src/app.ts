@@ -27,6 +27,7 @@ import { problemsRouter } from "./routes/problems";
 import { publicRouter } from "./routes/public";
 import { referentialsRouter } from "./routes/referentials";
 import { structuresRouter } from "./routes/structures";
+import { subscriptionsRouter } from "./routes/subscriptions";
 import { verifyRouter } from "./routes/verify";
 import { webhookEventsRouter } from "./routes/webhook-events";
 import { registerWebhookEvents, webhooksRouter } from "./routes/webhooks";
@@ -90,6 +91,7 @@ app.route("/", badgeRouter);
 app.route("/", verifyRouter);
 app.route("/", pagesRouter);
 app.route("/v1/outbox", outboxRouter);
+app.route("/v1/subscriptions", subscriptionsRouter);
 app.route("/dev/outbox", devOutboxRouter);
 app.route("/problems", problemsRouter);
 

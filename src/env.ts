@@ -3,6 +3,7 @@
  * fails loudly at the first request instead of misbehaving later.
  */
 import { z } from "zod";
+import { isLoopbackHost } from "./domain/endpoint-url";
 
 const EnvSchema = z
   .object({
@@ -79,10 +80,17 @@ const EnvSchema = z
       .pipe(
         z.array(z.string().regex(/^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$/, "An Ed25519 public key in Multikey form (z6Mk…)")),
       ),
+    /** "on": subscriptions may POST to loopback endpoints (local development only, see the refine below). */
+    NOTIFY_ALLOW_LOOPBACK_HTTP: z.enum(["on", "off"]).default("off"),
   })
   .refine((e) => !e.CLOUDFLARE_ZONE_ID === !e.CLOUDFLARE_PURGE_TOKEN, {
     message: "CLOUDFLARE_ZONE_ID and the CLOUDFLARE_PURGE_TOKEN secret go together",
     path: ["CLOUDFLARE_PURGE_TOKEN"],
+  })
+  // A production registry (public base URL) never calls loopback endpoints, whatever a copied .dev.vars says.
+  .refine((e) => e.NOTIFY_ALLOW_LOOPBACK_HTTP === "off" || isLoopbackHost(new URL(e.PUBLIC_BASE_URL).hostname), {
+    message: "NOTIFY_ALLOW_LOOPBACK_HTTP=on is for local development: PUBLIC_BASE_URL must be on localhost",
+    path: ["NOTIFY_ALLOW_LOOPBACK_HTTP"],
   })
   .refine((e) => e.EMAIL_TRANSPORT !== "brevo" || e.BREVO_API_KEY, {
     message: "EMAIL_TRANSPORT=brevo needs the BREVO_API_KEY secret",

@@ -1,11 +1,14 @@
 /**
- * Worker entry point. The default export must be an object with both handlers: exporting the bare
- * Hono app would leave the cron triggers without a `scheduled` handler.
+ * Worker entry point. The default export must be an object with every handler: exporting the bare
+ * Hono app would leave the cron triggers without a `scheduled` handler, and the notifications queue
+ * without its consumer.
  */
 import app from "./app";
 import { type D1Counter, meterD1, newCounter } from "./lib/d1-metrics";
 import { log } from "./lib/log";
 import { newTraceId, withTrace } from "./lib/trace";
+import { handleQueue } from "./notifications/consume";
+import type { NotifyMessage } from "./notifications/enqueue";
 import { scheduled } from "./scheduled";
 
 /** Benchmarks only (`D1_METRICS = "on"`): the D1 binding counts the rows each request reads. */
@@ -37,4 +40,7 @@ export default {
         log.info("d1-metrics", { cron: controller.cron, ms: Date.now() - started, ...counter });
       }
     }),
+  // Notifications to subscribers, and their dead-letter queue (src/notifications/consume.ts).
+  queue: (batch, env, ctx) =>
+    withTrace({ runId: newTraceId() }, () => handleQueue(batch as MessageBatch<NotifyMessage>, env, ctx)),
 } satisfies ExportedHandler<Env>;

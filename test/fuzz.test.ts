@@ -132,13 +132,27 @@ const withId = (name: string, method: string, path: (id: string) => string): Tar
     .map(([id, raw]) => ({ path: path(id), raw })),
 });
 
-const ctx = { code: "", bodyId: "", secret: "", rules: {} as unknown, labels: {} as Record<string, string> };
+const ctx = {
+  code: "",
+  bodyId: "",
+  secret: "",
+  rules: {} as unknown,
+  labels: {} as Record<string, string>,
+  subscriptionId: "",
+};
 beforeAll(async () => {
   const c = await createCertifier();
   const s = await createStructure();
   await assign(s.code, c.id);
   Object.assign(ctx, { code: s.code, bodyId: c.id, secret: c.webhookSecret });
   ctx.rules = (await call("GET", "/v1/referentials/2023-illustratif")).json.rules;
+  // Disabled, and kept so by the fuzzed PATCH: the fuzzed label changes must not notify anyone (no network).
+  ctx.subscriptionId = (
+    await call("POST", "/v1/subscriptions", {
+      body: { name: "Fuzz", contactEmail: "f@fuzz.example", url: "https://fuzz.example/h", watch: { all: true } },
+    })
+  ).json.id;
+  await call("PATCH", `/v1/subscriptions/${ctx.subscriptionId}`, { body: { status: "disabled" } });
   const put = await call("POST", "/v1/referentials", {
     body: { version: "fuzz-put", description: "Fuzzed", official: false, rules: ctx.rules },
   });
@@ -236,6 +250,18 @@ describe("fuzzing admin write endpoints", () => {
       ),
     ),
     withId("POST /v1/webhook-events/{id}/replay", "POST", (id) => `/v1/webhook-events/${id}/replay`),
+    withBody(
+      "POST /v1/subscriptions",
+      "POST",
+      () => "/v1/subscriptions",
+      () => ({ name: "n", contactEmail: "a@b.example", url: "https://portail.example/h", watch: { network: "Fuzz" } }),
+    ),
+    withBody(
+      "PATCH /v1/subscriptions/{id}",
+      "PATCH",
+      () => `/v1/subscriptions/${ctx.subscriptionId}`,
+      () => ({ name: "n", url: "https://portail.example/h", watch: { department: "13" }, status: "disabled" }),
+    ),
   ];
 
   for (const t of targets) {

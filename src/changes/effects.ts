@@ -13,6 +13,7 @@ import type { Db } from "../db/client";
 import { chunk, MAX_PARAMS } from "../db/outbox";
 import { type EffectKind, effects } from "../db/schema";
 import { log, loggableError } from "../lib/log";
+import { notifyHandler } from "../notifications/enqueue";
 import type { Deps } from "../services/deps";
 import { credentialHandler } from "./credentials";
 import type { Intent } from "./public-change";
@@ -44,6 +45,7 @@ const HANDLERS: { [K in EffectKind]: EffectHandler } = {
   purge: purgeHandler,
   credential: credentialHandler,
   "status-list": statusListHandler,
+  notify: notifyHandler,
 };
 
 /** How long a run holds the rows it claimed; past it, another run takes them over. */

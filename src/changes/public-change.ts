@@ -5,9 +5,9 @@
  * in ITS OWN batch, so the intents of the effects land with the change or not at all; `afterChange`
  * (src/changes/effects.ts) carries them out right after, and the minute cron retries what failed.
  *
- * The effects, today: sign again the credentials and status lists whose content changed (ADR 0006), and
+ * The effects, today: sign again the credentials and status lists whose content changed (ADR 0006),
  * purge the structure's and the labels' cached public answers, here (Cache API) and in every data centre
- * (Cloudflare's purge by Cache-Tag). Expiry needs none: public answers derive
+ * (Cloudflare's purge by Cache-Tag), and notify the subscriptions watching. Expiry needs no purge: public answers derive
  * « expiré » from the date and are never cached past midnight (docs/adr/0004-effects-of-a-label-change.md).
  * @see docs/adr/0004-effects-of-a-label-change.md
  */
@@ -17,16 +17,22 @@ import { listOfLabel } from "../credentials/model";
 import type { Db } from "../db/client";
 import { type EffectKind, effects, publicLabels, STATUS_PURPOSES } from "../db/schema";
 import { newId } from "../lib/crypto";
+import { type LabelEventSource, notificationStatements } from "../notifications/produce";
 
 export type PublicChange = {
   /** The structure whose answers changed (its Code SP+ as the registry holds it). */
   structureCode: string;
   /** Labels whose own answer (by label number) changed: the current one, and a renewed one. */
   labelNumbers?: readonly string[];
+  /** The label events the change wrote, told to the subscriptions watching (src/notifications/). */
+  notify?: LabelEventSource;
 };
 
 /** An effect to carry out: its kind and its subject (for a purge, the Cache-Tag). */
 export type Intent = { kind: EffectKind; subject: string };
+
+/** Hand the pending deliveries of notifications to the queue (one subject: they are taken all together). */
+export const NOTIFY_INTENT: Intent = { kind: "notify", subject: "deliveries" };
 
 /** Cache-Tag of every answer about a structure (by code, or by one of its label numbers). */
 export const codeTag = (code: string) => `spp-code-${code}`;
@@ -41,7 +47,7 @@ export function answerTags(answer: { structure: { code: string }; labelNumber: s
 /**
  * A change's intents: its labels' credentials signed again where what they say changed, their status
  * lists where a bit flipped (src/changes/credentials.ts, status-lists.ts) — first, so that the purge
- * that follows finds them done — and the Cache-Tags it purges.
+ * that follows finds them done —, the Cache-Tags it purges, and its notifications (src/notifications/).
  */
 export function intentsOf(change: PublicChange): Intent[] {
   const tags = [codeTag(change.structureCode), ...(change.labelNumbers ?? []).map(labelTag)];
@@ -52,6 +58,7 @@ export function intentsOf(change: PublicChange): Intent[] {
       STATUS_PURPOSES.map((p): Intent => ({ kind: "status-list", subject: `${p}/${list}` })),
     ),
     ...[...new Set(tags)].map((subject): Intent => ({ kind: "purge", subject })),
+    ...(change.notify ? [NOTIFY_INTENT] : []),
   ];
 }
 
@@ -78,8 +85,17 @@ export function insertIntents(db: Db, intents: readonly Intent[], nowIso: string
 
 /** The statements recording a change's effects, for the batch that writes the change. */
 export function publicChangeStatements(db: Db, change: PublicChange, now = new Date()): BatchItem<"sqlite">[] {
-  return insertIntents(db, intentsOf(change), now.toISOString());
+  const notify = change.notify ? notificationStatements(db, change.notify, now) : [];
+  return [...notify, ...insertIntents(db, intentsOf(change), now.toISOString())];
 }
+
+/** Label events without a purge (the daily expiry and reminders: docs/adr/0005): their notifications only. */
+export function labelEventStatements(db: Db, source: LabelEventSource, now: Date): BatchItem<"sqlite">[] {
+  return [...notificationStatements(db, source, now), ...notifyIntentStatements(db, now)];
+}
+
+/** The intent alone: deliveries made pending again (an admin's re-delivery). */
+export const notifyIntentStatements = (db: Db, now: Date) => insertIntents(db, [NOTIFY_INTENT], now.toISOString());
 
 /**
  * A body's new name shows on the answers of every structure whose current label it awarded: one

@@ -1,9 +1,10 @@
 /** Certification bodies, their API keys and webhook secrets. */
-import { and, asc, desc, eq, gt, isNull, or } from "drizzle-orm";
+import { asc, eq, gt } from "drizzle-orm";
 import { invalid, notFound } from "../domain/errors";
 import { newApiKey, newId, newWebhookSecret, sha256Hex } from "../lib/crypto";
 import type { Db } from "./client";
-import { apiKeys, certifiers, webhookSecrets } from "./schema";
+import { apiKeys, certifiers } from "./schema";
+import { activeSecrets, firstSecretStatement, rotateSecret, secretsQuery } from "./signing-secrets";
 
 export type CertifierInput = {
   name: string;
@@ -51,7 +52,7 @@ export async function createCertifier(db: Db, input: CertifierInput) {
       certifierId: id,
       name: "initial",
     }),
-    db.insert(webhookSecrets).values({ id: newId("whs"), certifierId: id, secret: webhookSecret }),
+    firstSecretStatement(db, "certifier", id, webhookSecret),
   ]);
   return { ...(await getCertifier(db, id)), apiKey, webhookSecret };
 }
@@ -73,11 +74,7 @@ export async function listCertifiers(db: Db, limit: number, after?: string) {
   return { items, next: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
 }
 
-/**
- * Issues a new webhook secret. Secrets still current get an end date `graceHours` from now, so
- * deliveries signed before the body switched keep verifying for a while; with `revokePrevious`
- * (a leaked secret) every previous secret, in its grace period or not, ends now.
- */
+/** Issues a new webhook secret (src/db/signing-secrets.ts: grace period, or `revokePrevious`). */
 export async function rotateWebhookSecret(
   db: Db,
   id: string,
@@ -85,37 +82,15 @@ export async function rotateWebhookSecret(
   now = new Date(),
 ) {
   await getCertifier(db, id);
-  const secret = newWebhookSecret();
-  const at = now.toISOString();
-  const expiresAt = opts.revokePrevious ? at : new Date(now.getTime() + opts.graceHours * 3_600_000).toISOString();
-  const previous = opts.revokePrevious
-    ? or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, at))
-    : isNull(webhookSecrets.expiresAt);
-  await db.batch([
-    db
-      .update(webhookSecrets)
-      .set({ expiresAt })
-      .where(and(eq(webhookSecrets.certifierId, id), previous)),
-    db.insert(webhookSecrets).values({ id: newId("whs"), certifierId: id, secret, createdAt: at }),
-  ]);
-  return { webhookSecret: secret, previousValidUntil: expiresAt };
+  const { secret, previousValidUntil } = await rotateSecret(db, "certifier", id, opts, now);
+  return { webhookSecret: secret, previousValidUntil };
 }
 
 /** A body's webhook secrets, newest first; exported for query-plan tests. */
-export function webhookSecretsQuery(db: Db, id: string) {
-  return db
-    .select({ secret: webhookSecrets.secret, expiresAt: webhookSecrets.expiresAt })
-    .from(webhookSecrets)
-    .where(eq(webhookSecrets.certifierId, id))
-    .orderBy(desc(webhookSecrets.createdAt));
-}
+export const webhookSecretsQuery = (db: Db, id: string) => secretsQuery(db, "certifier", id);
 
 /** Secrets that verify a delivery at `now`: the current one and those still in their grace period. */
-export async function activeWebhookSecrets(db: Db, id: string, now = new Date()) {
-  const rows = await webhookSecretsQuery(db, id);
-  const at = now.toISOString();
-  return rows.filter((r) => r.expiresAt === null || r.expiresAt > at).map((r) => r.secret);
-}
+export const activeWebhookSecrets = (db: Db, id: string, now = new Date()) => activeSecrets(db, "certifier", id, now);
 
 export async function createApiKey(
   db: Db,

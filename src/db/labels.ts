@@ -94,9 +94,14 @@ export type StatusStatement = {
  * concurrent change got there first, the update changes nothing and the event's id is NULL: the NOT
  * NULL constraint fails the whole batch (whatever else it holds), and the verb answers 409.
  */
-export function guardedStatusChange(db: Db, number: string, from: string, s: StatusStatement): Extra {
+export function guardedStatusChange(
+  db: Db,
+  number: string,
+  from: string,
+  s: StatusStatement,
+  eventId = newId("lev"),
+): Extra {
   const t = TRANSITIONS[s.action];
-  const eventId = newId("lev");
   return [
     db
       .update(labels)

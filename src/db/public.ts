@@ -4,7 +4,7 @@
  * They read the public read model `public_labels` (one row per structure, kept current in the batch
  * of every write: src/db/public-model.ts): a verification reads one row, a listing page about its size.
  */
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, ne, type SQL, sql } from "drizzle-orm";
 import type { PublicStatus } from "../domain/badge";
 import type { PublicRef } from "../domain/public-ref";
 import type { Db } from "./client";
@@ -70,36 +70,64 @@ export { publicRow as publicLabelFields };
 export type PublicLabelRow = Awaited<ReturnType<typeof publicLabelQuery>>[number];
 
 export async function findPublicLabel(db: Db, ref: PublicRef): Promise<PublicLabelRow | null> {
-  const [r] = await publicLabelQuery(db, ref);
-  if (r || ref.kind !== "label") return r ?? null;
-  const [past] = await pastLabelQuery(db, ref.value);
-  return past ?? null;
+  return (await findPublicLabels(db, [ref]))[0] ?? null;
 }
 
 /** The query behind `publicHistory`; exported for query-plan tests. */
 export function publicHistoryQuery(db: Db, structureCode: string, max = 50) {
-  return db
-    .select({
-      labelNumber: labelEvents.labelNumber,
-      type: labelEvents.type,
-      toStatus: labelEvents.toStatus,
-      effectiveOn: labelEvents.effectiveOn,
-      tier: labels.tier,
-    })
-    .from(labelEvents)
-    .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))
-    .where(eq(labels.structureCode, structureCode))
-    .orderBy(desc(labelEvents.effectiveOn), desc(labelEvents.createdAt))
-    .limit(max);
+  return (
+    db
+      .select({
+        labelNumber: labelEvents.labelNumber,
+        type: labelEvents.type,
+        toStatus: labelEvents.toStatus,
+        effectiveOn: labelEvents.effectiveOn,
+        tier: labels.tier,
+        supersedes: labels.supersedes,
+      })
+      .from(labelEvents)
+      .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))
+      // `superseded` is the renewal chain's bookkeeping: the public sees the renewal's own event.
+      .where(and(eq(labels.structureCode, structureCode), ne(labelEvents.type, "superseded")))
+      .orderBy(desc(labelEvents.effectiveOn), desc(labelEvents.createdAt))
+      .limit(max)
+  );
+}
+
+export type PublicEventType = "awarded" | "renewed" | "suspended" | "reinstated" | "withdrawn" | "expired";
+
+/**
+ * The public events of every label of a structure, newest first: awarded (renewed, for a label that
+ * replaced another), suspended, reinstated, withdrawn, expired — with their day, never who made them
+ * nor why (actors and reasons stay private). Indexed: the structure's labels by `labels_structure`, their
+ * events by `label_events_label`; only those few rows are sorted.
+ */
+export async function publicHistory(db: Db, structureCode: string, max = 50) {
+  const rows = await publicHistoryQuery(db, structureCode, max);
+  return rows.map(({ supersedes, ...r }) => ({
+    ...r,
+    type: (r.type === "awarded" && supersedes ? "renewed" : r.type) as PublicEventType,
+  }));
 }
 
 /**
- * Status changes of every label of a structure, newest first (no actor, no free-text reason).
- * Indexed: the structure's labels by `labels_structure`, their events by `label_events_label`;
- * only those few rows are sorted.
+ * Rows of the read model for many references at once (bulk verification), in the order asked: one
+ * round trip for the current rows, one more for label numbers that are not current ones; null for an
+ * unknown reference. `findPublicLabel` is this for one reference.
  */
-export async function publicHistory(db: Db, structureCode: string, max = 50) {
-  return publicHistoryQuery(db, structureCode, max);
+export async function findPublicLabels(db: Db, refs: readonly PublicRef[]): Promise<(PublicLabelRow | null)[]> {
+  if (refs.length === 0) return [];
+  const [first, ...rest] = refs.map((r) => publicLabelQuery(db, r));
+  const current = (await db.batch([first!, ...rest])).map((rows) => rows[0] ?? null);
+  const past = refs.flatMap((r, i) => (current[i] || r.kind !== "label" ? [] : [i]));
+  if (past.length > 0) {
+    const [p0, ...pn] = past.map((i) => pastLabelQuery(db, refs[i]!.value));
+    const found = await db.batch([p0!, ...pn]);
+    past.forEach((i, k) => {
+      current[i] = found[k]![0] ?? null;
+    });
+  }
+  return current;
 }
 
 export type PublicListFilter = {

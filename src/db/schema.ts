@@ -470,7 +470,7 @@ export const publicLabels = sqliteTable(
   ],
 );
 
-export const EFFECT_KINDS = ["purge", "credential", "status-list"] as const;
+export const EFFECT_KINDS = ["purge", "credential", "status-list", "notify"] as const;
 export type EffectKind = (typeof EFFECT_KINDS)[number];
 export const EFFECT_STATUSES = ["pending", "running", "done"] as const;
 
@@ -479,8 +479,9 @@ export const EFFECT_STATUSES = ["pending", "running", "done"] as const;
  * after it (src/changes/): purging the cached answers of a structure or a label everywhere (`purge`,
  * subject: the Cache-Tag, `spp-code-<Code SP+>` or `spp-label-<number>`), signing the credentials of a
  * structure's labels (`credential`, subject: the Code SP+) and re-signing a status list (`status-list`,
- * subject: `<purpose>/<list>`; src/changes/credentials.ts, src/changes/status-lists.ts). A row is `pending` until a run
- * claims it (`running`, leased until `nextAttemptAt`: past it, another run may take it over), then
+ * subject: `<purpose>/<list>`; src/changes/credentials.ts, src/changes/status-lists.ts), and handing the
+ * pending deliveries of notifications to the queue (`notify`, one subject: src/notifications/). A row is
+ * `pending` until a run claims it (`running`, leased until `nextAttemptAt`: past it, another run may take it over), then
  * `done`; a failure puts it back to `pending` at `nextAttemptAt`. At most one row per (kind, subject) is
  * pending: a change while one waits adds nothing, a change while one runs adds a new one, so no change
  * is ever covered only by an attempt that started before it.
@@ -556,4 +557,121 @@ export const statusLists = sqliteTable(
     signedAt: text("signed_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.purpose, t.list] })],
+);
+
+export const SUBSCRIPTION_STATUSES = ["active", "disabled"] as const;
+export const WATCH_KINDS = ["structure", "network", "department", "all"] as const;
+
+/**
+ * Subscribers to label events (a ministry's portal, a procurement platform, a network head): where to
+ * POST signed notifications, what they watch (one structure, a network, a department, everything) and
+ * whom to tell when their endpoint keeps failing. @see src/notifications/
+ */
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    contactEmail: text("contact_email").notNull(),
+    url: text("url").notNull(),
+    /** `all` (value NULL), or the Code SP+, network or department watched. */
+    watchKind: text("watch_kind", { enum: WATCH_KINDS }).notNull(),
+    watchValue: text("watch_value"),
+    status: text("status", { enum: SUBSCRIPTION_STATUSES }).notNull(),
+    /** Why it was disabled (by an admin, or automatically after 3 days of failures). */
+    disabledReason: text("disabled_reason"),
+    disabledAt: text("disabled_at"),
+    /** Start of the current run of failed deliveries; NULL after any success. */
+    failingSince: text("failing_since"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("subscriptions_watch").on(t.status, t.watchKind, t.watchValue)],
+);
+
+/** A subscription's signing secrets, rotated like a body's (src/db/signing-secrets.ts). */
+export const subscriptionSecrets = sqliteTable(
+  "subscription_secrets",
+  {
+    id: text("id").primaryKey(),
+    subscriptionId: text("subscription_id")
+      .notNull()
+      .references(() => subscriptions.id),
+    secret: text("secret").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    expiresAt: text("expires_at"),
+  },
+  (t) => [index("subscription_secrets_subscription").on(t.subscriptionId, t.createdAt)],
+);
+
+export const NOTIFICATION_TYPES = [
+  "label.awarded",
+  "label.renewed",
+  "label.suspended",
+  "label.reinstated",
+  "label.withdrawn",
+  "label.expired",
+  "label.expiring",
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/**
+ * One event about a label, rendered once (its signed body, `payload`) in the batch of the change it
+ * tells, when at least one subscription is active. Its id is the Standard Webhooks `webhook-id` sent
+ * to every subscriber, the same on every retry. Where the structure was then (code, network,
+ * department) decides who receives it.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    type: text("type", { enum: NOTIFICATION_TYPES }).notNull(),
+    labelNumber: text("label_number").notNull(),
+    structureCode: text("structure_code").notNull(),
+    network: text("network").notNull(),
+    department: text("department").notNull(),
+    payload: text("payload").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("notifications_created").on(t.createdAt)],
+);
+
+export const DELIVERY_STATUSES = ["pending", "queued", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * One notification for one subscription: written `pending` in the batch of the change, `queued` once
+ * handed to the queue, then `delivered`, or `failed` when its 3 days of retries ran out, the
+ * subscription was disabled, or the dead-letter queue got it. An admin may deliver it again.
+ */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    subscriptionId: text("subscription_id")
+      .notNull()
+      .references(() => subscriptions.id),
+    notificationId: text("notification_id")
+      .notNull()
+      .references(() => notifications.id),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** The HTTP status of the last attempt (NULL: no answer: timeout, refused, unreachable). */
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    /** At most the first 1 KiB of the last answer's body. */
+    lastResponse: text("last_response"),
+    nextAttemptAt: text("next_attempt_at"),
+    /** Retries stop after this instant (3 days after it was first, or again, queued). */
+    retryUntil: text("retry_until").notNull(),
+    createdAt: text("created_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("deliveries_once").on(t.subscriptionId, t.notificationId),
+    index("deliveries_subscription").on(t.subscriptionId, t.createdAt, t.id),
+    index("deliveries_status").on(t.status, t.subscriptionId),
+    // Foreign-key checks when a notification row is written look its deliveries up by this column.
+    index("deliveries_notification").on(t.notificationId),
+  ],
 );

@@ -199,5 +199,5 @@ export const EVENT_NAMES: Record<string, string> = {
   reinstated: "Rétabli",
   withdrawn: "Retiré",
   expired: "Expiré",
-  superseded: "Remplacé (renouvellement)",
+  renewed: "Renouvelé",
 };

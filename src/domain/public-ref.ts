@@ -21,12 +21,17 @@ export function parseRef(segment: string): PublicRef | null {
   } catch {
     return null; // a lone or invalid % escape
   }
-  if (LABEL_NUMBER_ANY_CASE.test(decoded)) return { kind: "label", value: decoded.toUpperCase() };
-  return CODE_SP_PATTERN.test(decoded) ? { kind: "code", value: decoded } : null;
+  return readRef(decoded);
+}
+
+/** A reference as written (already decoded: a JSON string) → the reference, or null when malformed. */
+export function readRef(value: string): PublicRef | null {
+  if (LABEL_NUMBER_ANY_CASE.test(value)) return { kind: "label", value: value.toUpperCase() };
+  return CODE_SP_PATTERN.test(value) ? { kind: "code", value } : null;
 }
 
 /** The public surfaces that answer about one reference, each at exactly one canonical path. */
-export const SURFACES = ["json", "shields", "badge", "page", "credential"] as const;
+export const SURFACES = ["json", "shields", "badge", "page", "credential", "history"] as const;
 export type Surface = (typeof SURFACES)[number];
 
 /** The canonical path of a surface for a canonical reference (codes and numbers need no escaping). */
@@ -42,6 +47,8 @@ export function canonicalPath(surface: Surface, ref: string): string {
       return `/verify/${ref}`;
     case "credential":
       return `/v1/public/labels/${ref}/credential`;
+    case "history":
+      return `/v1/public/labels/${ref}/history`;
   }
 }
 

@@ -5,6 +5,8 @@
  * keyset pages, written in batches whose statements bind ≤ 100 parameters.
  */
 import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
+import { afterChange } from "../changes/effects";
+import { labelEventStatements, NOTIFY_INTENT } from "../changes/public-change";
 import type { Db } from "../db/client";
 import { chunk, insertOutbox, MAX_PARAMS, type OutboxInsert } from "../db/outbox";
 import { certifiers, counters, labels, outbox, structures } from "../db/schema";
@@ -226,11 +228,13 @@ export async function runDaily(deps: Deps, o: DailyOptions): Promise<DailyResult
     for await (const page of pages(db, bodies, reminderWhere(db, w, createdAfter))) {
       for (const part of chunk(page, WRITE_CHUNK)) {
         const rows: OutboxInsert[] = [];
+        const expiring: string[] = [];
         for (const c of part) {
           const due = dueReminder(c.expiresOn, o.today, o.offsets);
           if (!due) continue;
           const f = facts(c, o.publicBaseUrl);
           rows.push(row(c, reminderKind(due.offset), "pending", reminderEmail(f, due.daysLeft), o.nowIso));
+          expiring.push(c.number);
           result.remindersQueued++;
           // Earlier reminders never sent (downtime, label imported late): recorded, never sent later.
           for (const s of due.skipped) {
@@ -242,8 +246,12 @@ export async function runDaily(deps: Deps, o: DailyOptions): Promise<DailyResult
           }
         }
         if (rows.length > 0) {
+          // Subscribers hear `label.expiring` when the structure gets its reminder, in the same batch.
+          const now = new Date(o.nowIso);
+          const notify = labelEventStatements(db, { baseUrl: o.publicBaseUrl, expiring, today: o.today }, now);
           const [first, ...rest] = insertOutbox(db, rows);
-          await db.batch([first!, ...rest]);
+          await db.batch([first!, ...rest, ...(expiring.length > 0 ? notify : [])]);
+          await afterChange(deps, [NOTIFY_INTENT], now);
         }
       }
     }

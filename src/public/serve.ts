@@ -13,7 +13,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { answerTags } from "../changes/public-change";
 import { getDb } from "../db/client";
-import { findPublicLabel } from "../db/public";
+import { findPublicLabels } from "../db/public";
 import { parisDay } from "../domain/paris-time";
 import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
@@ -22,8 +22,13 @@ import { type PublicLabel, toPublicLabel } from "./present";
 
 /** Reads one reference from the primary database and renders its public label; null when unknown. */
 export async function lookup(env: Env, ref: PublicRef, now: Date): Promise<PublicLabel | null> {
-  const row = await findPublicLabel(getDb(env.DB), ref);
-  return row ? toPublicLabel(row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL) : null;
+  return (await lookupMany(env, [ref], now))[0] ?? null;
+}
+
+/** `lookup` for many references at once (bulk verification): one answer per reference, in order. */
+export async function lookupMany(env: Env, refs: readonly PublicRef[], now: Date): Promise<(PublicLabel | null)[]> {
+  const rows = await findPublicLabels(getDb(env.DB), refs);
+  return rows.map((row) => (row ? toPublicLabel(row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL) : null));
 }
 
 export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date) => Promise<Response>;

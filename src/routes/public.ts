@@ -7,12 +7,13 @@
 import { z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { getDb } from "../db/client";
-import { listPublicLabels, type PublicLabelRow } from "../db/public";
+import { listPublicLabels, type PublicLabelRow, publicHistory } from "../db/public";
 import { searchPublicLabels } from "../db/public-search";
-import { TIERS } from "../db/schema";
+import { LABEL_STATUSES, TIERS } from "../db/schema";
 import { PUBLIC_STATUSES } from "../domain/badge";
 import { CODE_SP_PATTERN } from "../domain/identifiers";
 import { parisDay } from "../domain/paris-time";
+import { readRef } from "../domain/public-ref";
 import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
@@ -20,13 +21,13 @@ import { router } from "../lib/router";
 import { REQUEST_ID_HEADER } from "../lib/trace";
 import { conditional, publicCacheControl, weakEtag } from "../public/cache";
 import { badgeFor, toCsv, toPublicLabel } from "../public/present";
-import { rawSegment, servePublic } from "../public/serve";
-import { apiRoute, canonicalRedirect, headers, json, noSecurity, pick } from "./openapi-common";
+import { lookupMany, rawSegment, servePublic } from "../public/serve";
+import { apiRoute, canonicalRedirect, headers, json, jsonBody, noSecurity, pick } from "./openapi-common";
 
 export const publicRouter = router();
 publicRouter.use(
   "*",
-  cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", REQUEST_ID_HEADER] }),
+  cors({ origin: "*", allowMethods: ["GET", "HEAD", "POST", "OPTIONS"], exposeHeaders: ["ETag", REQUEST_ID_HEADER] }),
 );
 
 /** A D1 session for the listing: the nearest read replica, no ordering constraint. */
@@ -325,4 +326,153 @@ publicRouter.openapi(
     }
     return conditional(c.req.raw, res);
   },
+);
+
+/** Most references one bulk verification may hold; each counts against the public rate limit. */
+export const MAX_BULK_REFS = 100;
+
+const UnknownRef = z
+  .object({
+    ref: z.string().openapi({ example: "DEMO-INCONNU-99" }),
+    valid: z.literal(false),
+    status: z.literal("unknown").openapi({ description: "No structure nor label has this reference" }),
+  })
+  .openapi("UnknownRef");
+
+publicRouter.openapi(
+  apiRoute(
+    {
+      method: "post",
+      path: "/verify",
+      operationId: "verifyLabels",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Verify many labels at once",
+      description:
+        `Up to ${MAX_BULK_REFS} references (Code SP+ or label numbers, in any case, read as the single answer ` +
+        "reads its path) → one answer per reference, in the same order: the same fields as `GET " +
+        '/v1/public/labels/{ref}` plus the `ref` asked, or `{ ref, valid: false, status: "unknown" }` for a ' +
+        "reference the registry does not know (or that cannot be one). Read from the primary database, never " +
+        "cached. Each reference counts as one request against the public rate limit; more than " +
+        `${MAX_BULK_REFS} references answer 422.`,
+      request: {
+        body: jsonBody(
+          z
+            .object({
+              refs: z
+                .array(z.string().min(1).max(100))
+                .min(1)
+                .max(MAX_BULK_REFS)
+                .openapi({ example: ["DEMO-PREF-01", "spp-2026-000042", "DEMO-INCONNU-99"] }),
+            })
+            .strict()
+            .openapi("VerifyLabelsRequest"),
+        ),
+      },
+      responses: {
+        200: json(
+          z
+            .object({
+              items: z.array(z.union([PublicLabelSchema.extend({ ref: z.string() }), UnknownRef])),
+            })
+            .openapi("VerifyLabelsAnswer"),
+          "One answer per reference, in order",
+        ),
+      },
+    },
+    { rateLimited: true },
+  ),
+  async (c) => {
+    const { refs } = c.req.valid("json");
+    const ip = clientIp(c.req.raw);
+    await enforceRateLimit(c.env.PUBLIC_LIMITER, ...(refs.map(() => ip) as [string, ...string[]]));
+    const parsed = refs.map(readRef);
+    const known = parsed.flatMap((r) => (r ? [r] : []));
+    const labels = await lookupMany(c.env, known, new Date());
+    let k = 0;
+    const items = refs.map((ref, i) => {
+      const label = parsed[i] ? labels[k++] : null;
+      return label ? { ref, ...label } : { ref, valid: false as const, status: "unknown" as const };
+    });
+    return c.json({ items }, 200, { "Cache-Control": "no-store" });
+  },
+);
+
+const PublicHistorySchema = z
+  .object({
+    structure: z.object({
+      code: z.string().openapi({ example: "DEMO-PREF-13" }),
+      name: z.string().openapi({ example: "Préfecture de démonstration" }),
+    }),
+    labelNumber: z
+      .string()
+      .nullable()
+      .openapi({ description: "The current label, if any", example: "SPP-2026-000042" }),
+    items: z.array(
+      z.object({
+        labelNumber: z.string().openapi({ example: "SPP-2026-000042" }),
+        type: z.enum(["awarded", "renewed", "suspended", "reinstated", "withdrawn", "expired"]).openapi({
+          description: "`renewed`: the award of a label that replaced the previous one",
+          example: "suspended",
+        }),
+        status: z
+          .enum(LABEL_STATUSES)
+          .openapi({ description: "The label's status after the event", example: "suspended" }),
+        tier: z.enum(TIERS),
+        effectiveOn: z.string().openapi({ description: "The day it took effect", example: "2026-06-01" }),
+      }),
+    ),
+    permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-13" }),
+  })
+  .openapi("PublicHistory");
+
+publicRouter.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/{ref}/history",
+      operationId: "getPublicHistory",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Public history of a structure's labels",
+      description:
+        "The public events of every label of the structure the reference names (by Code SP+, or by the number " +
+        "of any of its labels), newest first, at most 50: awarded, renewed, suspended, reinstated, withdrawn, " +
+        "expired, with the day each took effect. Never who made a change nor why. Cached and purged like the " +
+        "label's answer.",
+      request: { params: z.object({ ref: Ref }) },
+      responses: {
+        200: { ...json(PublicHistorySchema, "The history"), headers: headers.cache },
+        301: canonicalRedirect,
+        304: notModified,
+        ...pick(404),
+      },
+    },
+    { ignoresQuery: true, rateLimited: true },
+  ),
+  async (c) =>
+    servePublic(
+      c,
+      "history",
+      rawSegment(c, "/v1/public/labels/", "/history"),
+      async (l, ref) => {
+        if (!l) throw notFound(`Structure or label ${ref.value}`);
+        // Read from the primary, like the label: this answer is cached too.
+        const items = (await publicHistory(getDb(c.env.DB), l.structure.code)).map((h) => ({
+          labelNumber: h.labelNumber,
+          type: h.type,
+          status: h.toStatus as (typeof LABEL_STATUSES)[number],
+          tier: h.tier,
+          effectiveOn: h.effectiveOn,
+        }));
+        const body = {
+          structure: { code: l.structure.code, name: l.structure.name },
+          labelNumber: l.labelNumber,
+          items,
+          permalink: l.permalink,
+        };
+        return jsonAnswer(body, body);
+      },
+      refMalformed,
+    ),
 );

@@ -6,7 +6,13 @@
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { afterChange } from "../changes/effects";
-import { intentsOf, publicChangeStatements } from "../changes/public-change";
+import {
+  intentsOf,
+  labelEventStatements,
+  NOTIFY_INTENT,
+  type PublicChange,
+  publicChangeStatements,
+} from "../changes/public-change";
 import { violates } from "../db/constraints";
 import { bulkStatusChange, currentSuspension, type Extra, getLabel, guardedStatusChange, roleOf } from "../db/labels";
 import { refreshPublicLabels } from "../db/public-model";
@@ -14,6 +20,7 @@ import { labels } from "../db/schema";
 import { conflict, forbidden, invalid } from "../domain/errors";
 import { type LabelAction, liftRefusal, nextStatus, TRANSITIONS } from "../domain/label-lifecycle";
 import { parisDay } from "../domain/paris-time";
+import { newId } from "../lib/crypto";
 import type { Deps } from "./deps";
 
 export type StatusChange = {
@@ -56,15 +63,20 @@ export async function changeLabelStatus(
     });
     if (refusal) throw forbidden(refusal);
   }
-  const publicChange = { structureCode: label.structureCode, labelNumbers: [labelNumber] };
+  const eventId = newId("lev");
+  const publicChange: PublicChange = {
+    structureCode: label.structureCode,
+    labelNumbers: [labelNumber],
+    notify: { baseUrl: deps.env.PUBLIC_BASE_URL, eventIds: [eventId] },
+  };
   const statements: BatchItem<"sqlite">[] = [
-    ...guardedStatusChange(db, labelNumber, label.status, {
-      action,
-      reason: change.reason,
-      actor: change.actor,
-      effectiveOn,
-      nowIso: now.toISOString(),
-    }),
+    ...guardedStatusChange(
+      db,
+      labelNumber,
+      label.status,
+      { action, reason: change.reason, actor: change.actor, effectiveOn, nowIso: now.toISOString() },
+      eventId,
+    ),
     refreshPublicLabels(db, label.structureCode),
     ...publicChangeStatements(db, publicChange, now),
     ...extra,
@@ -82,8 +94,8 @@ export async function changeLabelStatus(
 
 /**
  * The daily expiry of `numbers` (labels past their last day), in one batch: their events and the
- * update, for those still lapsing when it runs, the structures' public rows, and the caller's `extra`
- * (the e-mails). No cache purge: public answers derive « expiré » from the date and are never cached
+ * update, for those still lapsing when it runs, the structures' public rows, the caller's `extra`
+ * (the e-mails) and the notifications to subscribers, handed to the queue right after. No cache purge: public answers derive « expiré » from the date and are never cached
  * past midnight (docs/adr/0005-no-purge-on-expiry.md).
  * @returns the labels THIS batch expired (an overlapping run may have taken others)
  */
@@ -93,22 +105,23 @@ export async function expireLabels(
   opts: { actor: string; nowIso: string; extra?: Extra },
 ): Promise<{ number: string; structureCode: string }[]> {
   const { db } = deps;
-  const { events, update } = bulkStatusChange(
-    db,
-    part.map((p) => p.number),
-    {
-      action: "expire",
-      reason: "Fin de la période de validité",
-      actor: opts.actor,
-      effectiveOn: sql`date(${labels.expiresOn}, '+1 day')`,
-      nowIso: opts.nowIso,
-    },
-  );
+  const numbers = part.map((p) => p.number);
+  const { events, update } = bulkStatusChange(db, numbers, {
+    action: "expire",
+    reason: "Fin de la période de validité",
+    actor: opts.actor,
+    effectiveOn: sql`date(${labels.expiresOn}, '+1 day')`,
+    nowIso: opts.nowIso,
+  });
   // The structures' public rows after the status change (≤ ~95 codes bound per statement).
   const refresh = refreshPublicLabels(
     db,
     part.map((p) => p.structureCode),
   );
-  const done = await db.batch([events, ...(opts.extra ?? []), update, refresh]);
-  return done.at(-2) as { number: string; structureCode: string }[];
+  const extra = opts.extra ?? [];
+  const now = new Date(opts.nowIso);
+  const notify = labelEventStatements(db, { baseUrl: deps.env.PUBLIC_BASE_URL, expired: numbers }, now);
+  const done = await db.batch([events, ...extra, update, refresh, ...notify]);
+  await afterChange(deps, [NOTIFY_INTENT], now);
+  return done[1 + extra.length] as { number: string; structureCode: string }[];
 }

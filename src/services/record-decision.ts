@@ -6,7 +6,7 @@
 import { eq, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { afterChange } from "../changes/effects";
-import { intentsOf, publicChangeStatements } from "../changes/public-change";
+import { intentsOf, type PublicChange, publicChangeStatements } from "../changes/public-change";
 import { violates } from "../db/constraints";
 import { evaluateStructure } from "../db/evaluations";
 import { bumpLabelCounter, type Extra, getDecision, labelNumberFrom, latestLabel, roleOf } from "../db/labels";
@@ -122,7 +122,13 @@ export async function recordDecision(
   const { validityMonths } = (await findReferential(db, ref))!.rules;
   // The new label's number is new: no answer by that number was ever cached. The renewed label's answer
   // changes (it is superseded), and so do the structure's.
-  const publicChange = { structureCode: input.structureCode, labelNumbers: renewed ? [renewed.number] : [] };
+  const eventId = newId("lev");
+  const publicChange: PublicChange = {
+    structureCode: input.structureCode,
+    labelNumbers: renewed ? [renewed.number] : [],
+    // `label.awarded`, or `label.renewed` when it supersedes a label (src/notifications/produce.ts).
+    notify: { baseUrl: deps.env.PUBLIC_BASE_URL, eventIds: [eventId] },
+  };
   const statements: Extra = [
     bumpLabelCounter(db, counter),
     db.insert(decisions).values({ ...base, tier, labelNumber: number }),
@@ -139,7 +145,7 @@ export async function recordDecision(
       decisionId: id,
     }),
     db.insert(labelEvents).values({
-      id: newId("lev"),
+      id: eventId,
       labelNumber: number,
       type: "awarded",
       fromStatus: null,

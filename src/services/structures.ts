@@ -16,7 +16,7 @@ import type { Deps } from "./deps";
 const taken = (code: string) => conflict(`Structure ${code} already exists (Code SP+ are unique regardless of case)`);
 
 /** The structure registered under this code in any case (one lookup on `structures_code_nocase`). */
-async function findStructureAnyCase(db: Deps["db"], code: string) {
+export async function findStructureAnyCase(db: Deps["db"], code: string) {
   const [row] = await db
     .select({ code: structures.code })
     .from(structures)
