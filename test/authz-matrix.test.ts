@@ -4,9 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import app from "../src/app";
-import { insertLabel } from "./fixtures-labels";
-import { assign, call, createCertifier, createStructure } from "./helpers";
-import { auditEvent, deliver, sql } from "./webhooks-helpers";
+import { auditEvent, makeAssignment, makeCertifier, makeLabel, makeStructure } from "./factories";
+import { call, sql } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 type Caller = "none" | "madeUp" | "revoked" | "otherBody" | "assignedBody" | "admin";
 const CALLERS: Caller[] = ["none", "madeUp", "revoked", "otherBody", "assignedBody", "admin"];
@@ -148,12 +148,12 @@ describe("authorisation matrix", () => {
   const tokens: Partial<Record<Caller, string | null>> = { none: null, madeUp: "spp_this_key_was_never_issued" };
 
   beforeAll(async () => {
-    const body = await createCertifier({ name: "Assigned" });
-    const other = await createCertifier({ name: "Other" });
-    const s = await createStructure();
-    const o = await createStructure();
-    await assign(s.code, body.id);
-    await assign(o.code, other.id);
+    const body = await makeCertifier({ name: "Assigned" });
+    const other = await makeCertifier({ name: "Other" });
+    const s = await makeStructure();
+    const o = await makeStructure();
+    await makeAssignment(s.code, body.id);
+    await makeAssignment(o.code, other.id);
     const k = await call("POST", "/v1/api-keys", { body: { role: "certifier", certifierId: body.id } });
     await call("POST", `/v1/api-keys/${k.json.id}/revoke`);
     Object.assign(tokens, {
@@ -162,7 +162,7 @@ describe("authorisation matrix", () => {
       assignedBody: body.apiKey,
       admin: undefined,
     });
-    const labelNumber = await insertLabel({ structureCode: s.code, certifierId: body.id });
+    const labelNumber = (await makeLabel({ structureCode: s.code, certifierId: body.id })).number;
     f = { code: s.code, otherCode: o.code, bodyId: body.id, otherBodyId: other.id, keyId: k.json.id, labelNumber };
   });
 
@@ -190,29 +190,29 @@ describe("authorisation matrix", () => {
 /** The holes a route-by-route matrix cannot see: one body reaching another body's structures. */
 describe("no body reaches another body's structures", () => {
   it("a body's key reads its own structure's evaluation, never another body's (403, not 404: codes are public)", async () => {
-    const a = await createCertifier({ name: "A" });
-    const b = await createCertifier({ name: "B" });
-    const sa = await createStructure();
-    const sb = await createStructure();
-    await assign(sa.code, a.id);
-    await assign(sb.code, b.id);
+    const a = await makeCertifier({ name: "A" });
+    const b = await makeCertifier({ name: "B" });
+    const sa = await makeStructure();
+    const sb = await makeStructure();
+    await makeAssignment(sa.code, a.id);
+    await makeAssignment(sb.code, b.id);
     expect((await call("GET", `/v1/structures/${sa.code}/evaluation`, { token: a.apiKey })).status).toBe(200);
     expect((await call("GET", `/v1/structures/${sb.code}/evaluation`, { token: a.apiKey })).status).toBe(403);
     expect((await call("GET", `/v1/structures/${sa.code}/evaluation`, { token: b.apiKey })).status).toBe(403);
     // Unassigned structure: no body may read it.
-    const free = await createStructure();
+    const free = await makeStructure();
     expect((await call("GET", `/v1/structures/${free.code}/evaluation`, { token: a.apiKey })).status).toBe(403);
   });
 
   it("a body's key reads its own structures' labels, their events and decisions; never another body's", async () => {
-    const a = await createCertifier({ name: "A" });
-    const b = await createCertifier({ name: "B" });
-    const sa = await createStructure();
-    const sb = await createStructure();
-    await assign(sa.code, a.id);
-    await assign(sb.code, b.id);
-    const la = await insertLabel({ structureCode: sa.code, certifierId: a.id });
-    const lb = await insertLabel({ structureCode: sb.code, certifierId: b.id });
+    const a = await makeCertifier({ name: "A" });
+    const b = await makeCertifier({ name: "B" });
+    const sa = await makeStructure();
+    const sb = await makeStructure();
+    await makeAssignment(sa.code, a.id);
+    await makeAssignment(sb.code, b.id);
+    const la = (await makeLabel({ structureCode: sa.code, certifierId: a.id })).number;
+    const lb = (await makeLabel({ structureCode: sb.code, certifierId: b.id })).number;
     const reads = (code: string, number: string) => [
       `/v1/labels/${number}`,
       `/v1/labels/${number}/events`,
@@ -231,7 +231,7 @@ describe("no body reaches another body's structures", () => {
       expect((await call("GET", path, { token: a.apiKey })).status, path).toBe(403);
     }
     // A structure reassigned to another body: the first body no longer reads it (its webhooks no longer act on it).
-    await assign(sa.code, b.id);
+    await makeAssignment(sa.code, b.id);
     for (const path of reads(sa.code, la)) {
       expect((await call("GET", path, { token: a.apiKey })).status, path).toBe(403);
       expect((await call("GET", path, { token: b.apiKey })).status, path).toBe(200);
@@ -243,10 +243,10 @@ describe("no body reaches another body's structures", () => {
   });
 
   it("a body cannot push results for another body's structure, nor sign as another body", async () => {
-    const a = await createCertifier({ name: "A" });
-    const b = await createCertifier({ name: "B" });
-    const sb = await createStructure();
-    await assign(sb.code, b.id);
+    const a = await makeCertifier({ name: "A" });
+    const b = await makeCertifier({ name: "B" });
+    const sb = await makeStructure();
+    await makeAssignment(sb.code, b.id);
     const audits = async () => (await sql<{ n: number }>("SELECT count(*) AS n FROM audits"))[0]!.n;
     const before = await audits();
     // Signed by A, about B's structure: authenticated, refused, kept as rejected.

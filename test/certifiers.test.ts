@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, certifierPayload, createCertifier } from "./helpers";
+import { certifierPayload, makeCertifier } from "./factories";
+import { call } from "./helpers";
 
 describe("POST /v1/certifiers", () => {
   it("registers a body and shows its API key and webhook secret once", async () => {
@@ -50,8 +51,8 @@ describe("POST /v1/certifiers", () => {
 
 describe("GET, list and PATCH /v1/certifiers", () => {
   it("lists with keyset pagination", async () => {
-    await createCertifier({ name: "L1" });
-    await createCertifier({ name: "L2" });
+    await makeCertifier({ name: "L1" });
+    await makeCertifier({ name: "L2" });
     const p1 = await call("GET", "/v1/certifiers?limit=1");
     expect(p1.json.items).toHaveLength(1);
     const p2 = await call("GET", `/v1/certifiers?limit=1&cursor=${p1.json.nextCursor}`);
@@ -59,7 +60,7 @@ describe("GET, list and PATCH /v1/certifiers", () => {
   });
 
   it("extends or suspends a habilitation, keeping what is not sent", async () => {
-    const c = await createCertifier({ name: "Patchable" });
+    const c = await makeCertifier({ name: "Patchable" });
     const r = await call("PATCH", `/v1/certifiers/${c.id}`, {
       body: { habilitation: { until: "2031-06-30", status: "suspended" } },
     });
@@ -77,7 +78,7 @@ describe("GET, list and PATCH /v1/certifiers", () => {
 
 describe("POST /v1/certifiers/{id}/webhook-secrets", () => {
   it("issues a new secret and gives the old one a grace period", async () => {
-    const c = await createCertifier();
+    const c = await makeCertifier();
     const r = await call("POST", `/v1/certifiers/${c.id}/webhook-secrets`);
     expect(r.status).toBe(201);
     expect(r.json.webhookSecret).toMatch(/^whsec_/);
@@ -116,7 +117,7 @@ describe("API keys", () => {
     expect((await call("POST", "/v1/api-keys", { body: { role: "certifier" } })).json.errors[0].path).toBe(
       "certifierId",
     );
-    const c = await createCertifier();
+    const c = await makeCertifier();
     expect((await call("POST", "/v1/api-keys", { body: { role: "admin", certifierId: c.id } })).status).toBe(422);
     expect((await call("POST", "/v1/api-keys", { body: { role: "certifier", certifierId: c.id } })).status).toBe(201);
     expect((await call("POST", "/v1/api-keys", { body: { role: "certifier", certifierId: "oc_nope" } })).status).toBe(

@@ -7,10 +7,16 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { cleanText, textProblem } from "../src/domain/clean-text";
 import { expiryEmail, reminderEmail, subjectLine } from "../src/email/templates";
-import { daily, labelledStructure, outboxOf } from "./fixtures-cron";
-import { insertLabel } from "./fixtures-labels";
-import { call, certifierPayload, createStructure, structurePayload } from "./helpers";
-import { auditEvent, deliver, setup, sql } from "./webhooks-helpers";
+import {
+  auditEvent,
+  certifierPayload,
+  makeAssignedStructure,
+  makeLabel,
+  makeStructure,
+  structurePayload,
+} from "./factories";
+import { call, daily, outboxOf, sql } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 /** One of each kind refused everywhere, and what multi-line text also refuses. */
 const HIDDEN = {
@@ -72,7 +78,7 @@ describe("the API refuses hidden characters with a 422 naming the field", () => 
   };
 
   it("structures, certification bodies, assignments, API keys", async () => {
-    const { code } = await createStructure();
+    const { code } = await makeStructure();
     for (const c of hidden) {
       const what = JSON.stringify(c);
       expect422(await call("POST", "/v1/structures", { body: structurePayload({ name: sneak(c) }) }), "name", what);
@@ -103,8 +109,8 @@ describe("the API refuses hidden characters with a 422 naming the field", () => 
   });
 
   it("multi-line fields (justification, reason, référentiel description) keep line breaks, refuse the rest", async () => {
-    const { certifier, code } = await setup();
-    const label = await insertLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" });
+    const { certifier, code } = await makeAssignedStructure();
+    const label = (await makeLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" })).number;
     const rules = (await call("GET", "/v1/referentials/2023-illustratif")).json.rules;
     const referential = (description: string, heading = "Un service public plus proche") => ({
       version: `clean-${Math.random().toString(36).slice(2, 8)}`,
@@ -135,8 +141,10 @@ describe("the API refuses hidden characters with a 422 naming the field", () => 
   });
 
   it("webhook events: references, criteria, justification and reason (422 naming data.*, stored rejected)", async () => {
-    const { certifier, secret, code } = await setup();
-    const label = await insertLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" });
+    const { certifier, secret, code } = await makeAssignedStructure();
+    const label = (await makeLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" })).number;
+    const audits = () => sql("SELECT id FROM audits WHERE certifier_id = ?", certifier.id);
+    const before = await audits(); // the label's own evaluation input
     const now = () => new Date().toISOString();
     for (const c of ["\u202e", "\u200b", "\u0085", "\r"]) {
       const what = JSON.stringify(c);
@@ -173,7 +181,7 @@ describe("the API refuses hidden characters with a 422 naming the field", () => 
         expect(r.json.errors[0].path, what).toBe(path);
       }
     }
-    expect(await sql("SELECT id FROM audits WHERE certifier_id = ?", certifier.id)).toEqual([]);
+    expect(await audits()).toEqual(before);
   });
 });
 
@@ -200,7 +208,7 @@ describe("e-mail subjects are one line by construction", () => {
       expect(m.subject).toContain("Mairie Bcc: victime@example.org X");
     }
     // Through the daily job, from a row written straight into D1 (as legacy data would be).
-    const l = await labelledStructure("2030-03-31");
+    const l = await makeLabel({ expiresOn: "2030-03-31" });
     await sql("UPDATE structures SET name = ? WHERE code = ?", evil, l.structureCode);
     await sql("UPDATE public_labels SET name = ? WHERE code = ?", evil, l.structureCode);
     await daily("2030-03-24");

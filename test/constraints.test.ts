@@ -4,13 +4,14 @@
  */
 import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../src/db/client";
 import { type Constraint, failedConstraint, RELIED_ON, violates } from "../src/db/constraints";
-import { guardedStatusChange } from "../src/db/labels";
+import { awardedLabelStatements, guardedStatusChange } from "../src/db/labels";
 import { insertAudit, insertSurvey } from "../src/db/results";
-import { assignments, counters, labels, structures } from "../src/db/schema";
-import { createCertifier, createStructure } from "./helpers";
+import { assignments, counters, structures } from "../src/db/schema";
+import { auditRow, type LabelRow, makeCertifier, makeLabel, makeStructure, surveyRow } from "./factories";
 
 const db = () => getDb(env.DB);
 
@@ -25,65 +26,34 @@ async function failure(write: () => Promise<unknown>): Promise<unknown> {
 }
 
 async function subject() {
-  const certifier = await createCertifier();
-  const { code } = await createStructure();
+  const certifier = await makeCertifier();
+  const { code } = await makeStructure();
   return { certifierId: certifier.id, structureCode: code };
 }
 
+/** The label and event rows of a renewal of `renewed`, as an award writes them, with a number of its own. */
 let seq = 0;
-const label = (s: { certifierId: string; structureCode: string }, supersedes?: string) => ({
-  number: `SPP-2026-9${String(++seq).padStart(5, "0")}`,
-  ...s,
-  tier: "argent" as const,
-  status: "valid" as const,
-  awardedOn: "2026-01-15",
-  expiresOn: "2029-01-14",
-  originalAwardedOn: "2026-01-15",
-  supersedes,
-});
-
-const audit = (s: { certifierId: string; structureCode: string }, auditRef: string) => ({
-  id: `aud_${++seq}`,
-  ...s,
-  auditRef,
-  kind: "initial" as const,
-  auditedOn: "2026-01-10",
-  engagements: [],
-  criteria: [],
-  blockingNonConformities: 0,
-  contentHash: "h",
-});
-
-const survey = (s: { certifierId: string; structureCode: string }, surveyRef: string) => ({
-  id: `srv_${++seq}`,
-  ...s,
-  surveyRef,
-  kind: "agents" as const,
-  periodStart: "2025-01-01",
-  periodEnd: "2025-12-31",
-  population: 10,
-  respondents: 5,
-  score: 70,
-  contentHash: "h",
-});
+function renewal(d: ReturnType<typeof db>, renewed: LabelRow) {
+  const { structureCode, certifierId, tier, awardedOn, expiresOn, originalAwardedOn } = renewed;
+  const number = `SPP-2026-9${String(++seq).padStart(5, "0")}`;
+  return awardedLabelStatements(
+    d,
+    { number, structureCode, certifierId, tier, awardedOn, expiresOn, originalAwardedOn, supersedes: renewed.number },
+    { id: `lev_renewal_${seq}`, reason: "Renouvellement", actor: "admin:test" },
+  );
+}
 
 /** One real failure per constraint the code relies on; the Record makes a new one need its case. */
 const provoke: Record<Constraint, () => Promise<unknown>> = {
-  // Two renewals of one label (src/db/labels.ts recordDecision): the second batch fails whole.
+  // Two renewals of one label (src/services/record-decision.ts): the batch fails whole.
   labels_supersedes: async () => {
-    const s = await subject();
-    const first = label(s);
-    await db().insert(labels).values(first);
+    const first = await makeLabel();
     const d = db();
-    return failure(() =>
-      d.batch([d.insert(labels).values(label(s, first.number)), d.insert(labels).values(label(s, first.number))]),
-    );
+    return failure(() => d.batch([...renewal(d, first), ...renewal(d, first)] as [BatchItem<"sqlite">]));
   },
   // A guarded status change that changed nothing (src/db/labels.ts guardedStatusChange): NULL event id.
   "label_events.id": async () => {
-    const s = await subject();
-    const l = label(s);
-    await db().insert(labels).values(l);
+    const l = await makeLabel();
     const d = db();
     // Read as suspended, but it is valid: someone else changed it meanwhile, so the guarded update changes nothing.
     const [first, ...rest] = guardedStatusChange(d, l.number, "suspended", {
@@ -99,12 +69,14 @@ const provoke: Record<Constraint, () => Promise<unknown>> = {
   audits_ref: async () => {
     const s = await subject();
     const d = db();
-    return failure(() => d.batch([insertAudit(d, audit(s, "AUD-1")), insertAudit(d, audit(s, "AUD-1"))]));
+    const row = auditRow(s.structureCode, s.certifierId, { auditRef: "AUD-1" });
+    return failure(() => d.batch([insertAudit(d, row), insertAudit(d, { ...row, id: `${row.id}_copy` })]));
   },
   surveys_ref: async () => {
     const s = await subject();
     const d = db();
-    return failure(() => d.batch([insertSurvey(d, survey(s, "SRV-1")), insertSurvey(d, survey(s, "SRV-1"))]));
+    const row = surveyRow(s.structureCode, s.certifierId, "agents", { surveyRef: "SRV-1" });
+    return failure(() => d.batch([insertSurvey(d, row), insertSurvey(d, { ...row, id: `${row.id}_copy` })]));
   },
 };
 

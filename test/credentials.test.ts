@@ -19,9 +19,8 @@ import { sign } from "../src/credentials/sign";
 import { checkCredential } from "../src/credentials/verify";
 import { getDb } from "../src/db/client";
 import { addDays, todayUtc } from "../src/domain/label-dates";
-import { fullInputs } from "./fixtures";
-import { insertLabel, setLabelStatus } from "./fixtures-labels";
-import { ADMIN, assign, BASE, call, createCertifier, createStructure, fetchWorker } from "./helpers";
+import { makeAssignment, makeCertifier, makeInputs, makeLabel, makeLegacyLabel, makeStructure } from "./factories";
+import { ADMIN, BASE, call, fetchWorker } from "./helpers";
 import schema from "./vendor/open-badges-3.0/achievement-credential.schema.json";
 
 const today = todayUtc();
@@ -33,10 +32,10 @@ const OTHER_SEED = "HBSxncbqGP8eqk8z-Twzf8VljkP3GE67Al-FOn3BKj0";
 type Json = Record<string, any>;
 
 async function awardedLabel() {
-  const oc = await createCertifier();
-  const { code } = await createStructure();
-  await assign(code, oc.id);
-  await fullInputs(code, oc.id, addDays(today, -10));
+  const oc = await makeCertifier();
+  const { code } = await makeStructure();
+  await makeAssignment(code, oc.id);
+  await makeInputs(code, oc.id, { on: addDays(today, -10) });
   const r = await call("POST", `/v1/structures/${code}/decisions`, { body: { decision: "award", decidedOn: today } });
   if (r.status !== 201) throw new Error(`award: ${r.status} ${r.text}`);
   return { code, number: r.json.label.number as string, oc };
@@ -178,7 +177,7 @@ describe("a label's credential", () => {
     expect(lower.status).toBe(301);
     expect(lower.headers.get("Location")).toBe(`/v1/public/labels/${number}/credential`);
     // A structure without a label, an unknown one: 404.
-    const bare = await createStructure();
+    const bare = await makeStructure();
     expect((await request("GET", `/v1/public/labels/${bare.code}/credential`)).status).toBe(404);
     expect((await request("GET", "/v1/public/labels/SPP-2026-999999/credential")).status).toBe(404);
   });
@@ -224,18 +223,7 @@ describe("a label's credential", () => {
   });
 
   it("verifies as expired past its last day, its proof still valid", async () => {
-    const oc = await createCertifier();
-    const { code } = await createStructure();
-    const number = await insertLabel({
-      structureCode: code,
-      certifierId: oc.id,
-      number: "SPP-2020-000777",
-      awardedOn: "2020-01-15",
-      expiresOn: "2023-01-14",
-    });
-    await runDueEffects(deps(), new Date()); // nothing pending for a fixture…
-    await env.DB.prepare(backfill).run(); // …until the backfill queues it
-    await runDueEffects(deps(), new Date());
+    const { number } = await makeLabel({ awardedOn: "2020-01-15" }); // its last day: 2023-01-14
     const vc = await credentialOf(number);
     expect(await verifyOverHttp(vc)).toMatchObject({
       verified: false,
@@ -347,10 +335,10 @@ describe("issuer and keys", () => {
     expect(r.json).toMatchObject({ verified: true });
 
     // A label awarded after the rotation is signed with the new key, and verifies.
-    const oc = await createCertifier();
-    const { code } = await createStructure();
-    await assign(code, oc.id);
-    await fullInputs(code, oc.id, addDays(today, -10));
+    const oc = await makeCertifier();
+    const { code } = await makeStructure();
+    await makeAssignment(code, oc.id);
+    await makeInputs(code, oc.id, { on: addDays(today, -10) });
     const award = await request("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "award", decidedOn: today },
       env: rotated,
@@ -382,12 +370,8 @@ describe("issuer and keys", () => {
 
 describe("labels awarded before credentials existed", () => {
   it("get theirs from the minute cron, a suspended one with its bit set", async () => {
-    const oc = await createCertifier();
-    const { code } = await createStructure();
-    const valid = await insertLabel({ structureCode: code, certifierId: oc.id, number: "SPP-2025-000101" });
-    const other = await createStructure();
-    const suspended = await insertLabel({ structureCode: other.code, certifierId: oc.id, number: "SPP-2025-000102" });
-    await setLabelStatus(suspended, "suspended", "suspended");
+    const valid = (await makeLegacyLabel({ awardedOn: "2025-03-01" })).number;
+    const suspended = (await makeLegacyLabel({ awardedOn: "2025-03-02", status: "suspended" })).number;
     expect((await request("GET", `/v1/public/labels/${valid}/credential`)).status).toBe(404);
 
     await env.DB.prepare(backfill).run();

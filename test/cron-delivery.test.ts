@@ -5,8 +5,8 @@ import { defineNetwork, InterceptorSource } from "msw/experimental";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
 import { BREVO_URL } from "../src/email/brevo";
-import { daily, deliver, labelledStructure, outboxOf } from "./fixtures-cron";
-import { call, fetchWorker } from "./helpers";
+import { makeLabel } from "./factories";
+import { call, daily, fetchWorker, outboxOf, runDelivery } from "./helpers";
 
 const BREVO = { EMAIL_TRANSPORT: "brevo", BREVO_API_KEY: "xkeysib-test" };
 // `setupServer` from "msw/node" cannot load in workerd (its http interceptor reads a .wasm file from
@@ -43,47 +43,47 @@ const at = (iso: string, plusMs: number) => new Date(Date.parse(iso) + plusMs).t
 
 describe("delivery job", () => {
   it("provider failing (500) then OK: delivered later, once", async () => {
-    const l = await labelledStructure("2030-03-31");
+    const l = await makeLabel({ expiresOn: "2030-03-31" });
     await daily("2030-03-24");
     const seen = brevo(500, 201);
     const t0 = "2030-03-24T03:10:00Z";
-    await deliver(t0, BREVO);
+    await runDelivery(t0, BREVO);
     let [row] = await reminder7(l.number);
     expect(row).toMatchObject({ status: "pending", attempts: 1, transport: "brevo" });
     expect(row!.lastError).toContain("500");
     expect(row!.nextAttemptAt).toBe(at(t0, retryDelayMs(1)));
     // Not due yet: nothing is tried.
-    await deliver(at(t0, 60_000), BREVO);
+    await runDelivery(at(t0, 60_000), BREVO);
     expect(seen).toHaveLength(1);
-    await deliver(at(t0, retryDelayMs(1)), BREVO);
+    await runDelivery(at(t0, retryDelayMs(1)), BREVO);
     [row] = await reminder7(l.number);
     expect(row).toMatchObject({ status: "sent", attempts: 2, providerId: "<msg-2@smtp-relay.brevo.com>" });
     expect(seen[1]!.key).toBe("xkeysib-test");
     expect(seen[1]!.to).toEqual(row!.recipients);
     // Later runs send nothing more.
-    await deliver(at(t0, 3_600_000), BREVO);
+    await runDelivery(at(t0, 3_600_000), BREVO);
     expect(seen).toHaveLength(2);
   });
 
   it("permanent 4xx: failed at once, visible in GET /v1/outbox", async () => {
-    const l = await labelledStructure("2030-04-30");
+    const l = await makeLabel({ expiresOn: "2030-04-30" });
     await daily("2030-04-23");
     const seen = brevo(400);
-    await deliver("2030-04-23T03:10:00Z", BREVO);
+    await runDelivery("2030-04-23T03:10:00Z", BREVO);
     const [row] = await reminder7(l.number);
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(row!.lastError).toContain("Brevo HTTP 400");
-    await deliver("2030-04-30T03:10:00Z", BREVO);
+    await runDelivery("2030-04-30T03:10:00Z", BREVO);
     expect(seen.filter((s) => s.subject === row!.subject)).toHaveLength(1);
   });
 
   it("a provider that keeps failing: failed after the last attempt", async () => {
-    const l = await labelledStructure("2030-05-31");
+    const l = await makeLabel({ expiresOn: "2030-05-31" });
     await daily("2030-05-24");
     const seen = brevo(503);
     let t = Date.parse("2030-05-24T03:10:00Z");
     for (let i = 1; i <= MAX_ATTEMPTS + 2; i++) {
-      await deliver(new Date(t).toISOString(), BREVO);
+      await runDelivery(new Date(t).toISOString(), BREVO);
       t += retryDelayMs(i);
     }
     const [row] = await reminder7(l.number);
@@ -92,27 +92,27 @@ describe("delivery job", () => {
   });
 
   it("overlapping delivery runs send each e-mail once", async () => {
-    const l = await labelledStructure("2030-06-30");
+    const l = await makeLabel({ expiresOn: "2030-06-30" });
     await daily("2030-06-23");
     const seen = brevo(201);
-    await Promise.all([1, 2, 3].map(() => deliver("2030-06-23T03:10:00Z", BREVO)));
+    await Promise.all([1, 2, 3].map(() => runDelivery("2030-06-23T03:10:00Z", BREVO)));
     const [row] = await reminder7(l.number);
     expect(row!.status).toBe("sent");
     expect(seen.filter((s) => s.subject === row!.subject)).toHaveLength(1);
   });
 
   it("the local transport sends nothing out and marks the e-mail sent", async () => {
-    const l = await labelledStructure("2030-07-31");
+    const l = await makeLabel({ expiresOn: "2030-07-31" });
     await daily("2030-07-24");
-    await deliver("2030-07-24T03:10:00Z");
+    await runDelivery("2030-07-24T03:10:00Z");
     const [row] = await reminder7(l.number);
     expect(row).toMatchObject({ status: "sent", transport: "local", providerId: `local:${row!.id}` });
   });
 
   it("the cloudflare transport sends through the EMAIL binding", async () => {
-    const l = await labelledStructure("2030-08-31");
+    const l = await makeLabel({ expiresOn: "2030-08-31" });
     await daily("2030-08-24");
-    await deliver("2030-08-24T03:10:00Z", { EMAIL_TRANSPORT: "cloudflare" });
+    await runDelivery("2030-08-24T03:10:00Z", { EMAIL_TRANSPORT: "cloudflare" });
     const [row] = await reminder7(l.number);
     expect(row).toMatchObject({ status: "sent", transport: "cloudflare" });
     expect(row!.providerId).toBeTruthy();

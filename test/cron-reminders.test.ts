@@ -1,14 +1,21 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addDays } from "../src/domain/reminders";
-import { daily, deliver, eventsOf, labelledStructure, labelOf, outboxOf } from "./fixtures-cron";
+import { makeLabel, makeStatusChange } from "./factories";
+import { daily, eventsOf, labelOf, outboxOf, runDelivery } from "./helpers";
+
+/** A label expiring on `expiresOn`, already renewed (the renewal awarded 70 days before, its own term far off). */
+async function renewedLabel(expiresOn: string) {
+  const old = await makeLabel({ expiresOn });
+  await makeLabel({ structureCode: old.structureCode, awardedOn: addDays(expiresOn, -70) });
+  return old;
+}
 
 const sentKinds = async (n: string) => (await outboxOf(n)).filter((r) => r.status !== "skipped").map((r) => r.kind);
 
 describe("daily job: reminders", () => {
   it("queues each offset once, on its day, and never again", async () => {
     const end = "2029-06-30";
-    const l = await labelledStructure(end);
+    const l = await makeLabel({ expiresOn: end });
     // Every day from 200 days before the end to the last valid day.
     for (let d = 200; d >= 0; d--) await daily(addDays(end, -d));
     const rows = await outboxOf(l.number);
@@ -22,14 +29,14 @@ describe("daily job: reminders", () => {
   });
 
   it("the same day twice queues nothing more", async () => {
-    const l = await labelledStructure("2029-06-30");
+    const l = await makeLabel({ expiresOn: "2029-06-30" });
     await daily("2029-06-23");
     await daily("2029-06-23");
     expect(await sentKinds(l.number)).toEqual(["reminder-7"]);
   });
 
   it("two overlapping runs queue one e-mail", async () => {
-    const l = await labelledStructure("2029-03-31");
+    const l = await makeLabel({ expiresOn: "2029-03-31" });
     await Promise.all([daily("2029-01-01"), daily("2029-01-01"), daily("2029-01-01")]);
     const rows = await outboxOf(l.number);
     expect(rows.map((r) => [r.kind, r.status])).toEqual([
@@ -39,7 +46,7 @@ describe("daily job: reminders", () => {
   });
 
   it("after 60 days of silence only the most urgent due reminder goes out", async () => {
-    const l = await labelledStructure("2029-06-30");
+    const l = await makeLabel({ expiresOn: "2029-06-30" });
     await daily(addDays("2029-06-30", -180));
     // Down from 175 to 26 days before the end: the 90 and 30 reminders are both due when it comes back.
     await daily(addDays("2029-06-30", -25));
@@ -53,9 +60,9 @@ describe("daily job: reminders", () => {
   });
 
   it("nothing for suspended, withdrawn or renewed labels", async () => {
-    const suspended = await labelledStructure("2029-03-31", { status: "suspended" });
-    const withdrawn = await labelledStructure("2029-03-31", { status: "withdrawn" });
-    const renewed = await labelledStructure("2029-03-31", { supersededBy: "SPP-NEW-1" });
+    const suspended = await makeLabel({ expiresOn: "2029-03-31", status: "suspended" });
+    const withdrawn = await makeLabel({ expiresOn: "2029-03-31", status: "withdrawn" });
+    const renewed = await renewedLabel("2029-03-31");
     await daily("2029-03-25");
     await daily("2029-04-01");
     for (const l of [withdrawn, renewed]) expect(await outboxOf(l.number)).toEqual([]);
@@ -65,10 +72,10 @@ describe("daily job: reminders", () => {
   });
 
   it("a reminder queued before a suspension is not sent", async () => {
-    const l = await labelledStructure("2029-03-31");
+    const l = await makeLabel({ expiresOn: "2029-03-31" });
     await daily("2029-03-24");
-    await env.DB.prepare("UPDATE labels SET status = 'suspended' WHERE number = ?").bind(l.number).run();
-    await deliver("2029-03-24T03:10:00Z");
+    await makeStatusChange(l.number, "suspend", { on: "2029-03-24" });
+    await runDelivery("2029-03-24T03:10:00Z");
     const [row] = await outboxOf(l.number);
     expect(row!.status).toBe("skipped");
     expect(row!.providerId).toBeNull();
@@ -77,7 +84,7 @@ describe("daily job: reminders", () => {
 
 describe("daily job: expiry", () => {
   it("expires the day after the last valid day, with one event and one notice", async () => {
-    const l = await labelledStructure("2029-03-31");
+    const l = await makeLabel({ expiresOn: "2029-03-31" });
     await daily("2029-03-31");
     expect((await labelOf(l.number)).status).toBe("valid");
     await Promise.all([daily("2029-04-01"), daily("2029-04-01")]);
@@ -85,6 +92,7 @@ describe("daily job: expiry", () => {
     expect((await labelOf(l.number)).status).toBe("expired");
     const events = await eventsOf(l.number);
     expect(events.map((e) => [e.type, e.fromStatus, e.toStatus, e.actor, e.effectiveOn])).toEqual([
+      ["awarded", null, "valid", "admin:token", l.awardedOn],
       ["expired", "valid", "expired", "system:cron", "2029-04-01"],
     ]);
     const notices = (await outboxOf(l.number)).filter((r) => r.kind === "expiry");
@@ -93,13 +101,15 @@ describe("daily job: expiry", () => {
   });
 
   it("a renewed label expires silently; a suspended one expires too (a suspension does not extend the term)", async () => {
-    const renewed = await labelledStructure("2029-03-31", { supersededBy: "SPP-NEW-2" });
-    const suspended = await labelledStructure("2029-03-31", { status: "suspended" });
+    const renewed = await renewedLabel("2029-03-31");
+    const suspended = await makeLabel({ expiresOn: "2029-03-31", status: "suspended" });
     await daily("2029-04-01");
     expect((await labelOf(renewed.number)).status).toBe("expired");
     expect(await outboxOf(renewed.number)).toEqual([]);
     expect((await labelOf(suspended.number)).status).toBe("expired");
     expect((await eventsOf(suspended.number)).map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
+      ["awarded", null, "valid"],
+      ["suspended", "valid", "suspended"],
       ["expired", "suspended", "expired"],
     ]);
   });
@@ -108,7 +118,7 @@ describe("daily job: expiry", () => {
 describe("daily job: incremental reading", () => {
   it("a label imported after the last run with 5 days left gets the 7-day reminder on the next run", async () => {
     await daily("2031-01-01");
-    const late = await labelledStructure("2031-01-07");
+    const late = await makeLabel({ expiresOn: "2031-01-07" });
     await daily("2031-01-02");
     expect((await outboxOf(late.number)).map((r) => [r.kind, r.status])).toEqual(
       [

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../src/db/client";
 import { addDays, reminderWindows } from "../src/domain/reminders";
 import { candidatesPage, expiryWhere, reminderWhere } from "../src/jobs/daily";
-import { daily, labelledStructure } from "./fixtures-cron";
+import { makeLabel, makeLabelsInBulk } from "./factories";
+import { daily } from "./helpers";
 
 const N = 100_000;
 const TODAY = "2030-01-15";
@@ -67,17 +68,16 @@ describe("daily job at 100,000 labels", () => {
   });
 
   it("expires and reminds 100,000 labels in one invocation, ≤ 100 parameters per statement", async () => {
-    const seed = await labelledStructure("2031-12-31");
+    const seed = await makeLabel({ expiresOn: "2031-12-31" });
     // 100,000 labels on the same structure, last valid days spread over 3 years from 10 days ago.
-    await env.DB.prepare(
-      `WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < ?)
-       INSERT INTO labels (number, structure_code, certifier_id, tier, status, awarded_on, expires_on, original_awarded_on)
-       SELECT printf('SPP-BENCH-%06d', n), ?, ?, 'bronze', 'valid', '2027-01-01',
-              date(?, '-10 days', '+' || (n % 1095) || ' days'), '2027-01-01'
-       FROM seq`,
-    )
-      .bind(N - 1, seed.structureCode, seed.certifierId, TODAY)
-      .run();
+    await makeLabelsInBulk({
+      structureCode: seed.structureCode,
+      certifierId: seed.certifierId,
+      count: N,
+      awardedOn: "2027-01-01",
+      expiresFrom: addDays(TODAY, -10),
+      spreadDays: 1095,
+    });
     const { db, stats } = countingDb(env.DB);
     const t0 = performance.now();
     await daily(TODAY, { DB: db });

@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
 import { CRONS, jobsFor, runScheduled } from "../src/scheduled";
 import wranglerToml from "../wrangler.toml?raw";
-import { labelledStructure, labelOf, outboxOf } from "./fixtures-cron";
+import { makeLabel } from "./factories";
+import { labelOf, outboxOf } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -29,7 +30,7 @@ describe("scheduled calls", () => {
   });
 
   it("no cron (wrangler's `/cdn-cgi/local/scheduled` hint) runs every job: the expiry, then the delivery", async () => {
-    const l = await labelledStructure("2031-05-31");
+    const l = await makeLabel({ expiresOn: "2031-05-31" });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     await scheduled("", "2031-06-01T09:00:00Z");
     expect((await labelOf(l.number)).status).toBe("expired");

@@ -5,13 +5,14 @@ import { getDb } from "../src/db/client";
 import { structures } from "../src/db/schema";
 import worker from "../src/index";
 import { meterD1, newCounter } from "../src/lib/d1-metrics";
-import { ADMIN, BASE, createStructure, fetchWorker } from "./helpers";
+import { makeStructure } from "./factories";
+import { ADMIN, BASE, fetchWorker } from "./helpers";
 
 const NETWORK = "Réseau compté";
 
 describe("meterD1: D1 rows read per request", () => {
   it("counts a drizzle select's rows_read (read through raw()) and returns its rows untouched", async () => {
-    for (let i = 0; i < 12; i++) await createStructure({ network: i % 3 === 0 ? NETWORK : "Autre réseau" });
+    for (let i = 0; i < 12; i++) await makeStructure({ network: i % 3 === 0 ? NETWORK : "Autre réseau" });
     const query = (db: ReturnType<typeof getDb>) =>
       db.select({ code: structures.code }).from(structures).where(eq(structures.network, NETWORK));
 
@@ -50,7 +51,7 @@ describe("meterD1: D1 rows read per request", () => {
   });
 
   it("adds X-D1-Rows-Read to responses only when D1_METRICS is on", async () => {
-    const code = (await createStructure()).code;
+    const code = (await makeStructure()).code;
     const request = () =>
       new Request(`${BASE}/v1/structures/${code}`, { headers: { Authorization: `Bearer ${ADMIN}` } });
 

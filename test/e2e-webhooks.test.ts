@@ -3,14 +3,17 @@
  * arrives as a signed webhook, and the public answers (JSON, badge) follow each change at once.
  */
 import { describe, expect, it } from "vitest";
-import { call } from "./helpers";
-import { deliver, setup, sql } from "./webhooks-helpers";
+import { makeAssignedStructure } from "./factories";
+import { call, sql } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe("a label's life driven by signed webhooks", () => {
   it("audit → surveys → evaluation → award → suspend → reinstate → withdraw, visible publicly at once", async () => {
-    const { certifier, secret, code } = await setup({ from: day(-400), until: day(800) });
+    const { certifier, secret, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: day(-400), until: day(800) } },
+    });
     const send = (type: string, data: Record<string, unknown>) =>
       deliver(certifier.id, { secret, body: { type, timestamp: new Date().toISOString(), data } });
 

@@ -13,10 +13,9 @@ import { addDays, todayUtc } from "../src/domain/label-dates";
 import { retryDelayMs } from "../src/domain/retry";
 import { BREVO_URL, brevoTransport } from "../src/email/brevo";
 import { deliverOutbox } from "../src/jobs/deliver";
-import { fullInputs } from "./fixtures";
-import { daily, labelledStructure, outboxOf } from "./fixtures-cron";
-import { call } from "./helpers";
-import { auditEvent, deliver, newMsgId, setup, sql } from "./webhooks-helpers";
+import { auditEvent, makeAssignedStructure, makeInputs, makeLabel, uniqueId } from "./factories";
+import { call, daily, outboxOf, sql } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 /** A trigger that makes every matching write fail, as a broken constraint or an outage would. */
 async function breakTable(name: string, on: string, when = "") {
@@ -37,9 +36,9 @@ const expect500 = (r: Awaited<ReturnType<typeof call>>) => {
 
 describe("a D1 batch failing in its last statement leaves nothing behind", () => {
   it("admin award: the référentiel's `usedAt` (last statement) fails → no decision, label, event or number", async () => {
-    const { certifier, code } = await setup();
+    const { certifier, code } = await makeAssignedStructure();
     const day = addDays(todayUtc(), -3);
-    await fullInputs(code, certifier.id, day);
+    await makeInputs(code, certifier.id, { on: day });
     const counter = `label:${day.slice(0, 4)}`;
     const before = {
       decisions: await count("decisions"),
@@ -69,9 +68,9 @@ describe("a D1 batch failing in its last statement leaves nothing behind", () =>
   });
 
   it("webhook label.decision: marking the inbox row applied (last statement) fails → nothing applied, replayable", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const day = addDays(todayUtc(), -3);
-    await fullInputs(code, certifier.id, day);
+    await makeInputs(code, certifier.id, { on: day });
     const repair = await breakTable(
       "fail_mark_applied",
       "BEFORE UPDATE OF status ON webhook_events",
@@ -82,7 +81,7 @@ describe("a D1 batch failing in its last statement leaves nothing behind", () =>
       timestamp: new Date().toISOString(),
       data: { structureCode: code, decision: "award", tier: "argent", decidedOn: day },
     };
-    const id = newMsgId();
+    const id = uniqueId("msg");
     try {
       expect500(await deliver(certifier.id, { secret, body, id }));
     } finally {
@@ -110,9 +109,9 @@ describe("a D1 batch failing in its last statement leaves nothing behind", () =>
 
 describe("a webhook whose application fails stays in the inbox, replayable", () => {
   it("audit insert fails → 500, row kept with its error; admin replay after the fix applies it once", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const repair = await breakTable("fail_audits", "BEFORE INSERT ON audits");
-    const id = newMsgId();
+    const id = uniqueId("msg");
     const body = auditEvent(code);
     try {
       expect500(await deliver(certifier.id, { secret, body, id }));
@@ -152,7 +151,7 @@ describe("an e-mail provider timing out loses nothing", () => {
   afterAll(() => server.disable());
 
   it("Brevo never answers → abandoned at the timeout, still pending; delivered on the next run, once", async () => {
-    const l = await labelledStructure("2030-03-31");
+    const l = await makeLabel({ expiresOn: "2030-03-31" });
     await daily("2030-03-24");
     const [queued] = (await outboxOf(l.number)).filter((r) => r.kind === "reminder-7");
     expect(queued!.status).toBe("pending");

@@ -11,9 +11,17 @@ import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { todayUtc } from "../src/domain/label-dates";
-import { insertLabel } from "./fixtures-labels";
-import { assign, call, certifierPayload, createCertifier, createStructure, structurePayload } from "./helpers";
-import { auditEvent, newMsgId, nextRef } from "./webhooks-helpers";
+import {
+  auditEvent,
+  certifierPayload,
+  makeAssignment,
+  makeCertifier,
+  makeLabel,
+  makeStructure,
+  structurePayload,
+  uniqueId,
+} from "./factories";
+import { call } from "./helpers";
 
 const RUNS = Number(env.FUZZ_RUNS);
 /** A whole endpoint's run; 1,000 cases take 10–25 s on a busy 2-core machine. */
@@ -141,9 +149,9 @@ const ctx = {
   subscriptionId: "",
 };
 beforeAll(async () => {
-  const c = await createCertifier();
-  const s = await createStructure();
-  await assign(s.code, c.id);
+  const c = await makeCertifier();
+  const s = await makeStructure();
+  await makeAssignment(s.code, c.id);
   Object.assign(ctx, { code: s.code, bodyId: c.id, secret: c.webhookSecret });
   ctx.rules = (await call("GET", "/v1/referentials/2023-illustratif")).json.rules;
   // Disabled, and kept so by the fuzzed PATCH: the fuzzed label changes must not notify anyone (no network).
@@ -157,8 +165,9 @@ beforeAll(async () => {
     body: { version: "fuzz-put", description: "Fuzzed", official: false, rules: ctx.rules },
   });
   expect(put.status).toBe(201);
-  const label = (status: "valid" | "suspended") =>
-    insertLabel({ structureCode: s.code, certifierId: c.id, status, awardedOn: "2026-01-05" });
+  // Each on its own structure assigned to the body (one current label per structure, as awards make them).
+  const label = async (status: "valid" | "suspended") =>
+    (await makeLabel({ certifierId: c.id, status, awardedOn: "2026-01-05" })).number;
   for (const k of ["suspend", "withdraw", "whSuspend", "whWithdraw"]) ctx.labels[k] = await label("valid");
   for (const k of ["reinstate", "whReinstate"]) ctx.labels[k] = await label("suspended");
 });
@@ -288,7 +297,7 @@ describe("fuzzing signed webhook deliveries, every type", () => {
     "audit.completed": () => auditEvent(ctx.code).data,
     "survey.users.completed": () => ({
       structureCode: ctx.code,
-      surveyRef: nextRef("ENQ-U"),
+      surveyRef: uniqueId("ENQ-U"),
       periodStart: "2026-01-01",
       periodEnd: "2026-02-28",
       invited: 1000,
@@ -298,7 +307,7 @@ describe("fuzzing signed webhook deliveries, every type", () => {
     }),
     "survey.agents.completed": () => ({
       structureCode: ctx.code,
-      surveyRef: nextRef("ENQ-A"),
+      surveyRef: uniqueId("ENQ-A"),
       periodStart: "2026-01-01",
       periodEnd: "2026-02-28",
       population: 60,
@@ -323,7 +332,7 @@ describe("fuzzing signed webhook deliveries, every type", () => {
         let state = await fingerprint();
         await fc.assert(
           fc.asyncProperty(raws, async (raw) => {
-            const id = newMsgId();
+            const id = uniqueId("msg");
             const at = new Date();
             const r = await call("POST", `/v1/webhooks/certifiers/${ctx.bodyId}`, {
               token: null,

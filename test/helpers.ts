@@ -1,11 +1,17 @@
 /**
  * Test helpers: requests go through the real Worker (its default export) and a real D1, and every
  * response is held against the Worker's own /openapi.json (test/openapi-conformance.ts). `fetchWorker`
- * is the only way tests reach the Worker (test/openapi-conformance.test.ts fails any other).
+ * is the only way tests reach the Worker (test/openapi-conformance.test.ts fails any other); `runCron`
+ * runs its scheduled handler. Also the readers of what was written. Test DATA is made by
+ * test/factories.ts, and signed webhook deliveries by test/webhooks-helpers.ts.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { getDb } from "../src/db/client";
+import { labelEvents, labels, outbox } from "../src/db/schema";
 import worker from "../src/index";
+import { CRONS } from "../src/scheduled";
 import { Conformance } from "./openapi-conformance";
 
 export const ADMIN = "test-admin-token-0123456789";
@@ -67,46 +73,37 @@ export async function call(method: string, path: string, opts: Opts = {}) {
   return { status: res.status, headers: res.headers, json, text };
 }
 
-let seq = 0;
-/** A valid structure payload; `code` unique per call unless given. */
-export function structurePayload(over: Record<string, unknown> = {}) {
-  seq++;
-  return {
-    code: `TEST-${seq.toString().padStart(4, "0")}`,
-    name: `Structure de test ${seq}`,
-    network: "Préfectures",
-    category: "service_deconcentre_etat",
-    postcode: "13001",
-    city: "Marseille",
-    department: "13",
-    contacts: [{ email: `qualite${seq}@test.example`, role: "Référent qualité" }],
-    ...over,
-  };
+// ─── The scheduled handler ──────────────────────────────────────────────────────────────────────────────
+
+/** Runs the Worker's real `scheduled` handler at `time`, with an optionally altered env. */
+export async function runCron(cron: string, time: string | number, envOver: Record<string, unknown> = {}) {
+  const controller = createScheduledController({ cron, scheduledTime: new Date(time) });
+  const ctx = createExecutionContext();
+  await worker.scheduled(controller, { ...env, ...envOver } as Env, ctx);
+  await waitOnExecutionContext(ctx);
 }
 
-export function certifierPayload(over: Record<string, unknown> = {}) {
-  return {
-    name: "Organisme de test",
-    contactEmail: "contact@oc.test.example",
-    habilitation: { from: "2024-01-01", until: "2030-12-31" },
-    ...over,
-  };
+/** The daily job at 03:00 UTC of `day`. */
+export const daily = (day: string, envOver?: Record<string, unknown>) =>
+  runCron(CRONS.daily, `${day}T03:00:00Z`, envOver);
+/** The e-mail delivery job at `instant`. */
+export const runDelivery = (instant: string, envOver?: Record<string, unknown>) =>
+  runCron(CRONS.outbox, instant, envOver);
+
+// ─── Reading what was written ───────────────────────────────────────────────────────────────────────────
+
+/** Rows of a raw SQL query on the test database. */
+export async function sql<T = Record<string, unknown>>(query: string, ...params: unknown[]) {
+  return (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;
 }
 
-export async function createCertifier(over: Record<string, unknown> = {}) {
-  const r = await call("POST", "/v1/certifiers", { body: certifierPayload(over) });
-  if (r.status !== 201) throw new Error(`certifier: ${r.status} ${r.text}`);
-  return r.json as { id: string; apiKey: string; webhookSecret: string };
-}
-
-export async function createStructure(over: Record<string, unknown> = {}) {
-  const r = await call("POST", "/v1/structures", { body: structurePayload(over) });
-  if (r.status !== 201) throw new Error(`structure: ${r.status} ${r.text}`);
-  return r.json as { code: string };
-}
-
-export async function assign(code: string, certifierId: string, contractRef = "MARCHE-TEST-1") {
-  const r = await call("PUT", `/v1/structures/${code}/certifier`, { body: { certifierId, contractRef } });
-  if (r.status !== 200) throw new Error(`assign: ${r.status} ${r.text}`);
-  return r.json;
-}
+const db = () => getDb(env.DB);
+export const labelOf = async (number: string) =>
+  (await db().select().from(labels).where(eq(labels.number, number)))[0]!;
+export const eventsOf = (number: string) => db().select().from(labelEvents).where(eq(labelEvents.labelNumber, number));
+export const outboxOf = (labelNumber: string) =>
+  db().select().from(outbox).where(eq(outbox.labelNumber, labelNumber)).orderBy(outbox.kind);

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, createCertifier, structurePayload } from "./helpers";
+import { makeCertifier, structurePayload } from "./factories";
+import { call } from "./helpers";
 
 describe("authentication and roles", () => {
   const adminRoutes: [string, string, unknown?][] = [
@@ -25,7 +26,7 @@ describe("authentication and roles", () => {
     expect(none.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
     expect(none.json.code).toBe("unauthorized");
     expect((await call(method, path, { token: "spp_made_up", body })).status).toBe(401);
-    const body_ = await createCertifier();
+    const body_ = await makeCertifier();
     const forbidden = await call(method, path, { token: body_.apiKey, body });
     expect(forbidden.status).toBe(403);
     expect(forbidden.json.code).toBe("forbidden");

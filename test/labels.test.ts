@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { addDays, labelExpiresOn, todayUtc } from "../src/domain/label-dates";
-import { fullInputs, insertAudit, insertSurvey } from "./fixtures";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import { makeAssignment, makeAudit, makeCertifier, makeInputs, makeStructure, makeSurvey } from "./factories";
+import { call } from "./helpers";
 
 const today = todayUtc();
 const recent = addDays(today, -10);
 
 async function assignedStructure() {
-  const oc = await createCertifier();
-  const { code } = await createStructure();
-  await assign(code, oc.id);
+  const oc = await makeCertifier();
+  const { code } = await makeStructure();
+  await makeAssignment(code, oc.id);
   return { oc, code };
 }
 
@@ -32,7 +32,7 @@ describe("register → assign → audit → surveys → evaluation → award →
       "evaluation.agents",
     ]);
 
-    await fullInputs(code, oc.id, recent);
+    await makeInputs(code, oc.id, { on: recent });
 
     // The assigned body reads the evaluation with its own key.
     r = await call("GET", `/v1/structures/${code}/evaluation`, { token: oc.apiKey });
@@ -130,7 +130,7 @@ describe("register → assign → audit → surveys → evaluation → award →
 describe("decisions", () => {
   it("a tier other than the proposal is accepted with a justification, kept with the decision", async () => {
     const { oc, code } = await assignedStructure();
-    await fullInputs(code, oc.id, recent);
+    await makeInputs(code, oc.id, { on: recent });
     const r = await call("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "award", tier: "bronze", decidedOn: today, justification: "Réserve sur l'engagement 4" },
     });
@@ -158,9 +158,9 @@ describe("decisions", () => {
 
   it("a blocking non-conformity blocks the award", async () => {
     const { oc, code } = await assignedStructure();
-    await insertAudit(code, oc.id, { auditedOn: recent, scores: [95, 95, 95, 95, 95, 95, 95, 95], blocking: 1 });
-    await insertSurvey(code, oc.id, "usagers", { periodEnd: recent });
-    await insertSurvey(code, oc.id, "agents", { periodEnd: recent });
+    await makeAudit(code, oc.id, { auditedOn: recent, score: 95, blockingNonConformities: 1 });
+    await makeSurvey(code, oc.id, "usagers", { periodEnd: recent });
+    await makeSurvey(code, oc.id, "agents", { periodEnd: recent });
     let r = await call("GET", `/v1/structures/${code}/evaluation`);
     expect(r.json).toMatchObject({ state: "blocked", proposedTier: null });
     r = await call("POST", `/v1/structures/${code}/decisions`, {
@@ -171,7 +171,7 @@ describe("decisions", () => {
   });
 
   it("a structure without a certification body cannot be decided on", async () => {
-    const { code } = await createStructure();
+    const { code } = await makeStructure();
     const r = await call("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "refuse", decidedOn: today },
     });
@@ -181,7 +181,7 @@ describe("decisions", () => {
 
   it("renewal supersedes the previous label, keeps the original date, and numbers follow on", async () => {
     const { oc, code } = await assignedStructure();
-    await fullInputs(code, oc.id, "2023-01-10");
+    await makeInputs(code, oc.id, { on: "2023-01-10" });
     let r = await call("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "award", decidedOn: "2023-02-01" },
     });
@@ -189,7 +189,7 @@ describe("decisions", () => {
     const first = r.json.label;
     expect(first.number).toMatch(/^SPP-2023-\d{6}$/);
 
-    await fullInputs(code, oc.id, "2023-12-01");
+    await makeInputs(code, oc.id, { on: "2023-12-01" });
     r = await call("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "award", decidedOn: "2023-12-20" },
     });
@@ -216,7 +216,7 @@ describe("decisions", () => {
 
   it("a label awarded on 29 February 2024 expires on 28 February 2027 (its last valid day)", async () => {
     const { oc, code } = await assignedStructure();
-    await fullInputs(code, oc.id, "2024-01-15");
+    await makeInputs(code, oc.id, { on: "2024-01-15" });
     const r = await call("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "award", decidedOn: "2024-02-29" },
     });
@@ -227,7 +227,7 @@ describe("decisions", () => {
 
   it("evaluates as of the decision date: inputs after it are not used", async () => {
     const { oc, code } = await assignedStructure();
-    await fullInputs(code, oc.id, "2025-03-01");
+    await makeInputs(code, oc.id, { on: "2025-03-01" });
     const r = await call("GET", `/v1/structures/${code}/evaluation?on=2025-02-28`);
     expect(r.json.state).toBe("incomplete");
   });
@@ -236,7 +236,7 @@ describe("decisions", () => {
 describe("access", () => {
   it("the evaluation is for admins and the assigned body only", async () => {
     const { code } = await assignedStructure();
-    const other = await createCertifier({ name: "Autre organisme" });
+    const other = await makeCertifier({ name: "Autre organisme" });
     expect((await call("GET", `/v1/structures/${code}/evaluation`, { token: null })).status).toBe(401);
     const r = await call("GET", `/v1/structures/${code}/evaluation`, { token: other.apiKey });
     expect(r.status).toBe(403);
@@ -263,7 +263,7 @@ describe("access", () => {
 
   it("two concurrent suspensions: one applies, the other answers 409, one event", async () => {
     const { oc, code } = await assignedStructure();
-    await fullInputs(code, oc.id, recent);
+    await makeInputs(code, oc.id, { on: recent });
     const { json } = await call("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "award", decidedOn: today },
     });
@@ -278,7 +278,7 @@ describe("access", () => {
 
   it("a status change in the future or before the award is refused", async () => {
     const { oc, code } = await assignedStructure();
-    await fullInputs(code, oc.id, recent);
+    await makeInputs(code, oc.id, { on: recent });
     const { json } = await call("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "award", decidedOn: today },
     });

@@ -6,21 +6,21 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { NotifyMessage } from "../src/notifications/enqueue";
-import { daily, labelledStructure } from "./fixtures-cron";
-import { call } from "./helpers";
+import { makeLabel, makeLabelsInBulk } from "./factories";
+import { call, daily } from "./helpers";
 
 describe("the daily expiry at scale", () => {
   it(`enqueues at most ⌈labels / 90⌉ messages per subscriber, not one per label per subscriber`, async () => {
     const N = 200;
     const subs = 3;
-    const { structureCode: code, certifierId: oc } = await labelledStructure("2031-06-01");
-    await env.DB.prepare(
-      `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?)
-       INSERT INTO labels (number, structure_code, certifier_id, tier, status, awarded_on, expires_on, original_awarded_on)
-       SELECT printf('SPP-2028-%06d', n), ?, ?, 'bronze', 'valid', '2028-06-01', '2031-05-31', '2028-06-01' FROM seq`,
-    )
-      .bind(N - 1, code, oc)
-      .run();
+    const { structureCode: code, certifierId: oc } = await makeLabel({ expiresOn: "2031-06-01" });
+    await makeLabelsInBulk({
+      structureCode: code,
+      certifierId: oc,
+      count: N - 1,
+      awardedOn: "2028-06-01",
+      expiresFrom: "2031-05-31",
+    });
     for (let i = 0; i < subs; i++) {
       const r = await call("POST", "/v1/subscriptions", {
         body: {

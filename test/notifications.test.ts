@@ -11,8 +11,6 @@ import { defineNetwork, InterceptorSource } from "msw/experimental";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { getDb } from "../src/db/client";
-import { refreshPublicLabels } from "../src/db/public-model";
-import { labels } from "../src/db/schema";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { parisDay } from "../src/domain/paris-time";
 import { config } from "../src/env";
@@ -20,9 +18,8 @@ import worker from "../src/index";
 import { backoffSeconds, consumeNotifications } from "../src/notifications/consume";
 import type { NotifyMessage } from "../src/notifications/enqueue";
 import { CRONS } from "../src/scheduled";
-import { fullInputs } from "./fixtures";
-import { daily, runCron } from "./fixtures-cron";
-import { assign, BASE, call, createCertifier, createStructure, fetchWorker } from "./helpers";
+import { makeAssignment, makeCertifier, makeInputs, makeLabel, makeStructure } from "./factories";
+import { BASE, call, daily, fetchWorker, runCron } from "./helpers";
 
 const server = defineNetwork({
   sources: [new InterceptorSource({ interceptors: [new FetchInterceptor() as never] })],
@@ -79,10 +76,10 @@ async function until(check: () => boolean | Promise<boolean>, ms = 15_000) {
 
 /** A structure with a body assigned and the inputs the illustrative référentiel rates `argent`. */
 async function awardable(over: Record<string, unknown> = {}) {
-  const oc = await createCertifier();
-  const s = await createStructure(over);
-  await assign(s.code, oc.id);
-  await fullInputs(s.code, oc.id, addDays(today, -10));
+  const oc = await makeCertifier();
+  const s = await makeStructure(over);
+  await makeAssignment(s.code, oc.id);
+  await makeInputs(s.code, oc.id, { on: addDays(today, -10) });
   return { code: s.code, oc };
 }
 
@@ -94,28 +91,9 @@ async function award(code: string) {
 
 const deliveriesOf = async (subId: string) => (await call("GET", `/v1/subscriptions/${subId}/deliveries`)).json.items;
 
-/** A label written directly whose last valid day is `expiresOn` (for the daily job), on a new structure. */
-async function labelEnding(expiresOn: string, over: Record<string, unknown> = {}) {
-  const oc = await createCertifier();
-  const s = await createStructure(over);
-  await assign(s.code, oc.id);
-  const number = `SPP-2026-9${String(++hookSeq).padStart(5, "0")}`;
-  const d = db();
-  await d.batch([
-    d.insert(labels).values({
-      number,
-      structureCode: s.code,
-      certifierId: oc.id,
-      tier: "bronze",
-      status: "valid",
-      awardedOn: "2026-01-01",
-      expiresOn,
-      originalAwardedOn: "2026-01-01",
-    }),
-    refreshPublicLabels(d, s.code),
-  ]);
-  return { code: s.code, number };
-}
+/** A label whose last valid day is `expiresOn` (for the daily job), on a new structure. */
+const labelEnding = async (expiresOn: string, over: Record<string, unknown> = {}) =>
+  makeLabel({ structureCode: (await makeStructure(over)).code, tier: "bronze", expiresOn });
 
 /** A stand-in for the queue binding that records what is sent and delivers nothing (tests drive the consumer). */
 function recordingQueue() {
@@ -181,7 +159,7 @@ async function consume(messages: NotifyMessage[], now: Date, attempts = 1) {
 
 describe("subscriptions API", () => {
   it("creates a subscription with a whsec_ secret shown once, and refuses endpoints the registry must not call", async () => {
-    const s = await createStructure();
+    const s = await makeStructure();
     const r = await call("POST", "/v1/subscriptions", {
       body: {
         name: "Plateforme achats",
@@ -288,6 +266,10 @@ describe("events, through the queue", () => {
   it("a subscriber receives each event type once, signed (standardwebhooks verifies), with the public answer's fields", async () => {
     const hook = endpoint(204);
     const network = `Réseau E2E ${Date.now()}`;
+    // For the daily job: one label past its end (label.expired), one 7 days before it (label.expiring);
+    // awarded before the subscription, so that their own awards are not among its events.
+    const ended = await labelEnding(addDays(today, -1), { network });
+    const ending = await labelEnding(addDays(today, 7), { network });
     const sub = await subscribe(hook.url, { network });
     const { code } = await awardable({ network });
 
@@ -300,9 +282,6 @@ describe("events, through the queue", () => {
     expect((await call("POST", `/v1/labels/${renewal}/withdraw`, { body: { reason: "Motif privé Z" } })).status).toBe(
       200,
     );
-    // The daily job: one label past its end (label.expired), one 7 days before it (label.expiring).
-    const ended = await labelEnding(addDays(today, -1), { network });
-    const ending = await labelEnding(addDays(today, 7), { network });
     await daily(today);
 
     const types = [

@@ -14,7 +14,8 @@ import { allowedMethods } from "../src/lib/router";
 import { CODE_SP_ONLY_PATTERN } from "../src/routes/schemas";
 import { EVENT_EXAMPLES } from "../src/routes/webhooks";
 import { EVENT_TYPES, WebhookEvent } from "../src/webhooks/events";
-import { ADMIN, BASE, call, conformance, createStructure, fetchWorker } from "./helpers";
+import { makeStructure } from "./factories";
+import { ADMIN, BASE, call, conformance, fetchWorker } from "./helpers";
 import type { Conformance, Received } from "./openapi-conformance";
 
 type Op = {
@@ -176,7 +177,7 @@ describe("query strings and methods", () => {
   });
 
   it("ignores any query string on the badge, the verification page, a label's JSON, shields and /docs", async () => {
-    const { code } = await createStructure();
+    const { code } = await makeStructure();
     for (const path of [`/badge/${code}.svg`, `/verify/${code}`, `/v1/public/labels/${code}`]) {
       const r = await call("GET", `${path}?_=1712345678&utm_source=mairie`, { token: null });
       expect(r.status, path).toBe(200);

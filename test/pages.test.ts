@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
-import { insertLabel } from "./fixtures-labels";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import { type LabelOverrides, makeAssignment, makeCertifier, makeLabel, makeStructure } from "./factories";
+import { call } from "./helpers";
 
 const get = (path: string) => call("GET", path, { token: null });
 /** The visible text of an HTML page, roughly: tags dropped, entities of apostrophes decoded. */
@@ -24,16 +24,16 @@ const yesterday = (() => {
 })();
 
 /** A structure of the town « Pagesville » (name, city, network as given), with a label in `status`. */
-async function structure(over: Record<string, unknown>, label?: Partial<Parameters<typeof insertLabel>[0]>) {
-  const s = await createStructure({ code: `PAGE-${++n}`, city: "Pagesville", ...over });
+async function structure(over: Record<string, unknown>, label?: LabelOverrides) {
+  const s = await makeStructure({ code: `PAGE-${++n}`, city: "Pagesville", ...over });
   if (!label) return { code: s.code, number: null };
-  await assign(s.code, oc.id);
-  return { code: s.code, number: await insertLabel({ structureCode: s.code, certifierId: oc.id, ...label }) };
+  await makeAssignment(s.code, oc.id);
+  return { code: s.code, number: (await makeLabel({ structureCode: s.code, certifierId: oc.id, ...label })).number };
 }
 
 const codes: Record<string, string> = {};
 beforeAll(async () => {
-  oc = await createCertifier({ name: "Organisme Pages" });
+  oc = await makeCertifier({ name: "Organisme Pages" });
   codes.valid = (await structure({ name: "Préfecture de Pagesville" }, { tier: "or", expiresOn: "2029-03-30" })).code;
   codes.suspended = (
     await structure({ name: "Mairie de Pagesville" }, { tier: "argent", status: "suspended", expiresOn: "2029-03-30" })

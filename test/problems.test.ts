@@ -9,8 +9,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
 import { asApiError, PROBLEM_FOR_STATUS, PROBLEMS, type ProblemCode } from "../src/lib/errors";
 import { HTML_CSP } from "../src/lib/security-headers";
-import { call, createCertifier, createStructure, structurePayload } from "./helpers";
-import { auditEvent, deliver, newMsgId, setup } from "./webhooks-helpers";
+import {
+  auditEvent,
+  makeAssignedStructure,
+  makeCertifier,
+  makeStructure,
+  structurePayload,
+  uniqueId,
+} from "./factories";
+import { call } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 const CODES = Object.keys(PROBLEMS) as ProblemCode[];
 const typeOf = (code: string) => `${env.PUBLIC_BASE_URL}/problems/${code}`;
@@ -109,7 +117,7 @@ describe("GET /problems/{code}", () => {
 
 describe("the request id", () => {
   it("is on every answer: JSON, HTML, SVG, problems; a new one per request", async () => {
-    const { code } = await createStructure();
+    const { code } = await makeStructure();
     const ids = new Set<string>();
     for (const path of ["/health", `/verify/${code}`, `/badge/${code}.svg`, "/problems/internal", "/nope"]) {
       const r = await call("GET", path, { token: null });
@@ -130,7 +138,7 @@ describe("the request id", () => {
   });
 
   it("is readable by cross-origin scripts on public answers", async () => {
-    const { code } = await createStructure();
+    const { code } = await makeStructure();
     const r = await call("GET", `/v1/public/labels/${code}`, {
       token: null,
       headers: { Origin: "https://site.example" },
@@ -178,10 +186,10 @@ describe("the request id", () => {
   });
 
   it("a webhook answer given again keeps the first request's id in its body, byte for byte", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code);
     event.data.engagements[0]!.score = 120;
-    const id = newMsgId();
+    const id = uniqueId("msg");
     const first = await deliver(certifier.id, { secret, body: event, id });
     expectProblem(first, 422, "validation");
     const again = await deliver(certifier.id, { secret, body: event, id });
@@ -217,13 +225,13 @@ describe("every status the app answers maps to a code of the closed set", () => 
       () => call("POST", "/v1/structures", { raw: "{not json", headers: { "Content-Type": "application/json" } }),
     ],
     [401, "unauthorized", () => call("GET", "/v1/structures", { token: null })],
-    [403, "forbidden", async () => call("GET", "/v1/structures", { token: (await createCertifier()).apiKey })],
+    [403, "forbidden", async () => call("GET", "/v1/structures", { token: (await makeCertifier()).apiKey })],
     [404, "not-found", () => admin("GET", "/v1/structures/NOPE-404")],
     [405, "method-not-allowed", () => admin("DELETE", "/v1/structures")],
     [
       409,
       "conflict",
-      async () => admin("POST", "/v1/structures", structurePayload({ code: (await createStructure()).code })),
+      async () => admin("POST", "/v1/structures", structurePayload({ code: (await makeStructure()).code })),
     ],
     [413, "payload-too-large", () => admin("POST", "/v1/structures", structurePayload({ name: "x".repeat(1 << 20) }))],
     [

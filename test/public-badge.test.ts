@@ -1,8 +1,8 @@
 /** GET /badge/{code}.svg and GET /verify/{code}: every state, accessibility, security headers. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
-import { insertLabel } from "./fixtures-labels";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import { type LabelOverrides, makeAssignment, makeCertifier, makeLabel, makeStructure } from "./factories";
+import { call } from "./helpers";
 
 let n = 0;
 let oc: { id: string };
@@ -13,15 +13,15 @@ const yesterday = (() => {
   return t.toISOString().slice(0, 10);
 })();
 
-async function withLabel(over: Partial<Parameters<typeof insertLabel>[0]> = {}) {
-  const s = await createStructure({ code: `PUBB-${++n}`, name: `Mairie d'essai n°${n} <b>&</b>` });
-  await assign(s.code, oc.id);
-  const number = await insertLabel({ structureCode: s.code, certifierId: oc.id, ...over });
+async function withLabel(over: LabelOverrides = {}) {
+  const s = await makeStructure({ code: `PUBB-${++n}`, name: `Mairie d'essai n°${n} <b>&</b>` });
+  await makeAssignment(s.code, oc.id);
+  const number = (await makeLabel({ structureCode: s.code, certifierId: oc.id, ...over })).number;
   return { code: s.code, number };
 }
 
 beforeAll(async () => {
-  oc = await createCertifier({ name: "Organisme Badge Test" });
+  oc = await makeCertifier({ name: "Organisme Badge Test" });
 });
 
 /** Attribute of the root <svg>. */
@@ -58,7 +58,7 @@ describe("GET /badge/{code}.svg", () => {
   });
 
   it("non labellisé for a known structure without label; inconnu (still an SVG, 200) for unknown or malformed codes", async () => {
-    const s = await createStructure({ code: `PUBB-${++n}` });
+    const s = await makeStructure({ code: `PUBB-${++n}` });
     const none = await get(`/badge/${s.code}.svg`);
     expect(none.headers.get("X-Label-Status")).toBe("none");
     expect(none.text).toContain(">non labellisé</text>");
@@ -149,7 +149,7 @@ describe("GET /verify/{code}", () => {
   });
 
   it("a structure without label, and an unknown code (French 404 page, not cached)", async () => {
-    const s = await createStructure({ code: `PUBB-${++n}` });
+    const s = await makeStructure({ code: `PUBB-${++n}` });
     const none = await get(`/verify/${s.code}`);
     expect(none.status).toBe(200);
     expect(none.text).toContain("Cette structure n&#39;est pas labellisée");

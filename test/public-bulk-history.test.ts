@@ -5,18 +5,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { addDays, todayUtc } from "../src/domain/label-dates";
-import { fullInputs } from "./fixtures";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import { makeAssignment, makeCertifier, makeInputs, makeStructure } from "./factories";
+import { call } from "./helpers";
 
 const today = todayUtc();
 const anonymous = (method: string, path: string, body?: unknown, ip = "192.0.2.10") =>
   call(method, path, { token: null, body, headers: { "CF-Connecting-IP": ip } });
 
 async function labelled() {
-  const oc = await createCertifier();
-  const s = await createStructure();
-  await assign(s.code, oc.id);
-  await fullInputs(s.code, oc.id, addDays(today, -10));
+  const oc = await makeCertifier();
+  const s = await makeStructure();
+  await makeAssignment(s.code, oc.id);
+  await makeInputs(s.code, oc.id, { on: addDays(today, -10) });
   const r = await call("POST", `/v1/structures/${s.code}/decisions`, { body: { decision: "award", decidedOn: today } });
   return { code: s.code, number: r.json.label.number as string };
 }
@@ -25,7 +25,7 @@ describe("POST /v1/public/labels/verify", () => {
   it("answers each reference in order, as the single answer does; unknown ones as unknown", async () => {
     const a = await labelled();
     const b = await labelled();
-    const bare = await createStructure();
+    const bare = await makeStructure();
     const refs = [a.code.toLowerCase(), b.number.toLowerCase(), "NOPE-999", bare.code, a.number, "not a ref!", a.code];
     const r = await anonymous("POST", "/v1/public/labels/verify", { refs });
     expect(r.status).toBe(200);

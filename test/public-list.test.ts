@@ -1,8 +1,8 @@
 /** GET /v1/public/labels: the open-data listing, JSON and CSV. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
-import { insertLabel, supersede } from "./fixtures-labels";
-import { assign, call, createCertifier, createStructure, fetchWorker } from "./helpers";
+import { type LabelOverrides, makeAssignment, makeCertifier, makeLabel, makeStructure } from "./factories";
+import { call, fetchWorker } from "./helpers";
 
 const get = (path: string, headers: Record<string, string> = {}) => call("GET", path, { token: null, headers });
 const yesterday = (() => {
@@ -16,12 +16,12 @@ let renewal = "";
 let old = "";
 
 beforeAll(async () => {
-  const oc = await createCertifier({ name: "OC Liste" });
-  const mk = async (key: string, over: Record<string, unknown>, label: Partial<Parameters<typeof insertLabel>[0]>) => {
-    const s = await createStructure({ code: `PUBL-${key}`, ...over });
-    await assign(s.code, oc.id);
+  const oc = await makeCertifier({ name: "OC Liste" });
+  const mk = async (key: string, over: Record<string, unknown>, label: LabelOverrides) => {
+    const s = await makeStructure({ code: `PUBL-${key}`, ...over });
+    await makeAssignment(s.code, oc.id);
     codes[key] = s.code;
-    return insertLabel({ structureCode: s.code, certifierId: oc.id, ...label });
+    return (await makeLabel({ structureCode: s.code, certifierId: oc.id, ...label })).number;
   };
   await mk("A", { name: "Préfecture des Bouches-du-Rhône", department: "13" }, { tier: "or" });
   await mk(
@@ -41,15 +41,10 @@ beforeAll(async () => {
     { name: "Hôpital renouvelé", department: "13" },
     { tier: "bronze", awardedOn: "2023-01-01", expiresOn: "2025-12-31" },
   );
-  renewal = await insertLabel({
-    structureCode: "PUBL-F",
-    certifierId: oc.id,
-    tier: "or",
-    awardedOn: "2025-12-01",
-    supersedes: old,
-  });
-  await supersede(old, renewal);
-  await createStructure({ code: "PUBL-G", name: "Sans label" });
+  // A second award to the same structure renews its label.
+  renewal = (await makeLabel({ structureCode: "PUBL-F", certifierId: oc.id, tier: "or", awardedOn: "2025-12-01" }))
+    .number;
+  await makeStructure({ code: "PUBL-G", name: "Sans label" });
 });
 
 const codesOf = (r: { json: { items: { structure: { code: string } }[] } }) =>

@@ -9,10 +9,8 @@ import { codeTag, labelTag } from "../src/changes/public-change";
 import { purgeLocally } from "../src/changes/purge";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { fold } from "../src/lib/text";
-import { fullInputs } from "./fixtures";
-import { daily, labelledStructure } from "./fixtures-cron";
-import { insertLabel } from "./fixtures-labels";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import { type LabelOverrides, makeAssignment, makeCertifier, makeInputs, makeLabel, makeStructure } from "./factories";
+import { call, daily } from "./helpers";
 
 const today = todayUtc();
 
@@ -94,8 +92,8 @@ async function agree(code: string) {
 
 describe("public_labels follows every write, in the write's batch", () => {
   it("create, patch, award, renewal, suspend, reinstate, withdraw, certifier rename", async () => {
-    const oc = await createCertifier({ name: "Organisme Modèle" });
-    const { code } = await createStructure({ code: "RM-0001", name: "Préfecture Modèle", city: "Arles" });
+    const oc = await makeCertifier({ name: "Organisme Modèle" });
+    const { code } = await makeStructure({ code: "RM-0001", name: "Préfecture Modèle", city: "Arles" });
 
     // Created: a row without label.
     let { row, json } = await agree(code);
@@ -115,8 +113,8 @@ describe("public_labels follows every write, in the write's batch", () => {
     });
 
     // Award.
-    await assign(code, oc.id);
-    await fullInputs(code, oc.id, addDays(today, -30));
+    await makeAssignment(code, oc.id);
+    await makeInputs(code, oc.id, { on: addDays(today, -30) });
     r = await call("POST", `/v1/structures/${code}/decisions`, {
       body: { decision: "award", decidedOn: addDays(today, -20) },
     });
@@ -127,7 +125,7 @@ describe("public_labels follows every write, in the write's batch", () => {
     expect(json).toMatchObject({ valid: true, status: "valid" });
 
     // Renewal: the new label becomes the row's; the old one stays readable by its number.
-    await fullInputs(code, oc.id, addDays(today, -5));
+    await makeInputs(code, oc.id, { on: addDays(today, -5) });
     r = await call("POST", `/v1/structures/${code}/decisions`, { body: { decision: "award", decidedOn: today } });
     expect(r.status).toBe(201);
     const second = r.json.label.number as string;
@@ -163,9 +161,9 @@ describe("public_labels follows every write, in the write's batch", () => {
   });
 
   it("the daily expiry lapses the rows of the labels it expires", async () => {
-    const lapsed = await labelledStructure(addDays(today, -1));
-    const suspended = await labelledStructure(addDays(today, -2), { status: "suspended" });
-    const running = await labelledStructure(addDays(today, 10));
+    const lapsed = await makeLabel({ expiresOn: addDays(today, -1) });
+    const suspended = await makeLabel({ expiresOn: addDays(today, -2), status: "suspended" });
+    const running = await makeLabel({ expiresOn: addDays(today, 10) });
     expect((await modelRow(lapsed.structureCode))?.status).toBe("valid");
 
     await daily(today);
@@ -181,10 +179,10 @@ describe("public_labels follows every write, in the write's batch", () => {
   });
 
   it("the backfill migration builds the same rows, and fills rows written behind the model's back", async () => {
-    const oc = await createCertifier({ name: "Organisme Backfill" });
-    const { code } = await createStructure({ code: "RM-BACK-1" });
-    await assign(code, oc.id);
-    await insertLabel({ structureCode: code, certifierId: oc.id, tier: "argent", number: "SPP-2020-980001" });
+    const oc = await makeCertifier({ name: "Organisme Backfill" });
+    const { code } = await makeStructure({ code: "RM-BACK-1" });
+    await makeAssignment(code, oc.id);
+    await makeLabel({ structureCode: code, certifierId: oc.id, tier: "argent" });
     // A structure and a label written straight into SQL, as an existing database holds them.
     await env.DB.batch([
       env.DB.prepare(
@@ -214,12 +212,11 @@ describe("public_labels follows every write, in the write's batch", () => {
 
 describe("listing: public status filters over the read model", () => {
   it("valid/suspended exclude labels past their end; expired merges stored and lapsed, page by page", async () => {
-    const oc = await createCertifier({ name: "OC Statuts" });
-    const mk = async (key: string, label: Partial<Parameters<typeof insertLabel>[0]>) => {
-      const s = await createStructure({ code: `RMS-${key}`, name: `Statut ${key}` });
-      await assign(s.code, oc.id);
-      const number = `SPP-2020-97${key.charCodeAt(0)}`.padEnd(15, "0");
-      await insertLabel({ structureCode: s.code, certifierId: oc.id, number, ...label });
+    const oc = await makeCertifier({ name: "OC Statuts" });
+    const mk = async (key: string, label: LabelOverrides) => {
+      const s = await makeStructure({ code: `RMS-${key}`, name: `Statut ${key}` });
+      await makeAssignment(s.code, oc.id);
+      await makeLabel({ structureCode: s.code, certifierId: oc.id, ...label });
     };
     await mk("A", { status: "expired", expiresOn: addDays(today, -100) });
     await mk("B", { status: "valid", expiresOn: addDays(today, -1) }); // the cron has not run yet

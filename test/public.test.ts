@@ -7,22 +7,29 @@ import { getDb } from "../src/db/client";
 import { pastLabelQuery, publicLabelQuery } from "../src/db/public";
 import { parisDay } from "../src/domain/badge";
 import { parseRef } from "../src/domain/public-ref";
-import { insertLabel, setLabelStatus, supersede } from "./fixtures-labels";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import {
+  type LabelOverrides,
+  makeAssignment,
+  makeCertifier,
+  makeLabel,
+  makeStatusChange,
+  makeStructure,
+} from "./factories";
+import { call } from "./helpers";
 
 let n = 0;
 const code = () => `PUBJ-${++n}`;
 let oc: { id: string };
 
 /** A structure (through the API, with a contact e-mail and name) and optionally a label. */
-async function labelled(over: Parameters<typeof insertLabel>[0] extends infer F ? Partial<F> : never = {}) {
-  const s = await createStructure({
+async function labelled(over: LabelOverrides = {}) {
+  const s = await makeStructure({
     code: code(),
     contacts: [{ email: "secret.person@private.example", name: "Dominique Secret", role: "Référente" }],
     siret: "11000201100044",
   });
-  await assign(s.code, oc.id);
-  const number = await insertLabel({ structureCode: s.code, certifierId: oc.id, ...over });
+  await makeAssignment(s.code, oc.id);
+  const number = (await makeLabel({ structureCode: s.code, certifierId: oc.id, ...over })).number;
   return { code: s.code, number };
 }
 
@@ -35,7 +42,7 @@ const daysFromToday = (d: number) => {
 };
 
 beforeAll(async () => {
-  oc = await createCertifier({ name: "Organisme Public Test", contactEmail: "oc-contact@private.example" });
+  oc = await makeCertifier({ name: "Organisme Public Test", contactEmail: "oc-contact@private.example" });
 });
 
 describe("GET /v1/public/labels/{ref}: every status", () => {
@@ -64,7 +71,7 @@ describe("GET /v1/public/labels/{ref}: every status", () => {
   });
 
   it.each(["suspended", "withdrawn", "expired"] as const)("%s: valid is false", async (status) => {
-    const l = await labelled({ status, expiresOn: status === "expired" ? daysFromToday(-1) : "2099-01-01" });
+    const l = await labelled(status === "expired" ? { status, expiresOn: daysFromToday(-1) } : { status });
     const r = await get(`/v1/public/labels/${l.code}`);
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ valid: false, status, labelNumber: l.number });
@@ -76,7 +83,7 @@ describe("GET /v1/public/labels/{ref}: every status", () => {
   });
 
   it("none: a known structure without a label", async () => {
-    const s = await createStructure({ code: code() });
+    const s = await makeStructure({ code: code() });
     const r = await get(`/v1/public/labels/${s.code}`);
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({
@@ -100,15 +107,10 @@ describe("GET /v1/public/labels/{ref}: every status", () => {
 
   it("by label number; the current label of a structure is its latest not superseded", async () => {
     const old = await labelled({ tier: "bronze", awardedOn: "2023-01-10", expiresOn: "2026-01-09" });
-    const renewal = await insertLabel({
-      structureCode: old.code,
-      certifierId: oc.id,
-      tier: "or",
-      awardedOn: "2025-12-01",
-      expiresOn: "2028-11-30",
-      supersedes: old.number,
-    });
-    await supersede(old.number, renewal);
+    // A second award to the structure renews its label.
+    const renewal = (
+      await makeLabel({ structureCode: old.code, certifierId: oc.id, tier: "or", expiresOn: "2028-11-30" })
+    ).number;
     const byCode = await get(`/v1/public/labels/${old.code}`);
     expect(byCode.json).toMatchObject({ labelNumber: renewal, tier: "or", status: "valid" });
     const byOld = await get(`/v1/public/labels/${old.number}`);
@@ -196,8 +198,8 @@ describe("caching", () => {
     const etags = first.map((r) => r.headers.get("ETag"));
     for (const p of paths) expect((await get(p)).headers.get("X-Cache"), p).toBe("HIT");
 
-    await setLabelStatus(l.number, "suspended", "suspended");
-    // Without a purge the edge still says valid (this is what the purge is for).
+    // A suspension whose effects have not run yet: without a purge the edge still says valid (this is what the purge is for).
+    await makeStatusChange(l.number, "suspend", { effects: "pending" });
     expect((await get(`/v1/public/labels/${l.code}`)).json.status).toBe("valid");
 
     const deleted = await purgeLocally([codeTag(l.code), labelTag(l.number)]);
@@ -243,8 +245,7 @@ describe("D1 reads", () => {
 
   it("a renewed label's number falls back to the labels table: at most 3 more rows", async () => {
     const l = await labelled({ awardedOn: "2023-01-01", expiresOn: "2025-12-31" });
-    const renewal = await insertLabel({ structureCode: l.code, certifierId: oc.id, supersedes: l.number });
-    await supersede(l.number, renewal);
+    const renewal = (await makeLabel({ structureCode: l.code, certifierId: oc.id })).number;
     expect(await rowsRead(publicLabelQuery(getDb(env.DB), { kind: "label", value: l.number }))).toEqual({
       rows: 0,
       read: 0,

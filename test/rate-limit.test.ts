@@ -6,8 +6,9 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, call, createStructure, fetchWorker } from "./helpers";
-import { auditEvent, setup, signedHeaders, sql } from "./webhooks-helpers";
+import { auditEvent, makeAssignedStructure, makeStructure } from "./factories";
+import { BASE, call, fetchWorker, sql } from "./helpers";
+import { deliveryHeaders } from "./webhooks-helpers";
 
 /** PUBLIC_LIMITER in wrangler.toml: 300 cache misses a minute per IP. */
 const PUBLIC_LIMIT = 300;
@@ -53,7 +54,7 @@ describe("public limiter (per client IP, cache misses only)", () => {
   }, 60_000);
 
   it("a cached badge (and verify page) is never throttled, even for a throttled IP", async () => {
-    const { code } = await createStructure();
+    const { code } = await makeStructure();
     const ip = "198.51.100.9";
     // Fill the edge cache from another address.
     expect((await anonymous(`/badge/${code}.svg`, "198.51.100.1")).headers.get("X-Cache")).toBe("MISS");
@@ -64,7 +65,7 @@ describe("public limiter (per client IP, cache misses only)", () => {
     expect(badge.headers.get("X-Cache")).toBe("HIT");
     expect((await anonymous(`/verify/${code}`, ip)).status).toBe(200);
     // …while an uncached badge for this IP is a miss, hence throttled — and still a picture, never stored.
-    const other = await createStructure();
+    const other = await makeStructure();
     const throttled = await anonymous(`/badge/${other.code}.svg`, ip);
     expect(throttled.status).toBe(200);
     expect(throttled.headers.get("Content-Type")).toMatch(/^image\/svg\+xml/);
@@ -96,11 +97,11 @@ describe("webhook limiters: failures apart, the body's quota for signed deliveri
   }
   const signed = (certifierId: string, secret: string, ip: string, body: unknown) => {
     const raw = JSON.stringify(body);
-    return post(certifierId, ip, raw, signedHeaders({ secret, body: raw }, raw));
+    return post(certifierId, ip, raw, deliveryHeaders({ secret, body: raw }, raw));
   };
 
   it("700 unsigned requests to a body's endpoint, then its genuine signed delivery: applied", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const statuses: number[] = [];
     for (let i = 0; i < 700; i++) {
       // Badly signed (a made-up signature) from one address, and unsigned from many.
@@ -142,8 +143,8 @@ describe("webhook limiters: failures apart, the body's quota for signed deliveri
   }, 60_000);
 
   it("a body's quota counts its signed deliveries only, and throttles that body only", async () => {
-    const mine = await setup();
-    const neighbour = await setup();
+    const mine = await makeAssignedStructure();
+    const neighbour = await makeAssignedStructure();
     let r = await signed(mine.certifier.id, mine.secret, "192.0.2.1", "not json");
     let passed = 0;
     while (r.status !== 429 && passed <= 2 * WEBHOOK_LIMIT) {

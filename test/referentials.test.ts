@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { ReferentialRulesSchema } from "../src/domain/referential";
-import { fullInputs } from "./fixtures";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import { makeAssignment, makeCertifier, makeInputs, makeStructure } from "./factories";
+import { call } from "./helpers";
 
 async function seeded() {
   const r = await call("GET", "/v1/referentials/2023-illustratif");
@@ -31,7 +31,7 @@ describe("référentiels", () => {
     const base = await seeded();
     const rules = structuredClone(base.rules);
     rules.engagements[7].wording = "Texte de l'engagement 8 saisi par l'administrateur";
-    rules.tiers.bronze.auditScoreMin = 76; // stricter than the 75 of the fixtures
+    rules.tiers.bronze.auditScoreMin = 76; // stricter than the 75 of the factories (SCORE_FOR.argent)
     rules.tiers.argent.auditScoreMin = 76;
     rules.tiers.or.auditScoreMin = 80;
     let r = await call("POST", "/v1/referentials", {
@@ -52,10 +52,10 @@ describe("référentiels", () => {
     expect(r.status).toBe(200);
     expect(r.json.description).toBe("Version de test, corrigée");
 
-    const oc = await createCertifier();
-    const { code } = await createStructure();
-    await assign(code, oc.id);
-    await fullInputs(code, oc.id, addDays(todayUtc(), -5));
+    const oc = await makeCertifier();
+    const { code } = await makeStructure();
+    await makeAssignment(code, oc.id);
+    await makeInputs(code, oc.id, { on: addDays(todayUtc(), -5) });
     r = await call("GET", `/v1/structures/${code}/evaluation`);
     expect(r.json).toMatchObject({ referentialVersion: "2023-illustratif", proposedTier: "argent" });
 
@@ -94,7 +94,7 @@ describe("référentiels", () => {
   });
 
   it("is for admins only", async () => {
-    const oc = await createCertifier();
+    const oc = await makeCertifier();
     expect((await call("GET", "/v1/referentials", { token: oc.apiKey })).status).toBe(403);
     expect((await call("GET", "/v1/referentials", { token: null })).status).toBe(401);
     expect((await call("GET", "/v1/referentials/unknown")).status).toBe(404);

@@ -8,13 +8,11 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../src/db/client";
-import { refreshPublicLabels } from "../src/db/public-model";
 import { searchPublicStructures } from "../src/db/public-search";
 import { structures } from "../src/db/schema";
-import { reindexStructures } from "../src/db/search";
 import { fold } from "../src/lib/text";
-import { insertLabel } from "./fixtures-labels";
-import { assign, call, createCertifier, createStructure } from "./helpers";
+import { makeAssignment, makeCertifier, makeLabel, makeStructure, makeStructuresInBulk } from "./factories";
+import { call } from "./helpers";
 
 type Page = { items: { code: string }[]; nextCursor: string | null };
 /** Each public call from its own address: the listing's per-IP limit (300 a minute) is not under test here. */
@@ -62,12 +60,12 @@ const RANKED = [
 
 beforeAll(async () => {
   // Registered in reverse, so registration order (tier 3) differs from code order.
-  for (const [code, over] of [...RANKED].reverse()) await createStructure({ code, ...over });
-  await createStructure({ code: "EV-1", name: "Caisse primaire", city: "Évry-Courcouronnes", department: "91" });
-  await createStructure({ code: "EV-2", name: "Lycée de BESANÇON", city: "Besançon", department: "25" });
-  await createStructure({ code: "PCT-1", name: "%Spécial", city: "Lyon" });
-  await createStructure({ code: "PCT-2", name: "Aspécial_x", city: "Lyon" });
-  await createStructure({ code: "PART-98765", name: "Bureau", city: "Lyon" });
+  for (const [code, over] of [...RANKED].reverse()) await makeStructure({ code, ...over });
+  await makeStructure({ code: "EV-1", name: "Caisse primaire", city: "Évry-Courcouronnes", department: "91" });
+  await makeStructure({ code: "EV-2", name: "Lycée de BESANÇON", city: "Besançon", department: "25" });
+  await makeStructure({ code: "PCT-1", name: "%Spécial", city: "Lyon" });
+  await makeStructure({ code: "PCT-2", name: "Aspécial_x", city: "Lyon" });
+  await makeStructure({ code: "PART-98765", name: "Bureau", city: "Lyon" });
 });
 
 describe("what q matches", () => {
@@ -246,11 +244,11 @@ describe("short and hostile q", () => {
 
 describe("public search", () => {
   it("the listing searches current labels only, with its filters", async () => {
-    const oc = await createCertifier({ name: "OC Recherche" });
-    await assign("ZG-E", oc.id);
-    await assign("ZG-F", oc.id);
-    await insertLabel({ structureCode: "ZG-E", certifierId: oc.id, tier: "or" });
-    await insertLabel({ structureCode: "ZG-F", certifierId: oc.id, tier: "bronze", status: "suspended" });
+    const oc = await makeCertifier({ name: "OC Recherche" });
+    await makeAssignment("ZG-E", oc.id);
+    await makeAssignment("ZG-F", oc.id);
+    await makeLabel({ structureCode: "ZG-E", certifierId: oc.id, tier: "or" });
+    await makeLabel({ structureCode: "ZG-F", certifierId: oc.id, tier: "bronze", status: "suspended" });
     expect(await publicCodes("zorglub")).toEqual(["ZG-F", "ZG-E"]);
     expect(await publicCodes("zorglub", "&status=suspended")).toEqual(["ZG-F"]);
     expect(await publicCodes("zorglub", "&tier=or")).toEqual(["ZG-E"]);
@@ -305,8 +303,7 @@ describe("the index stays equal to a scan of structures", () => {
   const searched = async (q: string) => (await allPages(q, 200)).sort();
 
   it("after bulk writes, creates, renames and moves", async () => {
-    // A few thousand structures, written as production writes them: the rows, then the builders.
-    const db = getDb(env.DB);
+    // A few thousand structures, written with the statements production writes them with.
     let seed = 7;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -314,31 +311,19 @@ describe("the index stays equal to a scan of structures", () => {
     };
     const all = Array.from({ length: N }, (_, i) => {
       const town = TOWNS[rand(TOWNS.length)]!;
-      const code = `SCAN-${String(i).padStart(5, "0")}`;
-      const name = `${KINDS[rand(KINDS.length)]} de ${town} n° ${i}`;
       return {
-        code,
-        name,
+        code: `SCAN-${String(i).padStart(5, "0")}`,
+        name: `${KINDS[rand(KINDS.length)]} de ${town} n° ${i}`,
         network: NETWORKS[rand(NETWORKS.length)]!,
-        typology: rand(3) ? "Accueil physique" : null,
+        typology: rand(3) ? "Accueil physique" : undefined,
         category: "collectivite_territoriale" as const,
         postcode: "30000",
         city: town,
         department: "30",
         contacts: [{ email: `qualite-${i}@scan.example` }],
-        searchText: fold(`${name} ${code}`),
       };
     });
-    // 8 rows of 10 columns per INSERT: a statement binds at most 100 parameters.
-    for (let i = 0; i < all.length; i += 8) {
-      const chunk = all.slice(i, i + 8);
-      const list = chunk.map((s) => s.code);
-      await db.batch([
-        db.insert(structures).values(chunk),
-        refreshPublicLabels(db, list),
-        ...reindexStructures(db, list),
-      ]);
-    }
+    await makeStructuresInBulk(all);
     const QUERIES = [
       "nimes",
       "évry",
@@ -359,8 +344,8 @@ describe("the index stays equal to a scan of structures", () => {
     for (const q of QUERIES) expect(await searched(q), q).toEqual(await scan(q));
 
     // Through the API: creates, renames (name), moves (town) and a new network.
-    await createStructure({ code: "SCAN-NEW-1", name: "Maison France services", city: "Nîmes" });
-    await createStructure({ code: "SCAN-NEW-2", name: "Lycée Jean-Moulin", city: "Besançon" });
+    await makeStructure({ code: "SCAN-NEW-1", name: "Maison France services", city: "Nîmes" });
+    await makeStructure({ code: "SCAN-NEW-2", name: "Lycée Jean-Moulin", city: "Besançon" });
     for (const [code, body] of [
       ["SCAN-00001", { name: "Agence France Travail" }],
       ["SCAN-00002", { city: "Orléans", postcode: "45000", department: "45" }],

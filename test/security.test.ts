@@ -6,9 +6,9 @@ import { env } from "cloudflare:workers";
 import { DrizzleQueryError } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loggableError } from "../src/lib/log";
-import { daily, labelledStructure } from "./fixtures-cron";
-import { ADMIN, call, createStructure, fetchWorker } from "./helpers";
-import { auditEvent, deliver, setup } from "./webhooks-helpers";
+import { auditEvent, makeAssignedStructure, makeLabel, makeStructure } from "./factories";
+import { ADMIN, call, daily, fetchWorker } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 function expectStrictHtmlHeaders(res: { headers: Headers }, what: string) {
   const h = res.headers;
@@ -25,7 +25,7 @@ function expectStrictHtmlHeaders(res: { headers: Headers }, what: string) {
 
 describe("security headers on HTML", () => {
   it("verification page (found, not found, cached), dev outbox pages", async () => {
-    const { code } = await createStructure();
+    const { code } = await makeStructure();
     const page = await call("GET", `/verify/${code}`, { token: null });
     expect(page.status).toBe(200);
     expectStrictHtmlHeaders(page, "verify");
@@ -37,7 +37,7 @@ describe("security headers on HTML", () => {
     expect(missing.status).toBe(404);
     expectStrictHtmlHeaders(missing, "verify 404");
 
-    const l = await labelledStructure("2030-03-31");
+    const l = await makeLabel({ expiresOn: "2030-03-31" });
     await daily("2030-03-24");
     const list = await fetchWorker("http://localhost:8787/dev/outbox");
     const html = await list.text();
@@ -67,7 +67,7 @@ describe("security headers on HTML", () => {
   });
 
   it("JSON and SVG answers are not sniffable either", async () => {
-    const { code } = await createStructure();
+    const { code } = await makeStructure();
     const badge = await call("GET", `/badge/${code}.svg`, { token: null });
     expect(badge.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(badge.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
@@ -76,7 +76,7 @@ describe("security headers on HTML", () => {
 
 describe("headers on every answer", () => {
   it("nosniff everywhere; no-store on every answer that is not public, errors included; public ones keep their caching", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const big = "x".repeat(1024 * 1024 + 1);
     const privateAnswers = {
       "admin list": await call("GET", "/v1/structures"),
@@ -139,7 +139,7 @@ describe("secrets never reach the logs", () => {
 
   it("creating a body, rotating its secret, delivering webhooks and failing with a 500", async () => {
     const secrets: string[] = [ADMIN, env.ADMIN_TOKEN];
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     secrets.push(certifier.apiKey, secret);
     const rotated = await call("POST", `/v1/certifiers/${certifier.id}/webhook-secrets`);
     expect(rotated.status).toBeLessThan(300);

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { assign, call, createCertifier, createStructure, structurePayload } from "./helpers";
+import { makeAssignment, makeCertifier, makeStructure, structurePayload } from "./factories";
+import { call } from "./helpers";
 
 const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM structures").first<{ n: number }>())!.n;
 
@@ -20,7 +21,7 @@ describe("POST /v1/structures", () => {
   });
 
   it("refuses a second structure with the same code (409) and keeps the first", async () => {
-    await createStructure({ code: "S-DUP", name: "Premier" });
+    await makeStructure({ code: "S-DUP", name: "Premier" });
     const r = await call("POST", "/v1/structures", { body: structurePayload({ code: "S-DUP", name: "Second" }) });
     expect(r.status).toBe(409);
     expect(r.headers.get("Content-Type")).toBe("application/problem+json");
@@ -79,21 +80,21 @@ describe("POST /v1/structures", () => {
 
 describe("GET /v1/structures", () => {
   it("searches accent- and case-insensitively, filters, and paginates by keyset", async () => {
-    await createStructure({
+    await makeStructure({
       code: "Q-A1",
       name: "Préfecture des Alpes",
       network: "Préfectures",
       department: "05",
       postcode: "05000",
     });
-    await createStructure({
+    await makeStructure({
       code: "Q-A2",
       name: "Préfecture du Rhône",
       network: "Préfectures",
       department: "69",
       postcode: "69001",
     });
-    await createStructure({
+    await makeStructure({
       code: "Q-B1",
       name: "CAF des Alpes",
       network: "CAF",
@@ -127,7 +128,7 @@ describe("GET /v1/structures", () => {
   });
 
   it("treats LIKE wildcards in q literally", async () => {
-    await createStructure({ code: "W-1", name: "Mairie ordinaire" });
+    await makeStructure({ code: "W-1", name: "Mairie ordinaire" });
     expect((await call("GET", "/v1/structures?q=%25")).json.items).toEqual([]);
     expect((await call("GET", "/v1/structures?q=_")).json.items).toEqual([]);
   });
@@ -144,7 +145,7 @@ describe("GET /v1/structures", () => {
 
 describe("GET and PATCH /v1/structures/{code}", () => {
   it("reads, and 404s an unknown code", async () => {
-    await createStructure({ code: "R-1" });
+    await makeStructure({ code: "R-1" });
     expect((await call("GET", "/v1/structures/R-1")).json.code).toBe("R-1");
     const r = await call("GET", "/v1/structures/NOPE");
     expect(r.status).toBe(404);
@@ -152,7 +153,7 @@ describe("GET and PATCH /v1/structures/{code}", () => {
   });
 
   it("changes only the fields sent, and replaces contacts as a whole", async () => {
-    await createStructure({ code: "P-1", name: "Avant", city: "Lyon" });
+    await makeStructure({ code: "P-1", name: "Avant", city: "Lyon" });
     const r = await call("PATCH", "/v1/structures/P-1", {
       body: { name: "Après", contacts: [{ email: "nouveau@p.example" }] },
     });
@@ -164,7 +165,7 @@ describe("GET and PATCH /v1/structures/{code}", () => {
   });
 
   it("refuses an empty patch, a code change and a bad value, changing nothing", async () => {
-    await createStructure({ code: "P-2", name: "Intact" });
+    await makeStructure({ code: "P-2", name: "Intact" });
     for (const body of [{}, { code: "P-3" }, { postcode: "1" }]) {
       const r = await call("PATCH", "/v1/structures/P-2", { body });
       expect(r.status).toBe(422);
@@ -176,11 +177,19 @@ describe("GET and PATCH /v1/structures/{code}", () => {
 
 describe("PUT /v1/structures/{code}/certifier", () => {
   it("assigns a body with its contract and keeps the history", async () => {
-    const a = await createCertifier({ name: "OC A" });
-    const b = await createCertifier({ name: "OC B" });
-    await createStructure({ code: "A-1" });
-    expect((await assign("A-1", a.id, "M-1")).certifier).toEqual({ id: a.id, name: "OC A", contractRef: "M-1" });
-    expect((await assign("A-1", b.id, "M-2")).certifier).toEqual({ id: b.id, name: "OC B", contractRef: "M-2" });
+    const a = await makeCertifier({ name: "OC A" });
+    const b = await makeCertifier({ name: "OC B" });
+    await makeStructure({ code: "A-1" });
+    expect((await makeAssignment("A-1", a.id, "M-1")).certifier).toEqual({
+      id: a.id,
+      name: "OC A",
+      contractRef: "M-1",
+    });
+    expect((await makeAssignment("A-1", b.id, "M-2")).certifier).toEqual({
+      id: b.id,
+      name: "OC B",
+      contractRef: "M-2",
+    });
     const history = await env.DB.prepare(
       "SELECT certifier_id, contract_ref FROM assignments WHERE structure_code = 'A-1' ORDER BY assigned_at, rowid",
     ).all();
@@ -191,11 +200,11 @@ describe("PUT /v1/structures/{code}/certifier", () => {
   });
 
   it("refuses an unknown body (422) or structure (404)", async () => {
-    await createStructure({ code: "A-2" });
+    await makeStructure({ code: "A-2" });
     const r = await call("PUT", "/v1/structures/A-2/certifier", { body: { certifierId: "oc_nope", contractRef: "M" } });
     expect(r.status).toBe(422);
     expect(r.json.errors[0].path).toBe("certifierId");
-    const c = await createCertifier();
+    const c = await makeCertifier();
     expect(
       (await call("PUT", "/v1/structures/NOPE/certifier", { body: { certifierId: c.id, contractRef: "M" } })).status,
     ).toBe(404);

@@ -8,9 +8,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
 import { addDays } from "../src/domain/label-dates";
-import { insertLabel } from "./fixtures-labels";
-import { BASE, call, fetchWorker } from "./helpers";
-import { auditEvent, deliver, newMsgId, nextRef, setup, signedHeaders, sql } from "./webhooks-helpers";
+import { auditEvent, makeAssignedStructure, makeLabel, uniqueId } from "./factories";
+import { BASE, call, fetchWorker, sql } from "./helpers";
+import { deliver, deliveryHeaders } from "./webhooks-helpers";
 
 const today = parisDay(new Date());
 const daysAgo = (n: number) => addDays(today, -n);
@@ -32,7 +32,7 @@ const survey = (structureCode: string, periodStart: string, periodEnd: string) =
   timestamp: now(),
   data: {
     structureCode,
-    surveyRef: nextRef("ENQ-A"),
+    surveyRef: uniqueId("ENQ-A"),
     periodStart,
     periodEnd,
     population: 58,
@@ -47,7 +47,7 @@ async function deliverWith(over: Record<string, string>, certifierId: string, se
   const res = await fetchWorker(
     new Request(`${BASE}/v1/webhooks/certifiers/${certifierId}`, {
       method: "POST",
-      headers: signedHeaders({ secret, body: raw }, raw),
+      headers: deliveryHeaders({ secret, body: raw }, raw),
       body: raw,
     }),
     { env: { ...env, ...over } as Env },
@@ -57,8 +57,10 @@ async function deliverWith(over: Record<string, string>, certifierId: string, se
 
 describe("decisions and status changes: habilitated on the day they are received", () => {
   it("a body whose habilitation ended yesterday can neither award nor change a status, even dated yesterday", async () => {
-    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: daysAgo(1) });
-    const label = await insertLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" });
+    const { certifier, secret, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: daysAgo(1) } },
+    });
+    const { number: label, decisionId } = await makeLabel({ structureCode: code, awardedOn: "2025-01-15" });
 
     const late = await deliver(certifier.id, { secret, body: decision(code, daysAgo(1)) });
     expect(late.status).toBe(403);
@@ -68,7 +70,8 @@ describe("decisions and status changes: habilitated on the day they are received
       expect(r.status, type).toBe(403);
       expect(r.json.detail).toContain("the day it was received");
     }
-    expect(await sql("SELECT id FROM decisions WHERE structure_code = ?", code)).toEqual([]);
+    // No decision but the label's own award.
+    expect(await sql("SELECT id FROM decisions WHERE structure_code = ?", code)).toEqual([{ id: decisionId }]);
     expect(await sql<any>("SELECT status FROM labels WHERE number = ?", label)).toEqual([{ status: "valid" }]);
     const stored = await sql<any>(
       "SELECT status, response_status FROM webhook_events WHERE certifier_id = ?",
@@ -78,12 +81,16 @@ describe("decisions and status changes: habilitated on the day they are received
   });
 
   it("habilitated today (its last day): applied", async () => {
-    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: today });
+    const { certifier, secret, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: today } },
+    });
     expect((await deliver(certifier.id, { secret, body: decision(code, today) })).status).toBe(200);
   });
 
   it("the grace for results does not apply to decisions", async () => {
-    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: daysAgo(2) });
+    const { certifier, secret, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: daysAgo(2) } },
+    });
     const r = await deliverWith({ HABILITATION_GRACE_DAYS: "366" }, certifier.id, secret, decision(code, daysAgo(2)));
     expect(r.status).toBe(403);
   });
@@ -91,7 +98,9 @@ describe("decisions and status changes: habilitated on the day they are received
 
 describe("audits and surveys: performed while habilitated, received within the grace", () => {
   it("arriving within HABILITATION_GRACE_DAYS (default 30) after the end: applied; the day after: 403", async () => {
-    const within = await setup({ from: "2024-01-01", until: daysAgo(30) });
+    const within = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: daysAgo(30) } },
+    });
     const ok = await deliver(within.certifier.id, {
       secret: within.secret,
       body: auditEvent(within.code, { auditedOn: daysAgo(31) }),
@@ -103,7 +112,9 @@ describe("audits and surveys: performed while habilitated, received within the g
     });
     expect(surveyed.status).toBe(200);
 
-    const past = await setup({ from: "2024-01-01", until: daysAgo(31) });
+    const past = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: daysAgo(31) } },
+    });
     const late = await deliver(past.certifier.id, {
       secret: past.secret,
       body: auditEvent(past.code, { auditedOn: daysAgo(31) }),
@@ -113,14 +124,18 @@ describe("audits and surveys: performed while habilitated, received within the g
   });
 
   it("performed after the habilitation ended: 403, even within the grace", async () => {
-    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: daysAgo(5) });
+    const { certifier, secret, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: daysAgo(5) } },
+    });
     const r = await deliver(certifier.id, { secret, body: auditEvent(code, { auditedOn: daysAgo(4) }) });
     expect(r.status).toBe(403);
     expect(r.json.detail).toContain(`not habilitated on ${daysAgo(4)}`);
   });
 
   it("the grace is configuration: HABILITATION_GRACE_DAYS=0 refuses results the day after the end", async () => {
-    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: daysAgo(1) });
+    const { certifier, secret, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: daysAgo(1) } },
+    });
     const body = () => auditEvent(code, { auditedOn: daysAgo(1) });
     const refused = await deliverWith({ HABILITATION_GRACE_DAYS: "0" }, certifier.id, secret, body());
     expect(refused.status).toBe(403);
@@ -131,8 +146,8 @@ describe("audits and surveys: performed while habilitated, received within the g
 
 describe("no event dated after the day it is sent (Europe/Paris)", () => {
   it("422 naming each future field, for every dated event type; nothing applied", async () => {
-    const { certifier, secret, code } = await setup();
-    const label = await insertLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" });
+    const { certifier, secret, code } = await makeAssignedStructure();
+    const { number: label, decisionId } = await makeLabel({ structureCode: code, awardedOn: "2025-01-15" });
     const cases: [unknown, string[]][] = [
       [auditEvent(code, { auditedOn: tomorrow }), ["data.auditedOn"]],
       [survey(code, today, tomorrow), ["data.periodEnd"]],
@@ -148,7 +163,8 @@ describe("no event dated after the day it is sent (Europe/Paris)", () => {
     }
     // Today is not the future.
     expect((await deliver(certifier.id, { secret, body: auditEvent(code, { auditedOn: today }) })).status).toBe(200);
-    expect(await sql("SELECT id FROM decisions WHERE structure_code = ?", code)).toEqual([]);
+    // No decision but the label's own award.
+    expect(await sql("SELECT id FROM decisions WHERE structure_code = ?", code)).toEqual([{ id: decisionId }]);
     expect(await sql<any>("SELECT status FROM labels WHERE number = ?", label)).toEqual([{ status: "valid" }]);
     expect(await sql("SELECT id FROM audits WHERE structure_code = ? AND audited_on > ?", code, today)).toEqual([]);
   });
@@ -163,7 +179,7 @@ describe("replay judges on the day the delivery was received", () => {
       "INSERT INTO webhook_events (id, certifier_id, webhook_id, type, status, payload, response_status, response_body, error, received_at) VALUES (?, ?, ?, ?, 'rejected', ?, 422, '{}', 'Structure not registered', ?)",
       id,
       certifierId,
-      newMsgId(),
+      uniqueId("msg"),
       body.type,
       payload,
       new Date(Date.now() - days * 86_400_000).toISOString(),
@@ -172,7 +188,9 @@ describe("replay judges on the day the delivery was received", () => {
   }
 
   it("an audit received within the grace is applied on replay after the grace ran out", async () => {
-    const { certifier, code } = await setup({ from: "2024-01-01", until: daysAgo(32) });
+    const { certifier, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: daysAgo(32) } },
+    });
     // Received 5 days ago (27 days after the end: within the grace); replayed today (32 days after).
     const id = await rejectedDaysAgo(certifier.id, 5, auditEvent(code, { auditedOn: daysAgo(35) }));
     const r = await call("POST", `/v1/webhook-events/${id}/replay`);
@@ -181,7 +199,7 @@ describe("replay judges on the day the delivery was received", () => {
   });
 
   it("an event dated after the day it was received stays refused, though that day has since passed", async () => {
-    const { certifier, code } = await setup();
+    const { certifier, code } = await makeAssignedStructure();
     const id = await rejectedDaysAgo(certifier.id, 3, auditEvent(code, { auditedOn: daysAgo(1) }));
     const r = await call("POST", `/v1/webhook-events/${id}/replay`);
     expect(r.status).toBe(200);
@@ -190,8 +208,10 @@ describe("replay judges on the day the delivery was received", () => {
   });
 
   it("a status change received while habilitated applies on replay after the habilitation ended", async () => {
-    const { certifier, code } = await setup({ from: "2024-01-01", until: daysAgo(2) });
-    const label = await insertLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" });
+    const { certifier, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: daysAgo(2) } },
+    });
+    const label = (await makeLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" })).number;
     const id = await rejectedDaysAgo(certifier.id, 3, statusChange("label.suspended", label, daysAgo(3)));
     const r = await call("POST", `/v1/webhook-events/${id}/replay`);
     expect(r.json).toMatchObject({ status: "applied", responseStatus: 200 });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { call, createStructure } from "./helpers";
-import { auditEvent, deliver, newMsgId, nextRef, setup, sql } from "./webhooks-helpers";
+import { auditEvent, FACTORY_ACTOR, makeAssignedStructure, makeLabel, makeStructure, uniqueId } from "./factories";
+import { call, sql } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 const now = () => new Date().toISOString();
 
 describe("survey events", () => {
   it("stores an enquête usagers with its counts next to its rates", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const data = {
       structureCode: code,
-      surveyRef: nextRef("ENQ-U"),
+      surveyRef: uniqueId("ENQ-U"),
       periodStart: "2026-01-01",
       periodEnd: "2026-02-28",
       invited: 1200,
@@ -32,10 +33,10 @@ describe("survey events", () => {
   });
 
   it("stores an enquête agents and refuses more respondents than the population", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const data = {
       structureCode: code,
-      surveyRef: nextRef("ENQ-A"),
+      surveyRef: uniqueId("ENQ-A"),
       periodStart: "2026-01-15",
       periodEnd: "2026-02-15",
       population: 58,
@@ -57,7 +58,7 @@ describe("survey events", () => {
       body: {
         type: "survey.agents.completed",
         timestamp: now(),
-        data: { ...data, surveyRef: nextRef("ENQ-A"), respondents: 59 },
+        data: { ...data, surveyRef: uniqueId("ENQ-A"), respondents: 59 },
       },
     });
     expect(bad.status).toBe(422);
@@ -65,10 +66,10 @@ describe("survey events", () => {
   });
 
   it("409 for the same surveyRef with different figures", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const data = {
       structureCode: code,
-      surveyRef: nextRef("ENQ-A"),
+      surveyRef: uniqueId("ENQ-A"),
       periodStart: "2026-01-15",
       periodEnd: "2026-02-15",
       population: 58,
@@ -84,21 +85,11 @@ describe("survey events", () => {
 });
 
 describe("label.* events take effect on the label", () => {
-  async function insertLabel(code: string, certifierId: string) {
-    const number = `SPP-2026-${Math.floor(Math.random() * 1e6)
-      .toString()
-      .padStart(6, "0")}`;
-    await sql(
-      "INSERT INTO labels (number, structure_code, certifier_id, tier, status, awarded_on, expires_on, original_awarded_on) VALUES (?, ?, ?, 'argent', 'valid', '2026-04-02', '2029-04-01', '2026-04-02')",
-      number,
-      code,
-      certifierId,
-    );
-    return number;
-  }
+  const labelOn = async (code: string, certifierId: string) =>
+    (await makeLabel({ structureCode: code, certifierId, awardedOn: "2026-04-02" })).number;
 
   it("records a refusal; an award without a complete evaluation is rejected (422) and replayable", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const refuse = { structureCode: code, decision: "refuse", decidedOn: "2026-04-02" };
     const r = await deliver(certifier.id, { secret, body: { type: "label.decision", timestamp: now(), data: refuse } });
     expect(r.status).toBe(200);
@@ -124,10 +115,10 @@ describe("label.* events take effect on the label", () => {
   });
 
   it("suspends, reinstates and withdraws through the assigned body; refuses others and invalid transitions", async () => {
-    const mine = await setup();
-    const theirs = await setup();
-    const own = await insertLabel(mine.code, mine.certifier.id);
-    const foreign = await insertLabel(theirs.code, theirs.certifier.id);
+    const mine = await makeAssignedStructure();
+    const theirs = await makeAssignedStructure();
+    const own = await labelOn(mine.code, mine.certifier.id);
+    const foreign = await labelOn(theirs.code, theirs.certifier.id);
     const ev = (labelNumber: string, type = "label.suspended") => ({
       type,
       timestamp: now(),
@@ -147,9 +138,10 @@ describe("label.* events take effect on the label", () => {
       "SELECT type, actor FROM label_events WHERE label_number = ? ORDER BY created_at, rowid",
       own,
     );
-    expect(events).toEqual(
-      ["suspended", "reinstated", "withdrawn"].map((type) => ({ type, actor: `certifier:${mine.certifier.id}` })),
-    );
+    expect(events).toEqual([
+      { type: "awarded", actor: FACTORY_ACTOR },
+      ...["suspended", "reinstated", "withdrawn"].map((type) => ({ type, actor: `certifier:${mine.certifier.id}` })),
+    ]);
     const again = await deliver(mine.certifier.id, { secret: mine.secret, body: ev(own, "label.reinstated") });
     expect(again.status).toBe(409);
     expect((await deliver(mine.certifier.id, { secret: mine.secret, body: ev(foreign) })).status).toBe(403);
@@ -161,16 +153,16 @@ describe("label.* events take effect on the label", () => {
 
 describe("replay of a rejected delivery", () => {
   it("applies an audit for a structure registered later; copies then get the new answer", async () => {
-    const { certifier, secret } = await setup();
+    const { certifier, secret } = await makeAssignedStructure();
     const code = `LATER-${Date.now().toString(36)}`.toUpperCase();
     const event = auditEvent(code);
-    const id = newMsgId();
+    const id = uniqueId("msg");
     const first = await deliver(certifier.id, { secret, body: event, id });
     expect(first.status).toBe(422);
     expect(first.json.errors[0].path).toBe("data.structureCode");
     const eventId = (await sql<any>("SELECT id FROM webhook_events WHERE webhook_id = ?", id))[0].id;
 
-    await createStructure({ code });
+    await makeStructure({ code });
     await call("PUT", `/v1/structures/${code}/certifier`, { body: { certifierId: certifier.id, contractRef: "M-1" } });
     const replay = await call("POST", `/v1/webhook-events/${eventId}/replay`);
     expect(replay.status).toBe(200);
@@ -186,9 +178,9 @@ describe("replay of a rejected delivery", () => {
   });
 
   it("lets a redelivery take over a delivery whose first attempt failed unexpectedly", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code);
-    const id = newMsgId();
+    const id = uniqueId("msg");
     // As left by a first attempt that crashed after storing (markFailed): received, no answer, an error.
     await sql(
       "INSERT INTO webhook_events (id, certifier_id, webhook_id, type, status, payload, error) VALUES (?, ?, ?, ?, 'received', ?, 'internal: D1 unavailable')",
@@ -206,8 +198,8 @@ describe("replay of a rejected delivery", () => {
   });
 
   it("keeps an invalid payload rejected on replay", async () => {
-    const { certifier, secret, code } = await setup();
-    const id = newMsgId();
+    const { certifier, secret, code } = await makeAssignedStructure();
+    const id = uniqueId("msg");
     await deliver(certifier.id, { secret, body: auditEvent(code, { kind: "annuel" }), id });
     const eventId = (await sql<any>("SELECT id FROM webhook_events WHERE webhook_id = ?", id))[0].id;
     const r = await call("POST", `/v1/webhook-events/${eventId}/replay`);
@@ -223,7 +215,7 @@ describe("replay of a rejected delivery", () => {
 
 describe("GET /v1/webhook-events", () => {
   it("filters by status, type and certifier, newest first, keyset-paginated", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const ok = [];
     for (let i = 0; i < 3; i++) ok.push((await deliver(certifier.id, { secret, body: auditEvent(code) })).json.eventId);
     await deliver(certifier.id, { secret, body: auditEvent(code, { auditedOn: "nope" }) });
@@ -257,7 +249,7 @@ describe("GET /v1/webhook-events", () => {
   });
 
   it("is for admins only; a bad cursor or status is refused", async () => {
-    const { certifier } = await setup();
+    const { certifier } = await makeAssignedStructure();
     expect((await call("GET", "/v1/webhook-events", { token: certifier.apiKey })).status).toBe(403);
     expect((await call("GET", "/v1/webhook-events", { token: null })).status).toBe(401);
     expect((await call("GET", "/v1/webhook-events?cursor=zzz")).status).toBe(400);
@@ -268,7 +260,7 @@ describe("GET /v1/webhook-events", () => {
 
 describe("limits", () => {
   it("refuses a body over 1 MiB with 413 before anything else", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const big = auditEvent(code, { reportUrl: `https://oc.example/${"a".repeat(1024 * 1024)}` });
     const r = await deliver(certifier.id, { secret, body: big });
     expect(r.status).toBe(413);

@@ -7,10 +7,9 @@
 import { describe, expect, it } from "vitest";
 import { excerpt, INBOX_EXCERPT_BYTES } from "../src/db/inbox";
 import { sha256Hex } from "../src/lib/crypto";
-import { daily } from "./fixtures-cron";
-import { insertLabel } from "./fixtures-labels";
-import { call } from "./helpers";
-import { auditEvent, deliver, newMsgId, setup, sql } from "./webhooks-helpers";
+import { auditEvent, makeAssignedStructure, makeLabel, uniqueId } from "./factories";
+import { call, daily, sql } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
@@ -30,9 +29,9 @@ describe("rejected deliveries keep a bounded excerpt", () => {
   });
 
   it("a signed 1,000,000-byte non-JSON body: 422, 4 KiB kept with the hash and size of the whole", async () => {
-    const { certifier, secret } = await setup();
+    const { certifier, secret } = await makeAssignedStructure();
     const junk = `not json ${"x".repeat(1_000_000 - 9)}`;
-    const id = newMsgId();
+    const id = uniqueId("msg");
     const r = await deliver(certifier.id, { secret, body: junk, id });
     expect(r.status).toBe(422);
     const [row] = await sql<any>(
@@ -64,8 +63,8 @@ describe("rejected deliveries keep a bounded excerpt", () => {
   });
 
   it("a rejected delivery within 4 KiB is kept whole and replays; an applied one over 4 KiB is kept whole", async () => {
-    const { certifier, secret, code } = await setup();
-    const other = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
+    const other = await makeAssignedStructure();
     const small = auditEvent(other.code); // not assigned to this body: 403, replayable
     const refused = await deliver(certifier.id, { secret, body: small });
     expect(refused.status).toBe(403);
@@ -90,8 +89,8 @@ describe("rejected deliveries keep a bounded excerpt", () => {
 
 describe("inbox retention (daily job)", () => {
   it("purges, after INBOX_RETENTION_DAYS, the deliveries nothing references; history and what it references stay", async () => {
-    const { certifier, secret, code } = await setup();
-    const label = await insertLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" });
+    const { certifier, secret, code } = await makeAssignedStructure();
+    const label = (await makeLabel({ structureCode: code, certifierId: certifier.id, awardedOn: "2025-01-15" })).number;
     const now = () => new Date().toISOString();
     const audit = auditEvent(code);
     const ids = {
@@ -154,7 +153,8 @@ describe("inbox retention (daily job)", () => {
     const all = await inbox();
     expect(all).toHaveLength(6);
     const before = await history();
-    expect(before).toEqual([{ audits: 1, surveys: 1, decisions: 1, events: 2 }]);
+    // The label's own award (an audit, two surveys, a decision) and what the deliveries applied.
+    expect(before).toEqual([{ audits: 1 + 1, surveys: 2 + 1, decisions: 1 + 1, events: 2 }]);
 
     const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
     await daily(inDays(89)); // default retention: 90 days
@@ -172,7 +172,7 @@ describe("inbox retention (daily job)", () => {
   });
 
   it("the retention is configuration (INBOX_RETENTION_DAYS)", async () => {
-    const { certifier, secret } = await setup();
+    const { certifier, secret } = await makeAssignedStructure();
     await deliver(certifier.id, { secret, body: "not json" });
     const count = async () =>
       (await sql<any>("SELECT count(*) AS n FROM webhook_events WHERE certifier_id = ?", certifier.id))[0].n;

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
 import { addDays } from "../src/domain/label-dates";
-import { call } from "./helpers";
-import { auditEvent, deliver, newMsgId, setup, signedHeaders, sql } from "./webhooks-helpers";
+import { auditEvent, makeAssignedStructure, uniqueId } from "./factories";
+import { call, sql } from "./helpers";
+import { deliver, deliveryHeaders } from "./webhooks-helpers";
 
 describe("POST /v1/webhooks/certifiers/{id}: authentication", () => {
   it("applies a valid signed audit and stores it with its delivery", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code);
     const r = await deliver(certifier.id, { secret, body: event });
     expect(r.status).toBe(200);
@@ -28,19 +29,19 @@ describe("POST /v1/webhooks/certifiers/{id}: authentication", () => {
   });
 
   it("accepts several signatures in the header when one matches", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const raw = JSON.stringify(auditEvent(code));
-    const h = signedHeaders({ secret, body: raw }, raw);
+    const h = deliveryHeaders({ secret, body: raw }, raw);
     h["webhook-signature"] = `v1,${btoa("x".repeat(32))} ${h["webhook-signature"]} v2,ignored`;
     const r = await call("POST", `/v1/webhooks/certifiers/${certifier.id}`, { token: null, raw, headers: h });
     expect(r.status).toBe(200);
   });
 
   it("answers the same 401 for a tampered body, a wrong secret and an unknown certifier, storing nothing", async () => {
-    const { certifier, secret, code } = await setup();
-    const other = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
+    const other = await makeAssignedStructure();
     const raw = JSON.stringify(auditEvent(code));
-    const h = signedHeaders({ secret, body: raw }, raw);
+    const h = deliveryHeaders({ secret, body: raw }, raw);
     const tampered = await call("POST", `/v1/webhooks/certifiers/${certifier.id}`, {
       token: null,
       raw: raw.replace("2026-03-12", "2026-03-13"),
@@ -58,7 +59,7 @@ describe("POST /v1/webhooks/certifiers/{id}: authentication", () => {
   });
 
   it("refuses timestamps 6 minutes old or 6 minutes ahead, accepts 4 minutes", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     expect((await deliver(certifier.id, { secret, body: auditEvent(code), skew: -360 })).status).toBe(401);
     expect((await deliver(certifier.id, { secret, body: auditEvent(code), skew: 360 })).status).toBe(401);
     expect((await deliver(certifier.id, { secret, body: auditEvent(code), skew: -240 })).status).toBe(200);
@@ -66,7 +67,7 @@ describe("POST /v1/webhooks/certifiers/{id}: authentication", () => {
   });
 
   it("refuses a delivery missing any of the three headers", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     for (const h of ["webhook-id", "webhook-timestamp", "webhook-signature"] as const) {
       const r = await deliver(certifier.id, { secret, body: auditEvent(code), omit: [h] });
       expect(r.status, h).toBe(401);
@@ -76,7 +77,7 @@ describe("POST /v1/webhooks/certifiers/{id}: authentication", () => {
   });
 
   it("after rotation, verifies with the new secret and the old one during the grace period only", async () => {
-    const { certifier, secret: old, code } = await setup();
+    const { certifier, secret: old, code } = await makeAssignedStructure();
     const rot = await call("POST", `/v1/certifiers/${certifier.id}/webhook-secrets`);
     expect(rot.status).toBe(201);
     const fresh = rot.json.webhookSecret as string;
@@ -99,7 +100,7 @@ describe("POST /v1/webhooks/certifiers/{id}: authentication", () => {
 
 describe("POST /v1/certifiers/{id}/webhook-secrets with revokePrevious", () => {
   it("ends every previous secret at once (those in their grace period too); the new one works", async () => {
-    const { certifier, secret: first, code } = await setup();
+    const { certifier, secret: first, code } = await makeAssignedStructure();
     const rotate = (body?: unknown) => call("POST", `/v1/certifiers/${certifier.id}/webhook-secrets`, { body });
     const second = (await rotate()).json.webhookSecret as string;
     const third = (await rotate({ revokePrevious: false })).json.webhookSecret as string;
@@ -121,7 +122,7 @@ describe("POST /v1/certifiers/{id}/webhook-secrets with revokePrevious", () => {
   });
 
   it("refuses anything but a boolean, and unknown fields (422 naming them)", async () => {
-    const { certifier } = await setup();
+    const { certifier } = await makeAssignedStructure();
     const path = `/v1/certifiers/${certifier.id}/webhook-secrets`;
     const wrong = await call("POST", path, { body: { revokePrevious: "yes" } });
     expect(wrong.status).toBe(422);
@@ -134,9 +135,9 @@ describe("POST /v1/certifiers/{id}/webhook-secrets with revokePrevious", () => {
 
 describe("POST /v1/webhooks/certifiers/{id}: applied once", () => {
   it("answers a sequential redelivery exactly as the first, applying nothing again", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code);
-    const id = newMsgId();
+    const id = uniqueId("msg");
     const first = await deliver(certifier.id, { secret, body: event, id });
     // A retry is re-signed with a new timestamp, as Standard Webhooks senders do.
     const second = await deliver(certifier.id, { secret, body: event, id, skew: 30 });
@@ -149,9 +150,9 @@ describe("POST /v1/webhooks/certifiers/{id}: applied once", () => {
   });
 
   it("applies one of 10 concurrent copies; all 10 get the same answer", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code);
-    const id = newMsgId();
+    const id = uniqueId("msg");
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => deliver(certifier.id, { secret, body: event, id })),
     );
@@ -163,9 +164,9 @@ describe("POST /v1/webhooks/certifiers/{id}: applied once", () => {
   });
 
   it("answers a rejected first delivery's copies with the same problem", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code, { auditedOn: "2026-02-30" });
-    const id = newMsgId();
+    const id = uniqueId("msg");
     const answers = await Promise.all(
       Array.from({ length: 3 }, () => deliver(certifier.id, { secret, body: event, id })),
     );
@@ -175,8 +176,8 @@ describe("POST /v1/webhooks/certifiers/{id}: applied once", () => {
   });
 
   it("refuses a webhook-id reused for a different body (409), keeping the first", async () => {
-    const { certifier, secret, code } = await setup();
-    const id = newMsgId();
+    const { certifier, secret, code } = await makeAssignedStructure();
+    const id = uniqueId("msg");
     expect((await deliver(certifier.id, { secret, body: auditEvent(code), id })).status).toBe(200);
     const r = await deliver(certifier.id, { secret, body: auditEvent(code), id });
     expect(r.status).toBe(409);
@@ -184,7 +185,7 @@ describe("POST /v1/webhooks/certifiers/{id}: applied once", () => {
   });
 
   it("treats the same auditRef with the same content as a duplicate, and other content as a 409", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code);
     const first = await deliver(certifier.id, { secret, body: event });
     const again = await deliver(certifier.id, { secret, body: { ...event, timestamp: new Date().toISOString() } });
@@ -204,7 +205,7 @@ describe("POST /v1/webhooks/certifiers/{id}: applied once", () => {
   });
 
   it("judges two concurrent deliveries of one auditRef under different webhook-ids: one applied, one duplicate", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code);
     const [a, b] = await Promise.all([
       deliver(certifier.id, { secret, body: event }),
@@ -217,7 +218,7 @@ describe("POST /v1/webhooks/certifiers/{id}: applied once", () => {
 
 describe("POST /v1/webhooks/certifiers/{id}: validation and authorisation", () => {
   it("answers 422 with paths, keeps the delivery as rejected", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const event = auditEvent(code);
     event.data.engagements[0]!.score = 120;
     const r = await deliver(certifier.id, { secret, body: event });
@@ -232,7 +233,7 @@ describe("POST /v1/webhooks/certifiers/{id}: validation and authorisation", () =
   });
 
   it("names an unknown type, a non-JSON body and unknown fields", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     const badType = await deliver(certifier.id, {
       secret,
       body: { type: "audit.started", timestamp: new Date().toISOString(), data: {} },
@@ -253,7 +254,9 @@ describe("POST /v1/webhooks/certifiers/{id}: validation and authorisation", () =
   });
 
   it("403 when the body is not yet habilitated on the audit date", async () => {
-    const { certifier, secret, code } = await setup({ from: "2026-06-01", until: "2030-12-31" });
+    const { certifier, secret, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2026-06-01", until: "2030-12-31" } },
+    });
     const r = await deliver(certifier.id, { secret, body: auditEvent(code, { auditedOn: "2026-03-12" }) });
     expect(r.status).toBe(403);
     expect(r.json.detail).toContain("not habilitated on 2026-03-12");
@@ -263,14 +266,16 @@ describe("POST /v1/webhooks/certifiers/{id}: validation and authorisation", () =
 
   it("403 when the habilitation ended before the event date; allowed on its last day", async () => {
     const today = parisDay(new Date());
-    const { certifier, secret, code } = await setup({ from: "2024-01-01", until: addDays(today, -10) });
+    const { certifier, secret, code } = await makeAssignedStructure({
+      certifier: { habilitation: { from: "2024-01-01", until: addDays(today, -10) } },
+    });
     const on = (n: number) => auditEvent(code, { auditedOn: addDays(today, n) });
     expect((await deliver(certifier.id, { secret, body: on(-9) })).status).toBe(403);
     expect((await deliver(certifier.id, { secret, body: on(-10) })).status).toBe(200);
   });
 
   it("403 when the habilitation is suspended", async () => {
-    const { certifier, secret, code } = await setup();
+    const { certifier, secret, code } = await makeAssignedStructure();
     await call("PATCH", `/v1/certifiers/${certifier.id}`, { body: { habilitation: { status: "suspended" } } });
     const r = await deliver(certifier.id, { secret, body: auditEvent(code) });
     expect(r.status).toBe(403);
@@ -278,8 +283,8 @@ describe("POST /v1/webhooks/certifiers/{id}: validation and authorisation", () =
   });
 
   it("403 when the structure is assigned to another body; replay applies it once reassigned", async () => {
-    const mine = await setup();
-    const theirs = await setup();
+    const mine = await makeAssignedStructure();
+    const theirs = await makeAssignedStructure();
     const r = await deliver(mine.certifier.id, { secret: mine.secret, body: auditEvent(theirs.code) });
     expect(r.status).toBe(403);
     expect(r.json.detail).toContain("not assigned");

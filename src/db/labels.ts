@@ -3,7 +3,7 @@
  * writes themselves — one batch each, with the durable intents of their effects — are the verbs in
  * src/services/ (record-decision.ts, change-label-status.ts).
  */
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type LabelAction, TRANSITIONS } from "../domain/label-lifecycle";
 import { newId } from "../lib/crypto";
@@ -28,6 +28,37 @@ export const bumpLabelCounter = (db: Db, counter: string) =>
     .insert(counters)
     .values({ name: counter, value: 1 })
     .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } });
+
+/** A label row as an award writes it: its number may be SQL (`labelNumberFrom`, read in the same batch). */
+export type AwardedLabel = Omit<typeof labels.$inferInsert, "number" | "status" | "supersededBy"> & {
+  number: string | SQL<string>;
+};
+
+/**
+ * An award's label, valid, and its `awarded` event (after the year's counter is bumped and the decision
+ * inserted, in the same batch). The one place these two rows are built: `recordDecision` writes them,
+ * and so do the test factories for labels that predate a later write rule (test/factories.ts).
+ */
+export function awardedLabelStatements(
+  db: Db,
+  label: AwardedLabel,
+  event: { id: string; reason: string; actor: string },
+): Extra {
+  return [
+    db.insert(labels).values({ ...label, status: "valid" }),
+    db.insert(labelEvents).values({
+      id: event.id,
+      labelNumber: label.number,
+      type: "awarded",
+      fromStatus: null,
+      toStatus: "valid",
+      reason: event.reason,
+      actor: event.actor,
+      actorRole: roleOf(event.actor),
+      effectiveOn: label.awardedOn,
+    }),
+  ];
+}
 
 /** The structure's latest label not yet superseded (the one a renewal replaces). */
 export async function latestLabel(db: Db, structureCode: string) {

@@ -190,29 +190,46 @@ function row(
   };
 }
 
-export async function runDaily(deps: Deps, o: DailyOptions): Promise<DailyResult> {
+/**
+ * Step 1 of the daily job: the labels whose last valid day is before `o.today` expire, through the label
+ * verb, a chunk a batch, each with its expiry notice. `only` narrows it to some labels: the test factories
+ * build an expired label with it (test/factories.ts), the rows exactly as this step writes them.
+ * @returns the labels THIS run expired
+ */
+export async function expireDue(
+  deps: Deps,
+  o: Pick<DailyOptions, "today" | "nowIso" | "publicBaseUrl">,
+  opts: { bodies?: Bodies; only?: readonly string[] } = {},
+): Promise<DailyResult["expired"]> {
   const { db } = deps;
-  const startedAt = Date.now(); // wall clock on purpose: see lastRun
-  const bodies = await loadBodies(db);
-  const result: DailyResult = {
-    today: o.today,
-    expired: [],
-    remindersQueued: 0,
-    remindersSkipped: 0,
-  };
-
-  // 1. Expiry: valid labels whose last valid day is before today, through the label verb, a chunk a batch.
-  for await (const page of pages(db, bodies, expiryWhere(o.today))) {
+  const bodies = opts.bodies ?? (await loadBodies(db));
+  const where = and(expiryWhere(o.today), opts.only ? inArray(labels.number, [...opts.only]) : undefined);
+  const expired: DailyResult["expired"] = [];
+  for await (const page of pages(db, bodies, where)) {
     for (const part of chunk(page, WRITE_CHUNK)) {
       // Renewed labels expire silently: their structure holds the new label.
       const notices = part
         .filter((c) => !c.supersededBy)
         .map((c) => row(c, EXPIRY_KIND, "pending", expiryEmail(facts(c, o.publicBaseUrl)), o.nowIso));
-      result.expired.push(
+      expired.push(
         ...(await expireLabels(deps, part, { actor: CRON_ACTOR, nowIso: o.nowIso, extra: insertOutbox(db, notices) })),
       );
     }
   }
+  return expired;
+}
+
+export async function runDaily(deps: Deps, o: DailyOptions): Promise<DailyResult> {
+  const { db } = deps;
+  const startedAt = Date.now(); // wall clock on purpose: see lastRun
+  const bodies = await loadBodies(db);
+  // 1. Expiry.
+  const result: DailyResult = {
+    today: o.today,
+    expired: await expireDue(deps, o, { bodies }),
+    remindersQueued: 0,
+    remindersSkipped: 0,
+  };
 
   // 2. Reminders: per offset, the labels for which it is the most urgent due one and not yet queued.
   // Only the days crossed since the last completed run are read (the earlier ones were handled then),

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { afterChange } from "../changes/effects";
 import {
+  type Intent,
   intentsOf,
   labelEventStatements,
   NOTIFY_INTENT,
@@ -63,24 +64,14 @@ export async function changeLabelStatus(
     });
     if (refusal) throw forbidden(refusal);
   }
-  const eventId = newId("lev");
-  const publicChange: PublicChange = {
-    structureCode: label.structureCode,
-    labelNumbers: [labelNumber],
-    notify: { baseUrl: deps.env.PUBLIC_BASE_URL, eventIds: [eventId] },
-  };
-  const statements: BatchItem<"sqlite">[] = [
-    ...guardedStatusChange(
-      db,
-      labelNumber,
-      label.status,
-      { action, reason: change.reason, actor: change.actor, effectiveOn, nowIso: now.toISOString() },
-      eventId,
-    ),
-    refreshPublicLabels(db, label.structureCode),
-    ...publicChangeStatements(db, publicChange, now),
-    ...extra,
-  ];
+  const { statements, intents } = statusChangeBatch(
+    deps,
+    label,
+    action,
+    { reason: change.reason, actor: change.actor, effectiveOn },
+    now,
+  );
+  statements.push(...extra);
   try {
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (err) {
@@ -88,8 +79,38 @@ export async function changeLabelStatus(
     if (violates(err, "label_events.id")) throw conflict(`Label ${labelNumber} changed meanwhile; read it again`);
     throw err;
   }
-  await afterChange(deps, intentsOf(publicChange), now);
+  await afterChange(deps, intents, now);
   return getLabel(db, labelNumber);
+}
+
+/**
+ * The batch of one status change, read as `label.status`: the guarded update and its event, the
+ * structure's public row and the intents of the change's effects — and those intents, which
+ * `afterChange` carries out once the batch has landed. (test/factories.ts lands one without carrying
+ * them out: a change whose effects are still pending.)
+ */
+export function statusChangeBatch(
+  deps: Deps,
+  label: { number: string; status: string; structureCode: string },
+  action: LabelAction,
+  change: { reason: string; actor: string; effectiveOn: string },
+  now: Date,
+): { statements: BatchItem<"sqlite">[]; intents: Intent[] } {
+  const { db } = deps;
+  const eventId = newId("lev");
+  const publicChange: PublicChange = {
+    structureCode: label.structureCode,
+    labelNumbers: [label.number],
+    notify: { baseUrl: deps.env.PUBLIC_BASE_URL, eventIds: [eventId] },
+  };
+  return {
+    statements: [
+      ...guardedStatusChange(db, label.number, label.status, { action, ...change, nowIso: now.toISOString() }, eventId),
+      refreshPublicLabels(db, label.structureCode),
+      ...publicChangeStatements(db, publicChange, now),
+    ],
+    intents: intentsOf(publicChange),
+  };
 }
 
 /**

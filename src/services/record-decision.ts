@@ -9,7 +9,15 @@ import { afterChange } from "../changes/effects";
 import { intentsOf, type PublicChange, publicChangeStatements } from "../changes/public-change";
 import { violates } from "../db/constraints";
 import { evaluateStructure } from "../db/evaluations";
-import { bumpLabelCounter, type Extra, getDecision, labelNumberFrom, latestLabel, roleOf } from "../db/labels";
+import {
+  awardedLabelStatements,
+  bumpLabelCounter,
+  type Extra,
+  getDecision,
+  labelNumberFrom,
+  latestLabel,
+  roleOf,
+} from "../db/labels";
 import { refreshPublicLabels } from "../db/public-model";
 import { findReferential, markReferentialUsed } from "../db/referentials";
 import { decisions, labelEvents, labels, type Tier } from "../db/schema";
@@ -132,29 +140,21 @@ export async function recordDecision(
   const statements: Extra = [
     bumpLabelCounter(db, counter),
     db.insert(decisions).values({ ...base, tier, labelNumber: number }),
-    db.insert(labels).values({
-      number,
-      structureCode: input.structureCode,
-      certifierId,
-      tier,
-      status: "valid",
-      awardedOn: input.decidedOn,
-      expiresOn: labelExpiresOn(input.decidedOn, validityMonths),
-      originalAwardedOn: renewed?.originalAwardedOn ?? input.decidedOn,
-      supersedes: renewed?.number ?? null,
-      decisionId: id,
-    }),
-    db.insert(labelEvents).values({
-      id: eventId,
-      labelNumber: number,
-      type: "awarded",
-      fromStatus: null,
-      toStatus: "valid",
-      reason: input.justification ?? `Décision d'attribution (${tier})`,
-      actor,
-      actorRole: roleOf(actor),
-      effectiveOn: input.decidedOn,
-    }),
+    ...awardedLabelStatements(
+      db,
+      {
+        number,
+        structureCode: input.structureCode,
+        certifierId,
+        tier,
+        awardedOn: input.decidedOn,
+        expiresOn: labelExpiresOn(input.decidedOn, validityMonths),
+        originalAwardedOn: renewed?.originalAwardedOn ?? input.decidedOn,
+        supersedes: renewed?.number ?? null,
+        decisionId: id,
+      },
+      { id: eventId, reason: input.justification ?? `Décision d'attribution (${tier})`, actor },
+    ),
   ];
   if (renewed) {
     // The renewed label keeps its status until its own term (or a withdrawal) ends it; only the chain changes.
