@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { assignCertifier, getStructure, listStructures } from "../db/structures";
-import { cleanText } from "../domain/clean-text";
 import { CATEGORIES } from "../domain/identifiers";
 import { requireRole } from "../lib/auth";
 import { newId } from "../lib/crypto";
@@ -10,7 +9,7 @@ import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { createStructure, updateStructure } from "../services/structures";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
+import { Assignment, CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
 
 export const structuresRouter = router();
 // Per-route, not router-wide: other routers mounted under /v1/structures (evaluations) admit certifiers too.
@@ -116,18 +115,7 @@ structuresRouter.openapi(
     middleware: adminOnly,
     request: {
       params: CodeParam,
-      body: jsonBody(
-        z
-          .object({
-            certifierId: z.string().min(1).max(64).openapi({ example: "oc_abcdefghijklmnop" }),
-            contractRef: cleanText(200).openapi({
-              description: "Marché / contract reference",
-              example: "MARCHE-2026-042",
-            }),
-          })
-          .strict()
-          .openapi("Assignment"),
-      ),
+      body: jsonBody(Assignment),
     },
     responses: { 200: json(Structure, "The structure with its body"), ...pick(404) },
   }),
