@@ -281,6 +281,7 @@ export function CertifierPage(props: {
           <input type="hidden" name="certifierId" value={b.id} />
           <Field
             name="name"
+            id="f-key-name"
             label="Nom de la nouvelle clé"
             hint="Pour la reconnaître : « outil qualité », « import »…"
             maxlength={200}

@@ -6,7 +6,7 @@ import type { Person } from "../../admin/session";
 import type { InboxRow } from "../../db/inbox";
 import type { findOutboxEmail, listOutbox } from "../../db/outbox";
 import { OUTBOX_STATUSES, WEBHOOK_EVENT_STATUSES } from "../../db/schema";
-import { ActionButton, AdminPage, Alert, Facts, instant, NextPage, Select, Table } from "./frame";
+import { ActionButton, AdminPage, Alert, Facts, Filters, instant, NextPage, Select, Table } from "./frame";
 
 const DELIVERY_STATUS: Record<string, [string, string]> = {
   received: ["en cours", "fr-badge--info"],
@@ -45,7 +45,7 @@ export function InboxPage(props: {
         Chaque événement signé reçu par le registre, le plus récent d'abord. Une livraison rejetée se rejoue une fois sa
         cause corrigée (structure enregistrée ou attribuée, habilitation rectifiée).
       </p>
-      <form method="get" action="/admin/webhook-events" class="fr-mb-3w" id="filtres">
+      <Filters action="/admin/webhook-events">
         <Select
           name="status"
           label="État"
@@ -56,9 +56,16 @@ export function InboxPage(props: {
         <div class="fr-input-group">
           <label class="fr-label" for="f-type">
             Type d'événement
-            <span class="fr-hint-text">Par exemple audit.completed</span>
           </label>
-          <input class="fr-input" id="f-type" name="type" value={props.q.type ?? ""} maxlength={100} />
+          <input
+            class="fr-input"
+            type="text"
+            id="f-type"
+            name="type"
+            value={props.q.type ?? ""}
+            maxlength={100}
+            placeholder="audit.completed"
+          />
         </div>
         {admin ? (
           <Select
@@ -69,10 +76,7 @@ export function InboxPage(props: {
             empty="Tous"
           />
         ) : null}
-        <button type="submit" class="fr-btn fr-btn--secondary">
-          Filtrer
-        </button>
-      </form>
+      </Filters>
       <Table
         caption="Livraisons, de la plus récente à la plus ancienne"
         head={["Reçue le", "Organisme", "Type", "État", "Raison du rejet", "Copies"]}
@@ -182,7 +186,7 @@ export function OutboxPage(props: {
         Les rappels de renouvellement et avis d'expiration, du plus récent au plus ancien. Un e-mail en échec se renvoie
         une fois la cause corrigée : il repart au prochain passage de l'envoi (toutes les 10 minutes).
       </p>
-      <form method="get" action="/admin/outbox" class="fr-mb-3w">
+      <Filters action="/admin/outbox">
         <Select
           name="status"
           label="État"
@@ -193,14 +197,18 @@ export function OutboxPage(props: {
         <div class="fr-input-group">
           <label class="fr-label" for="f-kind">
             Sorte
-            <span class="fr-hint-text">reminder-90, expiry…</span>
           </label>
-          <input class="fr-input" id="f-kind" name="kind" value={props.q.kind ?? ""} maxlength={40} />
+          <input
+            class="fr-input"
+            type="text"
+            id="f-kind"
+            name="kind"
+            value={props.q.kind ?? ""}
+            maxlength={40}
+            placeholder="reminder-90, expiry…"
+          />
         </div>
-        <button type="submit" class="fr-btn fr-btn--secondary">
-          Filtrer
-        </button>
-      </form>
+      </Filters>
       <Table
         caption="E-mails"
         head={["Créé le", "Sorte", "Label", "Destinataires", "Objet", "État", "Essais", "Dernière erreur"]}

@@ -42,7 +42,7 @@ function Menu({ person, section }: { person: Person; section?: Section }) {
   const who = person.role === "admin" ? "Administration du label" : `Organisme : ${person.bodyName}`;
   return (
     <div class="fr-container fr-mt-2w">
-      <div class="fr-grid-row fr-grid-row--middle fr-grid-row--gutters">
+      <section class="fr-grid-row fr-grid-row--middle fr-grid-row--gutters" aria-label="Votre session">
         <p class="fr-col fr-text--sm fr-mb-0" id="connecte">
           Connecté : <strong>{person.shown}</strong> — {who}
           {person.via === "dev" ? " (connexion de développement)" : ""}
@@ -61,7 +61,7 @@ function Menu({ person, section }: { person: Person; section?: Section }) {
             </form>
           )}
         </div>
-      </div>
+      </section>
       <nav class="fr-nav" aria-label="Menu du back-office">
         <ul class="fr-nav__list">
           {items.map(([key, href, text]) => (
@@ -206,6 +206,7 @@ export function Field(props: {
   maxlength?: number;
   pattern?: string;
   id?: string;
+  autocomplete?: string;
 }) {
   const id = props.id ?? `f-${props.name}`;
   return (
@@ -224,6 +225,7 @@ export function Field(props: {
         required={props.required}
         maxlength={props.maxlength}
         pattern={props.pattern}
+        autocomplete={props.autocomplete}
         aria-describedby={props.error ? `${id}-erreur` : undefined}
       />
       {props.error ? (
@@ -331,6 +333,26 @@ export function Actions(props: { children: Child[] | Child }) {
         <li>{c}</li>
       ))}
     </ul>
+  );
+}
+
+/** A list's filters on one row (a GET form: the result is a shareable address). */
+export function Filters(props: { action: string; children: Child[] }) {
+  return (
+    <form method="get" action={props.action} class="fr-mb-3w" id="filtres">
+      <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+        {props.children
+          .filter((c) => c)
+          .map((c) => (
+            <div class="fr-col-12 fr-col-md-3">{c}</div>
+          ))}
+        <div class="fr-col-12 fr-col-md-3">
+          <button type="submit" class="fr-btn fr-btn--secondary fr-mb-3v">
+            Filtrer
+          </button>
+        </div>
+      </div>
+    </form>
   );
 }
 

@@ -24,6 +24,7 @@ export function LoginPage(props: { next: string; refused?: boolean }) {
           label="Jeton d'administration ou clé d'API"
           hint="ADMIN_TOKEN de .dev.vars (administration), ou la clé d'API d'un organisme (son portail)"
           type="password"
+          autocomplete="current-password"
           required
         />
         <button type="submit" class="fr-btn">

@@ -21,6 +21,7 @@ import {
   day,
   Facts,
   Field,
+  Filters,
   instant,
   LabelStatus,
   NextPage,
@@ -670,7 +671,7 @@ export function LabelListPage(props: {
 }) {
   return (
     <AdminPage title="Labels en cours" person={props.person} section="labels">
-      <form method="get" action="/admin/labels" class="fr-mb-3w">
+      <Filters action="/admin/labels">
         <Select
           name="status"
           label="État"
@@ -694,10 +695,7 @@ export function LabelListPage(props: {
           value={props.expiresWithin}
           empty="Peu importe"
         />
-        <button type="submit" class="fr-btn fr-btn--secondary">
-          Filtrer
-        </button>
-      </form>
+      </Filters>
       <Table
         caption="Labels en cours (le dernier de chaque chaîne de renouvellement), par date de fin"
         head={["Label", "Structure", "Palier", "État", "Attribué le", "Valide jusqu'au", "Organisme"]}
