@@ -182,8 +182,9 @@ export async function backofficeWalk(t) {
   await page.locator("#labels").scrollIntoViewIfNeeded();
   await shot("structure");
   if (t.docs) {
-    await page.goto(`${base}/admin/structures/${code}#evaluation`, { waitUntil: "networkidle" });
-    await page.screenshot({ path: join(t.root, "docs/back-office.png") });
+    // The top of a structure's page, its label just suspended.
+    await page.goto(`${base}/admin/structures/${code}`, { waitUntil: "networkidle" });
+    await page.screenshot({ path: join(t.root, "docs/back-office.png"), scale: "css" });
   }
 
   // 8. The public side follows at once: JSON, badge, verification page.

@@ -357,17 +357,19 @@ function LabelSection(props: { label: Label; events: LabelEvent[]; admin: boolea
       <h3>
         Label {l.number} <LabelStatus status={l.status} />
       </h3>
-      <Facts
+      <Table
         caption="Dates et chaîne de renouvellement"
-        rows={[
-          ["Palier", tierName(l.tier)],
-          ["Attribué le", day(l.awardedOn)],
-          ["Valide jusqu'au", day(l.expiresOn)],
-          ["Première attribution de la chaîne", day(l.originalAwardedOn)],
-          ["Renouvelle", l.supersedes ?? "—"],
-          ["Renouvelé par", l.supersededBy ?? "—"],
-        ]}
-      />
+        head={["Palier", "Attribué le", "Valide jusqu'au", "Première attribution", "Renouvelle", "Renouvelé par"]}
+      >
+        <tr>
+          <td>{tierName(l.tier)}</td>
+          <td>{day(l.awardedOn)}</td>
+          <td>{day(l.expiresOn)}</td>
+          <td>{day(l.originalAwardedOn)}</td>
+          <td>{l.supersedes ?? "—"}</td>
+          <td>{l.supersededBy ?? "—"}</td>
+        </tr>
+      </Table>
       <Table
         caption={`Historique du label ${l.number}`}
         head={["Date d'effet", "Événement", "Motif", "Par", "Enregistré le"]}
@@ -448,21 +450,7 @@ export function StructurePage(props: {
           </a>
         ) : null}
       </Actions>
-      <nav class="fr-summary fr-mb-3w" aria-labelledby="sommaire-titre">
-        <p class="fr-summary__title" id="sommaire-titre">
-          Sur cette page
-        </p>
-        <ol>
-          {SECTIONS.filter(([id]) => id !== "decider" || (admin && s.certifier)).map(([id, text]) => (
-            <li>
-              <a class="fr-summary__link" href={`#${id}`}>
-                {text}
-              </a>
-            </li>
-          ))}
-        </ol>
-      </nav>
-      <p id="label-actuel">
+      <p id="label-actuel" class="fr-text--lead">
         Label en cours :{" "}
         {current ? (
           <>
@@ -473,7 +461,27 @@ export function StructurePage(props: {
           "aucun"
         )}
       </p>
-      <Facts caption="Fiche" rows={record} id="fiche" />
+      <div class="fr-grid-row fr-grid-row--gutters">
+        <div class="fr-col-12 fr-col-md-8">
+          <Facts caption="Fiche" rows={record} id="fiche" />
+        </div>
+        <div class="fr-col-12 fr-col-md-4">
+          <nav class="fr-summary" aria-labelledby="sommaire-titre">
+            <p class="fr-summary__title" id="sommaire-titre">
+              Sur cette page
+            </p>
+            <ol>
+              {SECTIONS.filter(([id]) => id !== "decider" || (admin && s.certifier)).map(([id, text]) => (
+                <li>
+                  <a class="fr-summary__link" href={`#${id}`}>
+                    {text}
+                  </a>
+                </li>
+              ))}
+            </ol>
+          </nav>
+        </div>
+      </div>
 
       <section id="organisme">
         <h2>Organisme de certification</h2>
