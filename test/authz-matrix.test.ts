@@ -143,7 +143,7 @@ const ROUTES: Record<string, Row> = {
     path: (f) => `/admin/webhook-events/${f.deliveryId}/replay`,
     form: {},
   },
-  "GET /admin/structures/new": { policy: "officeAdmin", path: () => "/admin/structures/new" },
+  "GET /admin/new-structure": { policy: "officeAdmin", path: () => "/admin/new-structure" },
   "POST /admin/structures": { policy: "officeAdmin", path: () => "/admin/structures", form: {} },
   "GET /admin/structures/:code/edit": { policy: "officeAdmin", path: (f) => `/admin/structures/${f.code}/edit` },
   "POST /admin/structures/:code": { policy: "officeAdmin", path: (f) => `/admin/structures/${f.code}`, form: {} },

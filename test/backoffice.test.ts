@@ -200,7 +200,7 @@ describe("what a body's member may see", () => {
   it("never the administration's pages or actions", async () => {
     const a = await bodyWithMember("Organisme C");
     for (const path of [
-      "/admin/structures/new",
+      "/admin/new-structure",
       "/admin/labels",
       "/admin/certifiers",
       "/admin/api-keys",
@@ -537,7 +537,7 @@ describe("the pages themselves", () => {
       "/admin",
       "/admin/structures",
       `/admin/structures/${code}`,
-      "/admin/structures/new",
+      "/admin/new-structure",
       `/admin/structures/${code}/edit`,
       "/admin/labels?status=valid",
       "/admin/certifiers",
@@ -560,6 +560,13 @@ describe("the pages themselves", () => {
       expect(r.text, path).toMatch(/^<!doctype html><html lang="fr"/);
     }
     expect((await office("GET", "/admin/no-such-page")).headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  it("every Code SP+ has its page, « new » included (the registration form lives elsewhere)", async () => {
+    await createStructure({ code: "new", name: "Structure au code new" });
+    const r = await office("GET", "/admin/structures/new", { as: ALICE });
+    expect(r.status).toBe(200);
+    expect(h1(r.text)).toBe("Structure au code new");
   });
 
   it("a path asked with a method it does not answer: 405 naming those it does", async () => {

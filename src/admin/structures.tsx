@@ -93,7 +93,8 @@ export function structurePages(app: Hono<AdminEnv>) {
     return page(c, <StructureListPage person={person} q={q} items={items} next={next ? encodeCursor([next]) : null} />);
   });
 
-  app.get("/structures/new", requireAdmin, (c) =>
+  // Not under /structures/: « new » is a valid Code SP+, whose page this would hide.
+  app.get("/new-structure", requireAdmin, (c) =>
     page(c, <StructureFormPage person={c.var.person} values={{}} contactRows={CONTACT_ROWS} />),
   );
 

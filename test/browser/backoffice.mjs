@@ -100,7 +100,7 @@ export async function backofficeWalk(t) {
 
   // 3. Register a structure through the form.
   const code = "BO-BROWSER-01";
-  await go("/admin/structures/new", "registration form");
+  await go("/admin/new-structure", "registration form");
   await page.fill("#f-code", code);
   await page.fill("#f-name", "Maison France Services du navigateur (fictive)");
   await page.fill("#f-network", "France Services (démo)");
@@ -256,7 +256,7 @@ export async function backofficeWalk(t) {
   await mShot("delivery");
 
   // 11. The admin registers and assigns the missing structure; the member replays the delivery.
-  await go("/admin/structures/new", "registration form (again)");
+  await go("/admin/new-structure", "registration form (again)");
   await page.fill("#f-code", pending);
   await page.fill("#f-name", "Agence de démonstration enregistrée plus tard (fictive)");
   await page.fill("#f-network", "Agences (démo)");

@@ -56,7 +56,7 @@ export function StructureListPage(props: { person: Person; q?: string; items: St
       </search>
       {admin ? (
         <p>
-          <a class="fr-btn fr-btn--secondary" href="/admin/structures/new" id="nouvelle-structure">
+          <a class="fr-btn fr-btn--secondary" href="/admin/new-structure" id="nouvelle-structure">
             Enregistrer une structure
           </a>
         </p>
