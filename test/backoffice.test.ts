@@ -286,6 +286,11 @@ describe("actions go through the API's functions, in the signed-in person's name
       contacts: [{ email: "qualite@mairie.example", role: "Référente" }],
     });
     expect((await call("GET", `/v1/public/labels/${code}`, { token: null })).json).toMatchObject({ status: "none" });
+    // The API's search: by name without accents or case, and the API's filters.
+    const found = await office("GET", "/admin/structures?q=mairie+du+back&department=69&category=", { as: ALICE });
+    expect(found.text).toContain(`/admin/structures/${code}"`);
+    const elsewhere = await office("GET", "/admin/structures?q=mairie+du+back&department=13", { as: ALICE });
+    expect(elsewhere.text).not.toContain(`/admin/structures/${code}"`);
 
     const assigned = await office("POST", `/admin/structures/${code}/certifier`, {
       as: ALICE,

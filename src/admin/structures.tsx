@@ -13,6 +13,7 @@ import { LABEL_STATUSES } from "../db/schema";
 import { assignCertifier, getStructure, listStructures } from "../db/structures";
 import { parisDay } from "../domain/badge";
 import { conflict, DomainError } from "../domain/errors";
+import { CATEGORIES } from "../domain/identifiers";
 import { addDays } from "../domain/label-dates";
 import { nextStatus, TRANSITIONS } from "../domain/label-lifecycle";
 import { assertMayRead } from "../lib/auth";
@@ -40,7 +41,14 @@ const PAGE = 50;
 /** Most contacts the form shows (the API takes up to 20). */
 const MAX_CONTACT_ROWS = 20;
 
-const ListQuery = z.object({ q: z.string().trim().max(200).optional(), cursor: z.string().max(512).optional() });
+/** The API's search filters; a field left empty is no filter. */
+const ListQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  network: z.string().trim().max(200).optional(),
+  department: z.string().trim().max(3).optional(),
+  category: z.enum(CATEGORIES).or(z.literal("")).optional(),
+  cursor: z.string().max(512).optional(),
+});
 
 /** The form's fields as the API's structure body: empty fields not sent, contact rows gathered. */
 function structureInput(f: Form, withCode: boolean) {
@@ -81,10 +89,13 @@ const ActionParam = z.enum(["suspend", "reinstate", "withdraw"]);
 
 export function structurePages(app: Hono<AdminEnv>) {
   app.get("/structures", async (c) => {
-    const { q, cursor } = parse(ListQuery, c.req.query());
+    const { cursor, ...q } = parse(ListQuery, c.req.query());
     const person = c.var.person;
     const { items, next } = await listStructures(getDb(c.env.DB), {
-      q: q || undefined,
+      q: q.q || undefined,
+      network: q.network || undefined,
+      department: q.department || undefined,
+      category: q.category || undefined,
       // A body's members see the structures assigned to it, and only those.
       certifierId: person.certifierId ?? undefined,
       limit: PAGE,

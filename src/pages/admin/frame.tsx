@@ -337,7 +337,7 @@ export function Actions(props: { children: Child[] | Child }) {
 }
 
 /** A list's filters on one row (a GET form: the result is a shareable address). */
-export function Filters(props: { action: string; children: Child[] }) {
+export function Filters(props: { action: string; children: Child[]; submit?: string }) {
   return (
     <form method="get" action={props.action} class="fr-mb-3w" id="filtres">
       <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
@@ -348,7 +348,7 @@ export function Filters(props: { action: string; children: Child[] }) {
           ))}
         <div class="fr-col-12 fr-col-md-3">
           <button type="submit" class="fr-btn fr-btn--secondary fr-mb-3v">
-            Filtrer
+            {props.submit ?? "Filtrer"}
           </button>
         </div>
       </div>

@@ -39,20 +39,30 @@ type LabelEvent = Awaited<ReturnType<typeof listLabelEvents>>[number];
 type Decision = Awaited<ReturnType<typeof listDecisions>>[number];
 type Assignment = Awaited<ReturnType<typeof assignmentsOf>>[number];
 
-export function StructureListPage(props: { person: Person; q?: string; items: Structure[]; next: string | null }) {
+export type StructureQuery = { q?: string; network?: string; department?: string; category?: string };
+
+export function StructureListPage(props: {
+  person: Person;
+  q: StructureQuery;
+  items: Structure[];
+  next: string | null;
+}) {
   const admin = props.person.role === "admin";
   return (
     <AdminPage title={admin ? "Structures" : "Nos structures"} person={props.person} section="structures">
       <search>
-        <form method="get" action="/admin/structures" class="fr-search-bar fr-mb-3w">
-          <label class="fr-label" for="q">
-            Nom ou début du code SP+
-          </label>
-          <input class="fr-input" id="q" name="q" type="search" value={props.q ?? ""} maxlength={200} />
-          <button class="fr-btn" type="submit" title="Rechercher">
-            Rechercher
-          </button>
-        </form>
+        <Filters action="/admin/structures" submit="Rechercher">
+          <Field name="q" label="Nom ou début du code SP+" type="search" value={props.q.q} maxlength={200} />
+          <Field name="network" label="Réseau" value={props.q.network} maxlength={200} />
+          <Field name="department" label="Département" hint="Code INSEE" value={props.q.department} maxlength={3} />
+          <Select
+            name="category"
+            label="Catégorie"
+            options={CATEGORIES.map((c) => [c, CATEGORY_LABELS[c as Category]])}
+            value={props.q.category}
+            empty="Toutes"
+          />
+        </Filters>
       </search>
       {admin ? (
         <p>
@@ -81,7 +91,7 @@ export function StructureListPage(props: { person: Person; q?: string; items: St
         ))}
       </Table>
       {props.items.length === 0 ? <p>Aucune structure ne correspond.</p> : null}
-      <NextPage path="/admin/structures" query={{ q: props.q }} cursor={props.next} />
+      <NextPage path="/admin/structures" query={props.q} cursor={props.next} />
     </AdminPage>
   );
 }
