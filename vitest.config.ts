@@ -1,9 +1,25 @@
+import { generateKeyPairSync } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Tests run inside workerd with the Worker of wrangler.toml and a real (miniflare) D1.
 // Migrations are read here, in Node, and handed to the tests as a test-only binding that
 // test/setup.ts applies — the same SQL files `wrangler d1 migrations apply` runs.
+// The back-office's sign-in is Cloudflare Access in the tests, as in production: a key pair made for
+// this run stands for the team's signing key; test/access.ts serves its public half as the team's
+// JWKS (through MSW, never the network) and signs tokens with it.
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const TEST_ACCESS_KEY = JSON.stringify({ ...privateKey.export({ format: "jwk" }), kid: "test-run-key", alg: "RS256" });
+
+// The secrets wrangler.toml declares required, for tests only. Also put in process.env, where wrangler looks
+// for them before the bindings below apply: otherwise every test file prints « Missing required secrets ».
+const SECRETS = {
+  ADMIN_TOKEN: "test-admin-token-0123456789",
+  // A fixed Ed25519 seed for tests only (test/credentials.test.ts rotates to another).
+  CREDENTIAL_SIGNING_KEY: "FHp-yPxbyoLAaVBZnf9ohFQvYbqu--745TVH_FsNyI4",
+};
+Object.assign(process.env, SECRETS);
+
 export default defineConfig(async () => ({
   plugins: [
     cloudflareTest({
@@ -26,9 +42,7 @@ export default defineConfig(async () => ({
         // (test/public-truth.test.ts « no stale refill »): D1 replicas cannot be made to lag locally.
         d1Databases: { LAGGING_REPLICA: "lagging-replica" },
         bindings: {
-          ADMIN_TOKEN: "test-admin-token-0123456789",
-          // A fixed Ed25519 seed for tests only (test/credentials.test.ts rotates to another).
-          CREDENTIAL_SIGNING_KEY: "FHp-yPxbyoLAaVBZnf9ohFQvYbqu--745TVH_FsNyI4",
+          ...SECRETS,
           EMAIL_TRANSPORT: "local",
           // As in .dev.vars: the dev outbox is open in tests (test/security.test.ts closes it too).
           DEV_OUTBOX: "on",
@@ -36,6 +50,11 @@ export default defineConfig(async () => ({
           // where they need it (test/notifications.test.ts).
           NOTIFY_ALLOW_LOOPBACK_HTTP: "off",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          // Whatever .dev.vars says (`npm run dev` turns the dev sign-in on): tests sign in through Access.
+          BACKOFFICE_DEV_LOGIN: "off",
+          ACCESS_TEAM_DOMAIN: "https://spp-test.cloudflareaccess.com",
+          ACCESS_AUD: "test-access-audience-tag",
+          TEST_ACCESS_KEY,
           // Cases per fuzzed endpoint: 1,000 by default (CI); `FUZZ_RUNS=20000 npm test` for a longer run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "1000",
         },

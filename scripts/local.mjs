@@ -76,6 +76,7 @@ export async function seedAndTell(base, adminToken, shown = base) {
 Demo data (fictional structures, one per public state):
 ${lines.join("\n")}
 Home page ${shown}/ · API reference ${shown}/docs · e-mails ${shown}/dev/outbox
+Back-office ${shown}/admin: sign in with ADMIN_TOKEN (administration) or the demo body's API key (its portal).
 Admin token: ADMIN_TOKEN in .dev.vars. Demo certification body ${DEMO_BODY.id}: API key ${DEMO_BODY.apiKey},
 webhook secret ${DEMO_BODY.webhookSecret} (local dev only).
 `);

@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
+import { adminApp } from "./admin/app";
 import type { AppEnv } from "./app-env";
 import { base64 } from "./lib/crypto";
 import { ApiError, asApiError, toProblem } from "./lib/errors";
@@ -45,7 +46,7 @@ app.use("*", async (c, next) => {
 });
 
 // Every answer leaves with nosniff, `no-store` unless public, and the strict headers when it is HTML
-// (verification page, /docs, dev outbox); errors included, since onError has answered by then. Before
+// (verification page, /docs, dev outbox, back-office); errors included, since onError has answered by then. Before
 // the middleware below, so that its answers (413) get them too.
 app.use("*", async (c, next) => {
   await next();
@@ -94,6 +95,8 @@ app.route("/v1/outbox", outboxRouter);
 app.route("/v1/subscriptions", subscriptionsRouter);
 app.route("/dev/outbox", devOutboxRouter);
 app.route("/problems", problemsRouter);
+// The back-office: pages for people, kept out of /openapi.json (src/admin/app.tsx says why).
+app.route("/admin", adminApp);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -82,6 +82,27 @@ const EnvSchema = z
       ),
     /** "on": subscriptions may POST to loopback endpoints (local development only, see the refine below). */
     NOTIFY_ALLOW_LOOPBACK_HTTP: z.enum(["on", "off"]).default("off"),
+    /**
+     * The back-office's sign-in in production (src/admin/session.ts): the Cloudflare Access team domain
+     * (`https://<team>.cloudflareaccess.com`, the tokens' issuer, serving their keys) and the Access
+     * application's audience tag. Both, or neither.
+     */
+    ACCESS_TEAM_DOMAIN: z
+      .url({ protocol: /^https$/ })
+      .transform((u) => u.replace(/\/+$/, ""))
+      .optional(),
+    ACCESS_AUD: z.string().min(1).max(200).optional(),
+    /** "on": /admin/login accepts ADMIN_TOKEN or an API key (local dev only; never with Access). */
+    BACKOFFICE_DEV_LOGIN: z.enum(["on", "off"]).default("off"),
+  })
+  .refine((e) => !e.ACCESS_TEAM_DOMAIN === !e.ACCESS_AUD, {
+    message: "ACCESS_TEAM_DOMAIN and ACCESS_AUD go together",
+    path: ["ACCESS_AUD"],
+  })
+  // Two ways in would make the weaker one the way in: a Worker behind Access must not open /admin/login.
+  .refine((e) => !(e.ACCESS_TEAM_DOMAIN && e.BACKOFFICE_DEV_LOGIN === "on"), {
+    message: "BACKOFFICE_DEV_LOGIN=on is for local dev only and cannot be on with Cloudflare Access configured",
+    path: ["BACKOFFICE_DEV_LOGIN"],
   })
   .refine((e) => !e.CLOUDFLARE_ZONE_ID === !e.CLOUDFLARE_PURGE_TOKEN, {
     message: "CLOUDFLARE_ZONE_ID and the CLOUDFLARE_PURGE_TOKEN secret go together",

@@ -4,15 +4,32 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import app from "../src/app";
+import { accessToken, forgerKey, grant, office, serveAccessKeys } from "./access";
 import { auditEvent, makeAssignment, makeCertifier, makeLabel, makeStructure } from "./factories";
-import { call, sql } from "./helpers";
+import { BASE, call, sql } from "./helpers";
 import { deliver } from "./webhooks-helpers";
+
+// The back-office's callers sign in through Cloudflare Access: the team's keys are served here.
+serveAccessKeys();
 
 type Caller = "none" | "madeUp" | "revoked" | "otherBody" | "assignedBody" | "admin";
 const CALLERS: Caller[] = ["none", "madeUp", "revoked", "otherBody", "assignedBody", "admin"];
 
-/** Who may call: the rest get 401 (unknown) or 403 (known, not allowed). */
-type Policy = "public" | "admin" | "adminOrAssigned" | "signed";
+/**
+ * Who may call: the rest get 401 (unknown) or 403 (known, not allowed). The back-office's (`office…`)
+ * take no bearer key at all: a person signed in through Access, then `officeAny` (any admin or member),
+ * `officeMember` (an admin, or a member of the body assigned to what the page is about), `officeAdmin`;
+ * `officeOpen` needs no session (signing in and out).
+ */
+type Policy =
+  | "public"
+  | "admin"
+  | "adminOrAssigned"
+  | "signed"
+  | "officeOpen"
+  | "officeAny"
+  | "officeMember"
+  | "officeAdmin";
 
 type Fixture = {
   code: string;
@@ -22,8 +39,11 @@ type Fixture = {
   keyId: string;
   /** A label of `code` (the structure assigned to the body whose key is « assignedBody »). */
   labelNumber: string;
+  /** A delivery the assigned body sent, rejected (its structure is not registered). */
+  deliveryId: string;
 };
-type Row = { policy: Policy; path: (f: Fixture) => string; body?: unknown };
+/** `form`: what a back-office POST sends (urlencoded, from the registry's own origin). */
+type Row = { policy: Policy; path: (f: Fixture) => string; body?: unknown; form?: Record<string, string> };
 
 const ROUTES: Record<string, Row> = {
   "GET /health": { policy: "public", path: () => "/health" },
@@ -125,14 +145,102 @@ const ROUTES: Record<string, Row> = {
     policy: "admin",
     path: () => "/v1/subscriptions/sub_unknown/deliveries/dlv_unknown/redeliver",
   },
+  "POST /v1/outbox/:id/retry": { policy: "admin", path: () => "/v1/outbox/eml_unknown/retry" },
   "GET /v1/webhook-events": { policy: "admin", path: () => "/v1/webhook-events" },
   "GET /v1/webhook-events/:id": { policy: "admin", path: () => "/v1/webhook-events/whe_unknown" },
   "POST /v1/webhook-events/:id/replay": { policy: "admin", path: () => "/v1/webhook-events/whe_unknown/replay" },
+  // The back-office. Sign-in: the dev page does not exist where Access is configured (404 for all).
+  "GET /admin/login": { policy: "officeOpen", path: () => "/admin/login" },
+  "POST /admin/login": { policy: "officeOpen", path: () => "/admin/login", form: { token: "x" } },
+  "POST /admin/logout": { policy: "officeOpen", path: () => "/admin/logout", form: {} },
+  "GET /admin": { policy: "officeAny", path: () => "/admin" },
+  "GET /admin/structures": { policy: "officeAny", path: () => "/admin/structures" },
+  "GET /admin/webhook-events": { policy: "officeAny", path: () => "/admin/webhook-events" },
+  "GET /admin/structures/:code": { policy: "officeMember", path: (f) => `/admin/structures/${f.code}` },
+  "GET /admin/webhook-events/:id": { policy: "officeMember", path: (f) => `/admin/webhook-events/${f.deliveryId}` },
+  "POST /admin/webhook-events/:id/replay": {
+    policy: "officeMember",
+    path: (f) => `/admin/webhook-events/${f.deliveryId}/replay`,
+    form: {},
+  },
+  "GET /admin/new-structure": { policy: "officeAdmin", path: () => "/admin/new-structure" },
+  "POST /admin/structures": { policy: "officeAdmin", path: () => "/admin/structures", form: {} },
+  "GET /admin/structures/:code/edit": { policy: "officeAdmin", path: (f) => `/admin/structures/${f.code}/edit` },
+  "POST /admin/structures/:code": { policy: "officeAdmin", path: (f) => `/admin/structures/${f.code}`, form: {} },
+  "POST /admin/structures/:code/certifier": {
+    policy: "officeAdmin",
+    path: (f) => `/admin/structures/${f.code}/certifier`,
+    form: {},
+  },
+  "POST /admin/structures/:code/decisions": {
+    policy: "officeAdmin",
+    path: (f) => `/admin/structures/${f.code}/decisions`,
+    form: {},
+  },
+  "GET /admin/labels": { policy: "officeAdmin", path: () => "/admin/labels" },
+  "GET /admin/labels/:number/:action": { policy: "officeAdmin", path: (f) => `/admin/labels/${f.labelNumber}/suspend` },
+  "POST /admin/labels/:number/:action": {
+    policy: "officeAdmin",
+    path: (f) => `/admin/labels/${f.labelNumber}/suspend`,
+    form: {},
+  },
+  "GET /admin/certifiers": { policy: "officeAdmin", path: () => "/admin/certifiers" },
+  "GET /admin/certifiers/new": { policy: "officeAdmin", path: () => "/admin/certifiers/new" },
+  "POST /admin/certifiers": { policy: "officeAdmin", path: () => "/admin/certifiers", form: {} },
+  "GET /admin/certifiers/:id": { policy: "officeAdmin", path: (f) => `/admin/certifiers/${f.bodyId}` },
+  "POST /admin/certifiers/:id": { policy: "officeAdmin", path: (f) => `/admin/certifiers/${f.bodyId}`, form: {} },
+  "POST /admin/certifiers/:id/webhook-secrets": {
+    policy: "officeAdmin",
+    path: (f) => `/admin/certifiers/${f.otherBodyId}/webhook-secrets`,
+    form: {},
+  },
+  "GET /admin/api-keys": { policy: "officeAdmin", path: () => "/admin/api-keys" },
+  "POST /admin/api-keys": { policy: "officeAdmin", path: () => "/admin/api-keys", form: { name: "matrix" } },
+  "POST /admin/api-keys/:id/revoke": {
+    policy: "officeAdmin",
+    path: () => "/admin/api-keys/key_unknown/revoke",
+    form: {},
+  },
+  "GET /admin/outbox": { policy: "officeAdmin", path: () => "/admin/outbox" },
+  "GET /admin/outbox/:id": { policy: "officeAdmin", path: () => "/admin/outbox/eml_unknown" },
+  "POST /admin/outbox/:id/retry": { policy: "officeAdmin", path: () => "/admin/outbox/eml_unknown/retry", form: {} },
+  "GET /admin/referentials": { policy: "officeAdmin", path: () => "/admin/referentials" },
+  "GET /admin/referentials/:version": { policy: "officeAdmin", path: () => "/admin/referentials/2023-illustratif" },
+  "POST /admin/referentials/:version/activate": {
+    policy: "officeAdmin",
+    path: () => "/admin/referentials/unknown/activate",
+    form: {},
+  },
+  "GET /admin/users": { policy: "officeAdmin", path: () => "/admin/users" },
+  "POST /admin/users": { policy: "officeAdmin", path: () => "/admin/users", form: {} },
+  "POST /admin/users/:email/disable": {
+    policy: "officeAdmin",
+    path: () => "/admin/users/nobody%40nowhere.example/disable",
+    form: {},
+  },
 };
+
+const isOffice = (p: Policy) => p.startsWith("office");
+
+/** The back-office's callers: people with (or without) an Access token. */
+type Person = "none" | "forged" | "stranger" | "otherMember" | "assignedMember" | "admin";
+const PEOPLE: Person[] = ["none", "forged", "stranger", "otherMember", "assignedMember", "admin"];
+
+function expectedForPerson(policy: Policy, p: Person): 401 | 403 | "ok" {
+  if (policy === "officeOpen") return "ok";
+  if (p === "none" || p === "forged") return 401;
+  if (p === "stranger") return 403;
+  if (p === "admin") return "ok";
+  if (policy === "officeAny") return "ok";
+  if (policy === "officeMember" && p === "assignedMember") return "ok";
+  return 403;
+}
 
 /** Expected status class per policy and caller: "ok" means neither 401 nor 403. */
 function expected(policy: Policy, caller: Caller): 401 | 403 | "ok" {
-  if (policy === "public") return "ok";
+  if (policy === "public" || policy === "officeOpen") return "ok";
+  // Nothing but Access opens the back-office: no key, not even the admin token.
+  if (isOffice(policy)) return 401;
   if (policy === "signed") return 401;
   if (caller === "none" || caller === "madeUp" || caller === "revoked") return 401;
   if (caller === "admin") return "ok";
@@ -143,29 +251,44 @@ function expected(policy: Policy, caller: Caller): 401 | 403 | "ok" {
 const routeTable = () =>
   [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))].sort();
 
-describe("authorisation matrix", () => {
-  let f: Fixture;
-  const tokens: Partial<Record<Caller, string | null>> = { none: null, madeUp: "spp_this_key_was_never_issued" };
+// One set of bodies, structures, keys, a label, a delivery and people, for both matrices.
+let f: Fixture;
+const tokens: Partial<Record<Caller, string | null>> = { none: null, madeUp: "spp_this_key_was_never_issued" };
 
-  beforeAll(async () => {
-    const body = await makeCertifier({ name: "Assigned" });
-    const other = await makeCertifier({ name: "Other" });
-    const s = await makeStructure();
-    const o = await makeStructure();
-    await makeAssignment(s.code, body.id);
-    await makeAssignment(o.code, other.id);
-    const k = await call("POST", "/v1/api-keys", { body: { role: "certifier", certifierId: body.id } });
-    await call("POST", `/v1/api-keys/${k.json.id}/revoke`);
-    Object.assign(tokens, {
-      revoked: k.json.apiKey,
-      otherBody: other.apiKey,
-      assignedBody: body.apiKey,
-      admin: undefined,
-    });
-    const labelNumber = (await makeLabel({ structureCode: s.code, certifierId: body.id })).number;
-    f = { code: s.code, otherCode: o.code, bodyId: body.id, otherBodyId: other.id, keyId: k.json.id, labelNumber };
+beforeAll(async () => {
+  const body = await makeCertifier({ name: "Assigned" });
+  const other = await makeCertifier({ name: "Other" });
+  const s = await makeStructure();
+  const o = await makeStructure();
+  await makeAssignment(s.code, body.id);
+  await makeAssignment(o.code, other.id);
+  const k = await call("POST", "/v1/api-keys", { body: { role: "certifier", certifierId: body.id } });
+  await call("POST", `/v1/api-keys/${k.json.id}/revoke`);
+  Object.assign(tokens, {
+    revoked: k.json.apiKey,
+    otherBody: other.apiKey,
+    assignedBody: body.apiKey,
+    admin: undefined,
   });
+  const labelNumber = (await makeLabel({ structureCode: s.code, certifierId: body.id })).number;
+  const rejected = await deliver(body.id, { secret: body.webhookSecret, body: auditEvent("MATRIX-NOT-REGISTERED") });
+  if (rejected.status !== 422) throw new Error(`delivery: ${rejected.status} ${rejected.text}`);
+  const [delivery] = await sql<{ id: string }>("SELECT id FROM webhook_events WHERE certifier_id = ?", body.id);
+  f = {
+    code: s.code,
+    otherCode: o.code,
+    bodyId: body.id,
+    otherBodyId: other.id,
+    keyId: k.json.id,
+    labelNumber,
+    deliveryId: delivery!.id,
+  };
+  await grant("admin@matrix.example");
+  await grant("member@assigned.example", body.id);
+  await grant("member@other.example", other.id);
+});
 
+describe("authorisation matrix", () => {
   it("has a row for every route of the app, and no row for a route that is gone", () => {
     expect(Object.keys(ROUTES).sort()).toEqual(routeTable());
   });
@@ -174,13 +297,47 @@ describe("authorisation matrix", () => {
     it(`${route}: ${row.policy}`, async () => {
       const method = route.split(" ")[0]!;
       for (const caller of CALLERS) {
-        const r = await call(method, row.path(f), { token: tokens[caller], body: row.body });
+        // A back-office form is sent as a browser sends it, from the registry's own origin.
+        const form = row.form
+          ? {
+              raw: new URLSearchParams(row.form).toString(),
+              headers: { Origin: BASE, "Content-Type": "application/x-www-form-urlencoded" },
+            }
+          : {};
+        const r = await call(method, row.path(f), { token: tokens[caller], body: row.body, ...form });
         const want = expected(row.policy, caller);
         if (want === "ok") {
           expect([401, 403], `${caller} → ${r.status}`).not.toContain(r.status);
           expect(r.status, `${caller}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
         } else {
           expect(r.status, `${caller}`).toBe(want);
+        }
+      }
+    });
+  }
+});
+
+describe("authorisation matrix of the back-office: every page × every kind of person", () => {
+  const people: Partial<Record<Person, () => Promise<string | null>>> = {
+    none: async () => null,
+    forged: async () => accessToken("admin@matrix.example", { key: await forgerKey() }),
+    stranger: async () => accessToken("stranger@matrix.example"),
+    otherMember: async () => accessToken("member@other.example"),
+    assignedMember: async () => accessToken("member@assigned.example"),
+    admin: async () => accessToken("admin@matrix.example"),
+  };
+  for (const [route, row] of Object.entries(ROUTES).filter(([, r]) => isOffice(r.policy))) {
+    it(`${route}: ${row.policy}`, async () => {
+      const method = route.split(" ")[0]!;
+      for (const p of PEOPLE) {
+        const token = await people[p]!();
+        const r = await office(method, row.path(f), { as: token ? { token } : null, form: row.form });
+        const want = expectedForPerson(row.policy, p);
+        if (want === "ok") {
+          expect([401, 403], `${p} → ${r.status}`).not.toContain(r.status);
+          expect(r.status, `${p}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
+        } else {
+          expect(r.status, p).toBe(want);
         }
       }
     });

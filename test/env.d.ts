@@ -8,6 +8,10 @@ declare global {
       TEST_WEBHOOK_LIMITER: RateLimit;
       LAGGING_REPLICA: D1Database;
       TEST_WEBHOOK_AUTH_FAIL_LIMITER: RateLimit;
+      /** The private JWK standing for the Access team's signing key (vitest.config.ts). */
+      TEST_ACCESS_KEY: string;
+      ACCESS_TEAM_DOMAIN: string;
+      ACCESS_AUD: string;
     }
   }
 }

@@ -14,6 +14,7 @@ import { allowedMethods } from "../src/lib/router";
 import { CODE_SP_ONLY_PATTERN } from "../src/routes/schemas";
 import { EVENT_EXAMPLES } from "../src/routes/webhooks";
 import { EVENT_TYPES, WebhookEvent } from "../src/webhooks/events";
+import { accessToken, grant, serveAccessKeys } from "./access";
 import { makeStructure } from "./factories";
 import { ADMIN, BASE, call, conformance, fetchWorker } from "./helpers";
 import type { Conformance, Received } from "./openapi-conformance";
@@ -45,6 +46,10 @@ const operations = () =>
 beforeAll(async () => {
   doc = (await call("GET", "/openapi.json", { token: null })).json;
 });
+
+// The back-office's paths are among the route table's: an admin signs in to them through Access.
+serveAccessKeys();
+await grant("admin@openapi.example");
 
 describe("every operation documents itself", () => {
   it("has a unique operationId, a summary, a description, one declared tag and its security", () => {
@@ -88,9 +93,11 @@ describe("every operation documents itself", () => {
     }
   });
 
-  it("lists a route of the app in the document, unless it is a local dev tool", () => {
+  it("lists a route of the app in the document, unless it is a local dev tool or the back-office's pages", () => {
     const documented = new Set(operations().map(({ at }) => at));
-    for (const r of app.routes.filter((r) => r.method !== "ALL" && !r.path.startsWith("/dev/"))) {
+    // Both kept out on purpose: /dev (local tools) and /admin (pages for people: src/admin/app.tsx).
+    const notTheApi = (path: string) => path.startsWith("/dev/") || path === "/admin" || path.startsWith("/admin/");
+    for (const r of app.routes.filter((r) => r.method !== "ALL" && !notTheApi(r.path))) {
       const at = `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`;
       expect(documented.has(at), at).toBe(true);
     }
@@ -188,15 +195,16 @@ describe("query strings and methods", () => {
 
   it("answers 405 with Allow, derived from the route table, for every known path and an unsupported method", async () => {
     const paths = [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => r.path))];
+    // The back-office answers people signed in through Access, and forms sent from its own origin.
+    const office = { Origin: BASE, "Cf-Access-Jwt-Assertion": await accessToken("admin@openapi.example") };
     for (const path of paths) {
       const concrete = path.replace(/:\w+/g, "X");
       const allow = allowedMethods(app.routes, concrete);
       const method = ["DELETE", "PUT", "POST"].find((m) => !allow.includes(m))!;
       // The dev outbox exists on a loopback host only (elsewhere it is a 404 for every method).
       const base = path.startsWith("/dev/") ? "http://localhost:8787" : BASE;
-      const res = await fetchWorker(
-        new Request(`${base}${concrete}`, { method, headers: { Authorization: `Bearer ${ADMIN}` } }),
-      );
+      const headers = path.startsWith("/admin") ? office : { Authorization: `Bearer ${ADMIN}` };
+      const res = await fetchWorker(new Request(`${base}${concrete}`, { method, headers }));
       expect(res.status, `${method} ${path}`).toBe(405);
       expect(res.headers.get("Allow"), path).toBe(allow.join(", "));
       expect(((await res.json()) as { code: string }).code).toBe("method-not-allowed");

@@ -167,6 +167,9 @@ describe("replay of a rejected delivery", () => {
     const replay = await call("POST", `/v1/webhook-events/${eventId}/replay`);
     expect(replay.status).toBe(200);
     expect(replay.json).toMatchObject({ id: eventId, status: "applied", responseStatus: 200, error: null });
+    // A replay is someone's act: the inbox names who asked for it (here, the admin token).
+    expect(replay.json.replayedBy).toBe("admin:token");
+    expect(Date.parse(replay.json.replayedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(await sql("SELECT id FROM audits WHERE audit_ref = ?", event.data.auditRef)).toHaveLength(1);
 
     const copy = await deliver(certifier.id, { secret, body: event, id });

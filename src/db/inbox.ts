@@ -140,10 +140,15 @@ export async function markFailed(db: Db, id: string, error: string) {
 }
 
 /**
- * Takes a delivery over to apply it again: a rejected one (admin replay), or one whose applying
- * request failed or stalled. Conditional, so two concurrent claims cannot both win.
+ * Takes a delivery over to apply it again: a rejected one (a replay), or one whose applying request
+ * failed or stalled. Conditional, so two concurrent claims cannot both win. A replay records who asked
+ * for it (`replayedBy`).
  */
-export async function claim(db: Db, id: string, opts: { rejected: boolean; stalledBefore?: string }) {
+export async function claim(
+  db: Db,
+  id: string,
+  opts: { rejected: boolean; stalledBefore?: string; replayedBy?: string },
+) {
   const stalled = or(
     isNotNull(webhookEvents.error),
     opts.stalledBefore ? lt(webhookEvents.receivedAt, opts.stalledBefore) : undefined,
@@ -154,7 +159,13 @@ export async function claim(db: Db, id: string, opts: { rejected: boolean; stall
     claimable.push(and(eq(webhookEvents.status, "rejected"), eq(webhookEvents.payloadTruncated, false)));
   const rows = await db
     .update(webhookEvents)
-    .set({ status: "received", responseStatus: null, responseBody: null, error: null })
+    .set({
+      status: "received",
+      responseStatus: null,
+      responseBody: null,
+      error: null,
+      ...(opts.replayedBy ? { replayedBy: opts.replayedBy, replayedAt: new Date().toISOString() } : {}),
+    })
     .where(and(eq(webhookEvents.id, id), or(...claimable)))
     .returning();
   return rows[0] ?? null;

@@ -3,6 +3,7 @@
  * @see src/db/schema.ts `outbox` for the invariants.
  */
 import { and, asc, desc, eq, getTableColumns, inArray, lt, lte, or, type SQL } from "drizzle-orm";
+import { conflict, notFound } from "../domain/errors";
 import type { Db } from "./client";
 import { labels, type OutboxStatus, outbox } from "./schema";
 
@@ -134,4 +135,22 @@ export async function findOutboxEmail(db: Db, id: string) {
     .from(outbox)
     .where(eq(outbox.id, id));
   return row ?? null;
+}
+
+/**
+ * Puts a `failed` e-mail back in the queue, due now: the next delivery run (every 10 minutes) tries it
+ * again, with the usual backoff while attempts remain. Only failed e-mails (409 otherwise): a pending
+ * one is already queued, a sent one went out, a skipped one is not wanted any more.
+ */
+export async function retryEmail(db: Db, id: string, now = new Date()) {
+  const at = now.toISOString();
+  const [row] = await db
+    .update(outbox)
+    .set({ status: "pending", nextAttemptAt: at, updatedAt: at })
+    .where(and(eq(outbox.id, id), eq(outbox.status, "failed")))
+    .returning({ id: outbox.id });
+  const e = await findOutboxEmail(db, id);
+  if (!e) throw notFound(`E-mail ${id}`);
+  if (!row) throw conflict(`E-mail ${id} is ${e.status}: only failed e-mails are retried`);
+  return e;
 }

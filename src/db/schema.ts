@@ -7,7 +7,7 @@
  * Nothing is deleted: audits, surveys, decisions, events and e-mails are appended.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CATEGORIES } from "../domain/identifiers";
 import type { ReferentialRules } from "../domain/referential";
 import type { Evaluation } from "../domain/tier-engine";
@@ -235,6 +235,9 @@ export const webhookEvents = sqliteTable(
     deliveries: integer("deliveries").notNull().default(1),
     receivedAt: text("received_at").notNull().default(now),
     appliedAt: text("applied_at"),
+    /** Who last replayed it (`admin:…`, `certifier:…`) and when: a replay is someone's act. */
+    replayedBy: text("replayed_by"),
+    replayedAt: text("replayed_at"),
   },
   (t) => [
     uniqueIndex("webhook_events_delivery").on(t.certifierId, t.webhookId),
@@ -673,5 +676,32 @@ export const deliveries = sqliteTable(
     index("deliveries_status").on(t.status, t.subscriptionId),
     // Foreign-key checks when a notification row is written look its deliveries up by this column.
     index("deliveries_notification").on(t.notificationId),
+  ],
+);
+
+/**
+ * Who may open the back-office (/admin) once Cloudflare Access has said who they are: the e-mail of the
+ * Access token → a role, administered in the back-office itself. `admin` (DITP, commission nationale),
+ * or `certifier`, a member of one body (`certifierId`), who reads only that body's structures and
+ * deliveries. A person who leaves is disabled (`disabledAt`), never deleted: their acts keep their name.
+ */
+export const backofficeUsers = sqliteTable(
+  "backoffice_users",
+  {
+    /** Lower-cased: Access hands over the address as the identity provider spells it. */
+    email: text("email").primaryKey(),
+    role: text("role", { enum: ["admin", "certifier"] }).notNull(),
+    certifierId: text("certifier_id").references(() => certifiers.id),
+    createdAt: text("created_at").notNull().default(now),
+    /** The actor who added (or last changed) the row: `admin:<email>`, or `operator` for the first admin. */
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull().default(now),
+    updatedBy: text("updated_by").notNull(),
+    disabledAt: text("disabled_at"),
+  },
+  (t) => [
+    index("backoffice_users_certifier").on(t.certifierId),
+    // A member belongs to exactly one body; an admin to none.
+    check("backoffice_users_role_body", sql`(${t.role} = 'admin') = (${t.certifierId} IS NULL)`),
   ],
 );

@@ -5,7 +5,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { invalid, notFound } from "../domain/errors";
 import type { Category } from "../domain/identifiers";
-import type { SearchAfter } from "../lib/cursor";
+import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor, type SearchAfter } from "../lib/cursor";
 import { fold } from "../lib/text";
 import type { Db } from "./client";
 import { assignments, type Contact, certifiers, structures } from "./schema";
@@ -134,6 +134,30 @@ export function structureSearchScope(f: Omit<StructureFilter, "limit" | "after">
 export async function searchStructures(db: Db, f: Omit<StructureFilter, "after"> & { q: string; after?: SearchAfter }) {
   const { items, next } = await search(db, structureSearchScope(f), f.q, f.limit, f.after);
   return { items: items.map(present), next };
+}
+
+/**
+ * The structure list as the API and the back-office both offer it: by Code SP+ without `q`, ranked with it.
+ * The opaque cursor of one form only continues that form.
+ */
+export async function findStructures(
+  db: Db,
+  f: Omit<StructureFilter, "after"> & { q?: string; cursor?: string },
+): Promise<{ items: ReturnType<typeof present<StructureRow>>[]; nextCursor: string | null }> {
+  const { q, cursor, ...filter } = f;
+  if (q) {
+    const { items, next } = await searchStructures(db, {
+      ...filter,
+      q,
+      after: cursor ? decodeSearchCursor(cursor) : undefined,
+    });
+    return { items, nextCursor: next ? encodeSearchCursor(next) : null };
+  }
+  const { items, next } = await listStructures(db, {
+    ...filter,
+    after: cursor ? decodeCursor(cursor, 1)[0] : undefined,
+  });
+  return { items, nextCursor: next ? encodeCursor([next]) : null };
 }
 
 /** Assigns a body to a structure: the current pointer and the history row land together. */

@@ -64,9 +64,14 @@ export function requireRole(...roles: Principal["role"][]) {
 /**
  * A certification body reads only what concerns the structures assigned to it — the same rule as for
  * the events it may push (src/webhooks/process.ts); an admin reads everything. 403, not 404, for
- * another body's structure: Code SP+ and label numbers are public anyway.
+ * another body's structure: Code SP+ and label numbers are public anyway. The back-office checks its
+ * bodies' members with it too.
  */
-export async function assertMayRead(db: Db, principal: Principal, structureCode: string): Promise<void> {
+export async function assertMayRead(
+  db: Db,
+  principal: { role: "admin" } | { role: "certifier"; certifierId: string },
+  structureCode: string,
+): Promise<void> {
   if (principal.role === "admin") return;
   const [s] = await db
     .select({ certifierId: structures.certifierId })

@@ -39,11 +39,15 @@ export const docsCsp = (nonce: string) =>
   "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
- * Answers that are not public: the admin and API routes (everything under /v1 but /v1/public) and the
- * dev pages. They carry keys, contacts, secrets: no cache (browser, proxy or CDN) may keep them.
+ * Answers that are not public: the admin and API routes (everything under /v1 but /v1/public), the
+ * back-office (/admin) and the dev pages. They carry keys, contacts, secrets: no cache (browser, proxy
+ * or CDN) may keep them.
  */
 export const isPrivatePath = (path: string) =>
-  (path.startsWith("/v1/") && !path.startsWith("/v1/public/")) || path.startsWith("/dev/");
+  (path.startsWith("/v1/") && !path.startsWith("/v1/public/")) ||
+  path.startsWith("/dev/") ||
+  path === "/admin" ||
+  path.startsWith("/admin/");
 
 /**
  * Every answer: `nosniff` (a JSON or SVG answer is never run as something else), `no-store` when it is

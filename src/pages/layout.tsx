@@ -16,8 +16,13 @@ export const FOOTER_LINKS = [
   { href: "/docs", text: "API" },
 ] as const;
 
-/** The DSFR page frame of every human page (verification, home, problem codes…). */
-export function Layout(props: { title: string; tagline?: string; children: Child }) {
+/**
+ * The DSFR page frame of every human page (verification, home, problem codes, back-office…). The
+ * back-office gives its own home link and a `nav` shown under the header (a plain list: the DSFR's header
+ * menu needs JavaScript on small screens).
+ */
+export function Layout(props: { title: string; tagline?: string; home?: string; nav?: Child; children: Child }) {
+  const home = props.home ?? "/";
   return (
     <html lang="fr" data-fr-scheme="light">
       <head>
@@ -61,7 +66,7 @@ export function Layout(props: { title: string; tagline?: string; children: Child
                     </div>
                   </div>
                   <div class="fr-header__service">
-                    <a href="/" title={`Accueil — ${SERVICE_NAME}`}>
+                    <a href={home} title={`Accueil — ${SERVICE_NAME}`}>
                       <p class="fr-header__service-title">{SERVICE_NAME}</p>
                     </a>
                     <p class="fr-header__service-tagline">
@@ -73,6 +78,7 @@ export function Layout(props: { title: string; tagline?: string; children: Child
             </div>
           </div>
         </header>
+        {props.nav}
         <main id="contenu" class="fr-container fr-my-6w">
           {props.children}
         </main>

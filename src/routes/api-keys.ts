@@ -1,12 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "../db/certifiers";
 import { getDb } from "../db/client";
-import { cleanText } from "../domain/clean-text";
 import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { ApiKey } from "./schemas";
+import { ApiKey, ApiKeyCreate } from "./schemas";
 
 export const apiKeysRouter = router();
 apiKeysRouter.use("*", requireRole("admin"));
@@ -30,25 +29,7 @@ apiKeysRouter.openapi(
       "An admin key, or another key for a certification body. The key is in the answer once; only its SHA-256 is kept.",
     security: adminSecurity,
     request: {
-      body: jsonBody(
-        z
-          .object({
-            role: z.enum(["admin", "certifier"]),
-            certifierId: z
-              .string()
-              .min(1)
-              .max(64)
-              .optional()
-              .openapi({ description: "Required for role `certifier`, absent for role `admin`" }),
-            name: cleanText(200).optional().openapi({ example: "import script" }),
-          })
-          .strict()
-          .openapi("ApiKeyCreate", {
-            description:
-              "Role `admin` ⇒ no `certifierId`; role `certifier` ⇒ `certifierId` of a registered body " +
-              "(422 at `certifierId` otherwise; 404 when the body does not exist).",
-          }),
-      ),
+      body: jsonBody(ApiKeyCreate),
     },
     responses: {
       201: {

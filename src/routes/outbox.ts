@@ -4,12 +4,13 @@
  */
 import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
-import { findOutboxEmail, listOutbox } from "../db/outbox";
+import { findOutboxEmail, listOutbox, retryEmail } from "../db/outbox";
 import { OUTBOX_STATUSES } from "../db/schema";
 import { config } from "../env";
 import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
+import { log } from "../lib/log";
 import { router } from "../lib/router";
 import { adminSecurity, apiRoute, json, PageQuery, page, pick } from "./openapi-common";
 
@@ -92,6 +93,29 @@ outboxRouter.openapi(
     const id = c.req.valid("param").id;
     const e = await findOutboxEmail(getDb(c.env.DB), id);
     if (!e) throw notFound(`E-mail ${id}`);
+    return c.json(e, 200);
+  },
+);
+
+outboxRouter.openapi(
+  apiRoute({
+    method: "post",
+    path: "/{id}/retry",
+    operationId: "retryOutboxEmail",
+    tags: ["outbox"],
+    summary: "Send a failed e-mail again",
+    description:
+      "After the cause is fixed (transport configured, recipient corrected at the structure), puts a `failed` " +
+      "e-mail back in the queue, due now: the next delivery run (every 10 minutes) sends it. Only `failed` " +
+      "e-mails can be retried (409 otherwise).",
+    security: adminSecurity,
+    request: { params: z.object({ id: z.string().max(64).openapi({ example: "eml_abcdefghijklmnop" }) }) },
+    responses: { 200: json(OutboxEmailFull, "The e-mail, pending again"), ...pick(404, 409) },
+  }),
+  async (c) => {
+    const id = c.req.valid("param").id;
+    const e = await retryEmail(getDb(c.env.DB), id);
+    log.info("outbox retry", { id, actor: c.var.principal.actor });
     return c.json(e, 200);
   },
 );

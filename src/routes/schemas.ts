@@ -144,6 +144,18 @@ export const Structure = z
   })
   .openapi("Structure");
 
+/** Which body a structure chose, under which contract (PUT /v1/structures/{code}/certifier, and the back-office). */
+export const Assignment = z
+  .object({
+    certifierId: z.string().min(1).max(64).openapi({ example: "oc_abcdefghijklmnop" }),
+    contractRef: cleanText(200).openapi({
+      description: "Marché / contract reference",
+      example: "MARCHE-2026-042",
+    }),
+  })
+  .strict()
+  .openapi("Assignment");
+
 export const HabilitationStatus = z
   .enum(["active", "suspended", "revoked"])
   .openapi({ description: "Set by the commission nationale du label", example: "active" });
@@ -196,6 +208,24 @@ export const CertifierWithSecrets = Certifier.extend({
     .string()
     .openapi({ description: "Standard Webhooks signing secret, shown this once", example: "whsec_…" }),
 }).openapi("CertifierWithSecrets");
+
+export const ApiKeyCreate = z
+  .object({
+    role: z.enum(["admin", "certifier"]),
+    certifierId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Required for role `certifier`, absent for role `admin`" }),
+    name: cleanText(200).optional().openapi({ example: "import script" }),
+  })
+  .strict()
+  .openapi("ApiKeyCreate", {
+    description:
+      "Role `admin` ⇒ no `certifierId`; role `certifier` ⇒ `certifierId` of a registered body " +
+      "(422 at `certifierId` otherwise; 404 when the body does not exist).",
+  });
 
 export const ApiKey = z
   .object({

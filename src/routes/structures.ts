@@ -1,16 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
-import { assignCertifier, getStructure, listStructures, searchStructures } from "../db/structures";
-import { cleanText } from "../domain/clean-text";
+import { assignCertifier, findStructures, getStructure } from "../db/structures";
 import { CATEGORIES } from "../domain/identifiers";
 import { requireRole } from "../lib/auth";
 import { newId } from "../lib/crypto";
-import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { createStructure, updateStructure } from "../services/structures";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
+import { Assignment, CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
 
 export const structuresRouter = router();
 // Per-route, not router-wide: other routers mounted under /v1/structures (evaluations) admit certifiers too.
@@ -66,15 +64,7 @@ structuresRouter.openapi(
     responses: { 200: json(page(Structure, "StructurePage"), "A page of structures") },
   }),
   async (c) => {
-    const { cursor, q, ...f } = c.req.valid("query");
-    if (q) {
-      const after = cursor ? decodeSearchCursor(cursor) : undefined;
-      const { items, next } = await searchStructures(getDb(c.env.DB), { ...f, q, after });
-      return c.json({ items, nextCursor: next ? encodeSearchCursor(next) : null }, 200);
-    }
-    const after = cursor ? decodeCursor(cursor, 1)[0] : undefined;
-    const { items, next } = await listStructures(getDb(c.env.DB), { ...f, after });
-    return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
+    return c.json(await findStructures(getDb(c.env.DB), c.req.valid("query")), 200);
   },
 );
 
@@ -124,18 +114,7 @@ structuresRouter.openapi(
     middleware: adminOnly,
     request: {
       params: CodeParam,
-      body: jsonBody(
-        z
-          .object({
-            certifierId: z.string().min(1).max(64).openapi({ example: "oc_abcdefghijklmnop" }),
-            contractRef: cleanText(200).openapi({
-              description: "Marché / contract reference",
-              example: "MARCHE-2026-042",
-            }),
-          })
-          .strict()
-          .openapi("Assignment"),
-      ),
+      body: jsonBody(Assignment),
     },
     responses: { 200: json(Structure, "The structure with its body"), ...pick(404) },
   }),

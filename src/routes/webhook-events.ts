@@ -1,14 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
-import { getInboxRow, INBOX_EXCERPT_BYTES, type InboxRow, listInbox } from "../db/inbox";
+import { getInboxRow, type InboxRow, listInbox } from "../db/inbox";
 import { WEBHOOK_EVENT_STATUSES } from "../db/schema";
 import { config } from "../env";
 import { requireRole } from "../lib/auth";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
-import { ApiError } from "../lib/errors";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
-import { replayDelivery } from "../webhooks/process";
+import { replayRejected } from "../webhooks/process";
 import { adminSecurity, apiRoute, json, PageQuery, page, pick } from "./openapi-common";
 
 export const webhookEventsRouter = router();
@@ -38,6 +37,11 @@ const fields = {
     .boolean()
     .openapi({ description: "Only an excerpt of the body was kept (rejected, over 4 KiB): not replayable" }),
   appliedAt: z.string().nullable(),
+  replayedBy: z
+    .string()
+    .nullable()
+    .openapi({ description: "Who last replayed it (`admin:…` or `certifier:…`)", example: "admin:token" }),
+  replayedAt: z.string().nullable().openapi({ description: "When it was last replayed" }),
 };
 const WebhookEventSummary = z.object(fields).openapi("WebhookEventSummary");
 const WebhookEventDetail = z
@@ -125,20 +129,7 @@ webhookEventsRouter.openapi(
     responses: { 200: json(WebhookEventDetail, "The delivery after replay"), ...pick(404, 409) },
   }),
   async (c) => {
-    const deps = depsOf(c);
-    const { db } = deps;
-    const { id } = c.req.valid("param");
-    const current = await getInboxRow(db, id);
-    if (current.payloadTruncated) {
-      throw new ApiError(
-        "conflict",
-        `Webhook event ${id} was rejected and only the first ${INBOX_EXCERPT_BYTES} bytes of its body were kept: ` +
-          "it cannot be replayed. Ask the certification body to send it again under a new webhook-id.",
-      );
-    }
-    if (!(await replayDelivery(deps, id, { graceDays: config(c.env).HABILITATION_GRACE_DAYS }))) {
-      throw new ApiError("conflict", `Webhook event ${id} is ${current.status}: only rejected deliveries are replayed`);
-    }
-    return c.json(await getInboxRow(db, id), 200);
+    const opts = { graceDays: config(c.env).HABILITATION_GRACE_DAYS, actor: c.var.principal.actor };
+    return c.json(await replayRejected(depsOf(c), c.req.valid("param").id, opts), 200);
   },
 );

@@ -11,6 +11,8 @@ import {
   answerOf,
   claim,
   findInboxRow,
+  getInboxRow,
+  INBOX_EXCERPT_BYTES,
   type InboxRow,
   markAnswered,
   markFailed,
@@ -121,20 +123,43 @@ export const STALL_SECONDS = 60;
 const staleBefore = (now: Date) => new Date(now.getTime() - STALL_SECONDS * 1000).toISOString();
 
 /**
- * Admin replay of a rejected (or abandoned) delivery after its cause was fixed. The signature was
- * verified when it arrived; the registry's state of today (assignment, registered structure,
- * habilitation status) applies again, judged on the day the delivery was received: the body acted then.
- * A rejected delivery kept as an excerpt only (`payloadTruncated`) cannot be replayed: null.
+ * Replay of a rejected (or abandoned) delivery after its cause was fixed, by an admin or by the body
+ * that sent it (`actor`, recorded on the inbox row). The signature was verified when it arrived; the
+ * registry's state of today (assignment, registered structure, habilitation status) applies again,
+ * judged on the day the delivery was received: the body acted then, and what it applies is attributed
+ * to it. A rejected delivery kept as an excerpt only (`payloadTruncated`) cannot be replayed: null.
  */
 export async function replayDelivery(
   deps: Deps,
   id: string,
-  opts: Omit<DeliveryOptions, "limits">,
+  opts: Omit<DeliveryOptions, "limits"> & { actor: string },
 ): Promise<InboxRow | null> {
-  const row = await claim(deps.db, id, { rejected: true, stalledBefore: staleBefore(opts.now ?? new Date()) });
+  const row = await claim(deps.db, id, {
+    rejected: true,
+    stalledBefore: staleBefore(opts.now ?? new Date()),
+    replayedBy: opts.actor,
+  });
   if (!row) return null;
   await applyStored(deps, row, opts);
   return row;
+}
+
+/**
+ * The replay an admin or a body asks for (API and back-office alike): 404 for an unknown delivery, 409
+ * for one kept as an excerpt or not rejected; otherwise the delivery as it now stands.
+ */
+export async function replayRejected(deps: Deps, id: string, opts: { graceDays: number; actor: string }) {
+  const current = await getInboxRow(deps.db, id);
+  if (current.payloadTruncated) {
+    throw conflict(
+      `Webhook event ${id} was rejected and only the first ${INBOX_EXCERPT_BYTES} bytes of its body were kept: ` +
+        "it cannot be replayed. Ask the certification body to send it again under a new webhook-id.",
+    );
+  }
+  if (!(await replayDelivery(deps, id, opts))) {
+    throw conflict(`Webhook event ${id} is ${current.status}: only rejected deliveries are replayed`);
+  }
+  return getInboxRow(deps.db, id);
 }
 
 const typeOf = (body: string) => {

@@ -6,8 +6,10 @@
 // - the citizen's path: home → search a town → result → verification page, for every public state;
 // - a problem page;
 // - axe-core (no violation) and html-validate (no error) on every public page; /docs offline, with no
-//   console error and no hosted-service button; wrangler's scheduled calls answer 200.
-// Screenshots go to test-results/; `--docs` also refreshes docs/badges.png and docs/home.png.
+//   console error and no hosted-service button; wrangler's scheduled calls answer 200;
+// - the back-office: an admin's work and a body's portal, by clicking (test/browser/backoffice.mjs).
+// Screenshots go to test-results/; `--docs` also refreshes docs/badges.png, docs/home.png and
+// docs/back-office.png.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +21,7 @@ import { HtmlValidate } from "html-validate";
 import { chromium } from "playwright-core";
 import { backfillFile, searchIndexFile } from "../../scripts/backfill-file.mjs";
 import { seedDemo } from "../../scripts/demo.mjs";
+import { backofficeWalk } from "./backoffice.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -121,6 +124,9 @@ const dev = spawn(
     `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
     "--var",
     `PUBLIC_BASE_URL:${base}`,
+    // The back-office's dev sign-in, as .dev.vars turns it on for `npm run dev`.
+    "--var",
+    "BACKOFFICE_DEV_LOGIN:on",
   ],
   { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
 );
@@ -147,7 +153,7 @@ try {
 
   // 4. Chromium, headless, with a fresh profile.
   const profile = mkdtempSync(join(tmpdir(), "spp-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
+  const launch = {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -160,6 +166,9 @@ try {
       "--disable-component-update",
       "--disable-sync",
     ],
+  };
+  browser = await chromium.launchPersistentContext(profile, {
+    ...launch,
     viewport: { width: 900, height: 700 },
     deviceScaleFactor: 2,
   });
@@ -234,22 +243,22 @@ try {
   });
 
   /** axe-core on the page as shown (its script evaluated by the test, not loaded by the page). */
-  async function axe(what) {
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(() => window.axe.run(document));
+  async function axe(what, p = page) {
+    await p.evaluate(axeSource);
+    const result = await p.evaluate(() => window.axe.run(document));
     const found = result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help}`);
     check(found.length === 0, `axe-core: no violation on ${what} ${found.join(" | ")}`);
   }
-  /** html-validate on the page's HTML as the Worker sends it. */
-  async function validate(url, what) {
-    const html = await (await fetch(url)).text();
+  /** html-validate on a page's HTML as the Worker sends it. */
+  async function validateHtml(html, what) {
     const report = await validator.validateString(html, what);
     const found = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId} l.${m.line}: ${m.message}`));
     check(report.valid, `html-validate: no error on ${what} ${found.join(" | ")}`);
   }
+  const validate = async (url, what) => validateHtml(await (await fetch(url)).text(), what);
   /** What a reader sees of the page; the DSFR stylesheet and fonts applied, no script. */
-  async function looksRight(what) {
-    const info = await page.evaluate(async () => {
+  async function looksRight(what, p = page) {
+    const info = await p.evaluate(async () => {
       await document.fonts.ready;
       return {
         font: getComputedStyle(document.body).fontFamily,
@@ -266,7 +275,7 @@ try {
       /Accessibilité : non conforme/.test(info.footer) && /Mentions légales/.test(info.footer),
       `${what}: footer with the accessibility status and the legal notice`,
     );
-    const icon = await page.request.get(new URL(info.icon ?? "/missing", base).toString());
+    const icon = await p.request.get(new URL(info.icon ?? "/missing", base).toString());
     check(icon.ok(), `${what}: favicon ${info.icon} served`);
   }
 
@@ -368,7 +377,22 @@ try {
   await page.screenshot({ path: join(out, "docs.png") });
   check(failed.length === 0, `no failed request ${failed.join(" ")}`);
 
-  // 9. The scheduled calls wrangler can make locally: its own hint, the legacy path, an unknown cron.
+  // 9. The back-office (test/browser/backoffice.mjs): the admin's walk and a body's portal.
+  await backofficeWalk({
+    browser,
+    launch,
+    base,
+    root,
+    out,
+    adminToken: ADMIN_TOKEN,
+    docs: process.argv.includes("--docs"),
+    check,
+    axe: (p, what) => axe(what, p),
+    validateHtml,
+    looksRight: (p, what) => looksRight(what, p),
+  });
+
+  // 10. The scheduled calls wrangler can make locally: its own hint, the legacy path, an unknown cron.
   for (const path of [
     "/cdn-cgi/local/scheduled",
     "/cdn-cgi/handler/scheduled",

@@ -1,0 +1,108 @@
+/**
+ * The back-office as a browser behind Cloudflare Access reaches it: tokens signed with this run's
+ * stand-in for the team key (vitest.config.ts), the team's JWKS served through MSW's fetch interceptor
+ * (never the network), and form posts from the registry's own origin.
+ */
+import { env } from "cloudflare:test";
+import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
+import { generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
+import { HttpResponse, http } from "msw";
+import { defineNetwork, InterceptorSource } from "msw/experimental";
+import { afterAll, beforeAll } from "vitest";
+import { saveUser } from "../src/db/backoffice-users";
+import { getDb } from "../src/db/client";
+import { BASE, fetchWorker } from "./helpers";
+
+export const TEAM = env.ACCESS_TEAM_DOMAIN;
+export const AUD = env.ACCESS_AUD;
+const PRIVATE: JWK = JSON.parse(env.TEST_ACCESS_KEY);
+const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...PUBLIC } = PRIVATE;
+
+/** How many times the Worker fetched the team's keys (it should cache them). */
+export const jwksFetches = { count: 0 };
+
+/** Serves the team's JWKS for the tests of the file that calls it. */
+export function serveAccessKeys() {
+  const network = defineNetwork({
+    sources: [new InterceptorSource({ interceptors: [new FetchInterceptor() as never] })],
+    handlers: [
+      http.get(`${TEAM}/cdn-cgi/access/certs`, () => {
+        jwksFetches.count++;
+        return HttpResponse.json({ keys: [PUBLIC] });
+      }),
+    ],
+    onUnhandledFrame: "error",
+    context: { quiet: true },
+  });
+  beforeAll(() => network.enable());
+  afterAll(() => network.disable());
+}
+
+export type TokenOptions = {
+  /** Claims to add or replace (`aud`, `iss`, `email`…); `undefined` removes one. */
+  claims?: Partial<Record<string, unknown>>;
+  /** Seconds from now when it expires (default 1 h); negative: already expired. */
+  expiresIn?: number;
+  /** Another key than the team's (a forgery). */
+  key?: CryptoKey;
+};
+
+/** An Access application token for `email`, as Cloudflare Access would put in `Cf-Access-Jwt-Assertion`. */
+export async function accessToken(email: string | null, o: TokenOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: JWTPayload = {
+    iss: TEAM,
+    aud: AUD,
+    sub: `sub-${email}`,
+    iat: now - 60,
+    nbf: now - 60,
+    exp: now + (o.expiresIn ?? 3600),
+    email: email ?? undefined,
+    type: "app",
+    country: "FR",
+    ...o.claims,
+  };
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: "RS256", kid: PUBLIC.kid })
+    .sign(o.key ?? ((await importJWK(PRIVATE, "RS256")) as CryptoKey));
+}
+
+/** A key that is not the team's, with the team key's `kid`: what a forger would sign with. */
+export async function forgerKey() {
+  return (await generateKeyPair("RS256")).privateKey;
+}
+
+/** Gives `email` access, as an administrator would on the « Accès » page. */
+export async function grant(email: string, certifierId?: string) {
+  await saveUser(getDb(env.DB), { email, role: certifierId ? "certifier" : "admin", certifierId }, "operator");
+}
+
+export type OfficeOptions = {
+  /** An e-mail (a token is signed for it), a raw token, or nobody. */
+  as?: string | { token: string } | null;
+  form?: Record<string, string>;
+  /** `Origin` of a POST (default: the registry's own). `null`: none sent. */
+  origin?: string | null;
+  accept?: string;
+  headers?: Record<string, string>;
+  env?: Env;
+};
+
+/** One request to the back-office, as a browser sends it; redirects are answers, not followed. */
+export async function office(method: string, path: string, o: OfficeOptions = {}) {
+  const headers: Record<string, string> = { Accept: o.accept ?? "text/html,application/xhtml+xml", ...o.headers };
+  if (o.as) headers["Cf-Access-Jwt-Assertion"] = typeof o.as === "string" ? await accessToken(o.as) : o.as.token;
+  let body: string | undefined;
+  if (method !== "GET" && method !== "HEAD") {
+    const origin = o.origin === undefined ? BASE : o.origin;
+    if (origin !== null) headers.Origin = origin;
+    if (o.form) {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(o.form).toString();
+    }
+  }
+  const res = await fetchWorker(new Request(`${BASE}${path}`, { method, headers, body, redirect: "manual" }), {
+    env: o.env,
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
