@@ -24,6 +24,7 @@ import {
   CONTACT_ROWS,
   LabelActionPage,
   LabelListPage,
+  STRUCTURE_FIELDS,
   StructureFormPage,
   StructureListPage,
   StructurePage,
@@ -58,21 +59,8 @@ function structureInput(f: Form, withCode: boolean) {
     if (email || name || role)
       contacts.push({ email: email ?? "", ...(name ? { name } : {}), ...(role ? { role } : {}) });
   }
-  const fields = [
-    "name",
-    "network",
-    "typology",
-    "category",
-    "parentCode",
-    "siret",
-    "postcode",
-    "city",
-    "department",
-    "region",
-    "website",
-  ];
   const input: Record<string, unknown> = Object.fromEntries(
-    fields.map((k) => [k, opt(f, k)]).filter(([, v]) => v !== undefined),
+    STRUCTURE_FIELDS.map((k) => [k, opt(f, k)]).filter(([, v]) => v !== undefined),
   );
   if (withCode) input.code = opt(f, "code");
   return { ...input, contacts };

@@ -8,7 +8,7 @@ import { router } from "../lib/router";
 import { updateCertifier } from "../services/certifiers";
 import { depsOf } from "../services/deps";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { Certifier, CertifierCreate, CertifierPatch, CertifierWithSecrets } from "./schemas";
+import { Certifier, CertifierCreate, CertifierPatch, CertifierWithSecrets, RotateSecret } from "./schemas";
 
 export const certifiersRouter = router();
 certifiersRouter.use("*", requireRole("admin"));
@@ -113,15 +113,7 @@ certifiersRouter.openapi(
         required: false,
         content: {
           "application/json": {
-            schema: z
-              .object({
-                revokePrevious: z.boolean().optional().openapi({
-                  description: "End every previous secret now instead of after the grace period",
-                  example: true,
-                }),
-              })
-              .strict()
-              .openapi("RotateSecret"),
+            schema: RotateSecret,
           },
         },
       },

@@ -238,3 +238,14 @@ export const ApiKey = z
     revokedAt: z.string().nullable(),
   })
   .openapi("ApiKey");
+
+/** The optional body of a secret rotation, for a body's webhook secret and a subscription's alike. */
+export const RotateSecret = z
+  .object({
+    revokePrevious: z.boolean().optional().openapi({
+      description: "End every previous secret now instead of after the grace period",
+      example: true,
+    }),
+  })
+  .strict()
+  .openapi("RotateSecret");

@@ -20,7 +20,7 @@ import {
 } from "../notifications/subscriptions";
 import { depsOf } from "../services/deps";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { CodeSp, Email, StructureFields, Url } from "./schemas";
+import { CodeSp, Email, RotateSecret, StructureFields, Url } from "./schemas";
 
 export const subscriptionsRouter = router();
 subscriptionsRouter.use("*", requireRole("admin"));
@@ -223,10 +223,7 @@ subscriptionsRouter.openapi(
         required: false,
         content: {
           "application/json": {
-            schema: z
-              .object({ revokePrevious: z.boolean().optional().openapi({ example: true }) })
-              .strict()
-              .openapi("RotateSubscriptionSecret"),
+            schema: RotateSecret,
           },
         },
       },

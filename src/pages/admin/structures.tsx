@@ -187,23 +187,25 @@ export function StructureFormPage(props: {
   );
 }
 
+/** The structure's fields the form edits one input each (besides its code and its contacts). */
+export const STRUCTURE_FIELDS = [
+  "name",
+  "network",
+  "typology",
+  "category",
+  "parentCode",
+  "siret",
+  "postcode",
+  "city",
+  "department",
+  "region",
+  "website",
+] as const;
+
 /** The structure's fields as the form shows them. */
 export function structureValues(s: Structure): Record<string, string> {
   const v: Record<string, string> = {};
-  for (const k of [
-    "code",
-    "name",
-    "network",
-    "typology",
-    "category",
-    "parentCode",
-    "siret",
-    "postcode",
-    "city",
-    "department",
-    "region",
-    "website",
-  ] as const) {
+  for (const k of ["code", ...STRUCTURE_FIELDS] as const) {
     v[k] = s[k] ?? "";
   }
   s.contacts.forEach((c, i) => {
