@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { evaluateStructure } from "../db/evaluations";
 import { listDecisions } from "../db/labels";
-import { todayUtc } from "../domain/label-dates";
+import { parisDay } from "../domain/paris-time";
 import { assertMayRead, requireRole } from "../lib/auth";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
@@ -24,14 +24,16 @@ evaluationsRouter.openapi(
     tags: ["evaluations"],
     summary: "Evaluate a structure under the active référentiel",
     description:
-      "Runs the tier engine on the latest audit and surveys dated on or before `on` (default today): the " +
+      "Runs the tier engine on the latest audit and surveys dated on or before `on` (default today in France): the " +
       "proposed tier, every check (rule, expected, actual, passed) and what is missing or stale. " +
       "For an admin, or the certification body assigned to the structure.",
     security: adminSecurity,
     middleware: requireRole("admin", "certifier"),
     request: {
       params: CodeParam,
-      query: z.object({ on: Day.optional().openapi({ description: "Evaluate as of this day (default today)" }) }),
+      query: z.object({
+        on: Day.optional().openapi({ description: "Evaluate as of this day (default today, Europe/Paris)" }),
+      }),
     },
     responses: { 200: json(Evaluation, "The evaluation"), ...pick(404) },
   }),
@@ -39,7 +41,7 @@ evaluationsRouter.openapi(
     const db = getDb(c.env.DB);
     const code = c.req.valid("param").code;
     await assertMayRead(db, c.var.principal, code);
-    const { evaluation } = await evaluateStructure(db, code, c.req.valid("query").on ?? todayUtc());
+    const { evaluation } = await evaluateStructure(db, code, c.req.valid("query").on ?? parisDay(new Date()));
     return c.json(evaluation, 200);
   },
 );
