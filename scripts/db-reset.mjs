@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `npm run db:reset`: throws the local database away (.wrangler/state/v3/d1) and builds it again with
-// the demo data, as a fresh clone's first `npm run dev` would. Use it after replaying a future date
+// the demo data, as a fresh clone's first `npm run dev` would. The local edge cache and queues go too:
+// a cached answer about a structure the new database no longer has would be a lie until its max-age. Use it after replaying a future date
 // with the cron (the expiry job then really expires labels), or whenever local data is in the way.
 // Stop `npm run dev` first: it holds the same database. (`predb:reset` has checked Node.)
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { devAdminToken, prepareLocalDb, seedAndTell, startDev } from "./local.mjs";
 
-rmSync(".wrangler/state/v3/d1", { recursive: true, force: true });
-console.log("Local database removed (.wrangler/state/v3/d1); building it again.");
+for (const part of ["d1", "cache", "queues"]) rmSync(`.wrangler/state/v3/${part}`, { recursive: true, force: true });
+console.log("Local database, edge cache and queues removed (.wrangler/state/v3); building them again.");
 const token = devAdminToken();
 prepareLocalDb();
 // A Worker on a free port, just long enough to seed; permalinks in the e-mails keep the usual URL.
