@@ -81,6 +81,8 @@ export type OfficeOptions = {
   /** An e-mail (a token is signed for it), a raw token, or nobody. */
   as?: string | { token: string } | null;
   form?: Record<string, string>;
+  /** A body sent as it is (with its `Content-Type` in `headers`), instead of `form`. */
+  raw?: string;
   /** `Origin` of a POST (default: the registry's own). `null`: none sent. */
   origin?: string | null;
   accept?: string;
@@ -99,7 +101,7 @@ export async function office(method: string, path: string, o: OfficeOptions = {}
     if (o.form) {
       headers["Content-Type"] = "application/x-www-form-urlencoded";
       body = new URLSearchParams(o.form).toString();
-    }
+    } else if (o.raw !== undefined) body = o.raw;
   }
   const res = await fetchWorker(new Request(`${BASE}${path}`, { method, headers, body, redirect: "manual" }), {
     env: o.env,

@@ -15,7 +15,10 @@ export type Form = Record<string, string>;
 
 /** The posted fields (urlencoded or multipart), text only. */
 export async function readForm(c: AdminContext): Promise<Form> {
-  const body = await c.req.parseBody();
+  // A browser sends well-formed forms; a malformed multipart body is a client's mistake, not a crash.
+  const body = await c.req.parseBody().catch(() => {
+    throw new ApiError("bad-request", "The form could not be read");
+  });
   const out: Form = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
   return out;
