@@ -61,7 +61,9 @@ export class Conformance {
 
     const match = this.templates.filter((t) => t.re.test(url.pathname)).sort((a, b) => b.literals - a.literals)[0];
     if (!match) {
-      if (r.status !== 404 && r.status !== 405) return [`${url.pathname} is not in the document`];
+      // A path under a private prefix (`/v1/api-keys/`, `/v1/labels/`) is authenticated before it is
+      // routed: without a key it is a 401, as any private path; with one, a 404.
+      if (r.status !== 404 && r.status !== 405 && r.status !== 401) return [`${url.pathname} is not in the document`];
       return this.problemBody(r, type, "#/components/schemas/Problem");
     }
     const item = this.doc.paths[match.template]!;
