@@ -25,6 +25,12 @@ const EnvSchema = z
       .int()
       .min(7)
       .max(10 * 366),
+    /** Days a finished delivery to a subscriber stays in its delivery log (and may be delivered again). */
+    NOTIFICATION_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(7)
+      .max(10 * 366),
     EMAIL_TRANSPORT: z.enum(["cloudflare", "brevo", "local"]),
     /** "on" (with EMAIL_TRANSPORT=local): /dev/outbox shows the e-mails kept by the local transport. */
     DEV_OUTBOX: z.enum(["on", "off"]),

@@ -20,7 +20,7 @@ import { transportFor } from "./email/transport";
 import { config } from "./env";
 import { type DailyResult, runDaily } from "./jobs/daily";
 import { type DeliveryResult, deliverOutbox } from "./jobs/deliver";
-import { runInboxRetention } from "./jobs/retention";
+import { runInboxRetention, runNotificationRetention } from "./jobs/retention";
 import { log } from "./lib/log";
 import type { Deps } from "./services/deps";
 
@@ -70,6 +70,7 @@ export async function runScheduled(
       // `expiresOn` (src/domain/badge.ts publicStatus), and none is ever cached past midnight in France
       // (src/public/cache.ts maxAgeAt), so every answer served after midnight already says so.
       const inbox = await runInboxRetention(db, now, cfg.INBOX_RETENTION_DAYS);
+      const notified = await runNotificationRetention(db, now, cfg.NOTIFICATION_RETENTION_DAYS);
       log.info("daily job", {
         today: r.today,
         expired: r.expired.length,
@@ -77,6 +78,9 @@ export async function runScheduled(
         remindersSkipped: r.remindersSkipped,
         inboxPurged: inbox.purged,
         inboxBacklog: inbox.backlog,
+        deliveriesPurged: notified.deliveries.purged,
+        notificationsPurged: notified.notifications.purged,
+        notificationBacklog: notified.deliveries.backlog || notified.notifications.backlog,
         ms: Date.now() - started,
       });
       result.daily = r;

@@ -556,3 +556,39 @@ describe("failures", () => {
     await waitOnExecutionContext(ctx);
   });
 });
+
+describe("retention (daily job)", () => {
+  it("finished deliveries leave the log after NOTIFICATION_RETENTION_DAYS, then their notifications; pending ones stay", async () => {
+    const hook = endpoint(204);
+    const { code } = await awardable();
+    const sub = await subscribe(hook.url, { structureCode: code });
+    const number = await award(code);
+    await until(async () => (await deliveriesOf(sub.id)).some((d: any) => d.status === "delivered"));
+    // A suspension whose hand-off to the queue fails: its delivery stays pending (nothing has run it yet).
+    const down = { sendBatch: async () => Promise.reject(new Error("queue down")) };
+    expect(
+      (await adminCall("POST", `/v1/labels/${number}/suspend`, { reason: "x" }, { NOTIFICATIONS: down } as never))
+        .status,
+    ).toBe(200);
+    const before = await deliveriesOf(sub.id);
+    expect(before.map((d: any) => `${d.type}:${d.status}`).sort()).toEqual([
+      "label.awarded:delivered",
+      "label.suspended:pending",
+    ]);
+    const notificationOf = async (type: string) =>
+      env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE label_number = ? AND type = ?")
+        .bind(number, type)
+        .first<{ n: number }>();
+
+    // 89 days later: within the retention (90 by default), nothing goes; a longer retention keeps it at 91 too.
+    await daily(addDays(today, 89));
+    await daily(addDays(today, 91), { NOTIFICATION_RETENTION_DAYS: "365" });
+    expect(await deliveriesOf(sub.id)).toHaveLength(2);
+
+    await daily(addDays(today, 92));
+    const after = await deliveriesOf(sub.id);
+    expect(after.map((d: any) => `${d.type}:${d.status}`)).toEqual(["label.suspended:pending"]);
+    expect((await notificationOf("label.awarded"))!.n).toBe(0);
+    expect((await notificationOf("label.suspended"))!.n).toBe(1);
+  });
+});

@@ -674,6 +674,8 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_once").on(t.subscriptionId, t.notificationId),
     index("deliveries_subscription").on(t.subscriptionId, t.createdAt, t.id),
     index("deliveries_status").on(t.status, t.subscriptionId),
+    // The retention step finds finished deliveries by age (src/jobs/retention.ts).
+    index("deliveries_status_created").on(t.status, t.createdAt),
     // Foreign-key checks when a notification row is written look its deliveries up by this column.
     index("deliveries_notification").on(t.notificationId),
   ],

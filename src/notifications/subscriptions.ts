@@ -3,7 +3,7 @@
  * /v1/subscriptions. The endpoint is checked by the rules of src/domain/endpoint-url.ts when it is
  * given, and again before every delivery (the configuration may have changed since).
  */
-import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { afterChange } from "../changes/effects";
 import { NOTIFY_INTENT, notifyIntentStatements } from "../changes/public-change";
 import type { Db } from "../db/client";
@@ -229,4 +229,29 @@ export async function redeliver(deps: Deps, subscriptionId: string, id: string) 
   ]);
   await afterChange(deps, [NOTIFY_INTENT], now);
   return getDelivery(db, subscriptionId, id);
+}
+
+/**
+ * Deletes up to `limit` finished deliveries (delivered, or failed for good) created before `before`;
+ * pending and queued ones are never touched. Returns how many.
+ */
+export async function purgeDeliveries(db: Db, before: string, limit: number): Promise<number> {
+  const r = await db.run(sql`
+    DELETE FROM ${deliveries} WHERE ${deliveries.id} IN (
+      SELECT id FROM ${deliveries} WHERE status IN ('delivered', 'failed') AND created_at < ${before} LIMIT ${limit}
+    )`);
+  return r.meta.changes;
+}
+
+/** Deletes up to `limit` notifications created before `before` that no delivery refers to any more. */
+export async function purgeNotifications(db: Db, before: string, limit: number): Promise<number> {
+  const r = await db.run(sql`
+    DELETE FROM ${notifications} WHERE ${notifications.id} IN (
+      SELECT n.id FROM ${notifications} n
+      WHERE n.created_at < ${before}
+        AND NOT EXISTS (SELECT 1 FROM ${deliveries} d WHERE d.notification_id = n.id)
+      ORDER BY n.created_at
+      LIMIT ${limit}
+    )`);
+  return r.meta.changes;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_status_created` ON `deliveries` (`status`,`created_at`);
