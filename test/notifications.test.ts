@@ -559,7 +559,9 @@ describe("failures", () => {
 
 describe("retention (daily job)", () => {
   it("finished deliveries leave the log after NOTIFICATION_RETENTION_DAYS, then their notifications; pending ones stay", async () => {
-    const hook = endpoint(204);
+    // The endpoint takes the first event and refuses the next: whatever runs the queue meanwhile (the daily
+    // job's own changes carry out pending intents), the suspension's delivery stays unfinished.
+    const hook = endpoint(204, 503);
     const { code } = await awardable();
     const sub = await subscribe(hook.url, { structureCode: code });
     const number = await award(code);
@@ -587,7 +589,8 @@ describe("retention (daily job)", () => {
 
     await daily(addDays(today, 92));
     const after = await deliveriesOf(sub.id);
-    expect(after.map((d: any) => `${d.type}:${d.status}`)).toEqual(["label.suspended:pending"]);
+    expect(after.map((d: any) => d.type)).toEqual(["label.suspended"]);
+    expect(["pending", "queued"]).toContain(after[0].status);
     expect((await notificationOf("label.awarded"))!.n).toBe(0);
     expect((await notificationOf("label.suspended"))!.n).toBe(1);
   });
