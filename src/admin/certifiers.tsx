@@ -18,7 +18,7 @@ import {
 import { getDb } from "../db/client";
 import { listStructures } from "../db/structures";
 import { config } from "../env";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterKey, nextCursor } from "../lib/cursor";
 import { log } from "../lib/log";
 import {
   ApiKeysPage,
@@ -90,8 +90,8 @@ export function certifierPages(app: Hono<AdminEnv>) {
 
   app.get("/certifiers", async (c) => {
     const { cursor } = parse(Cursor, c.req.query());
-    const { items, next } = await listCertifiers(getDb(c.env.DB), 100, cursor ? decodeCursor(cursor, 1)[0] : undefined);
-    return page(c, <CertifierListPage person={c.var.person} items={items} next={next ? encodeCursor([next]) : null} />);
+    const { items, next } = await listCertifiers(getDb(c.env.DB), 100, afterKey(cursor));
+    return page(c, <CertifierListPage person={c.var.person} items={items} next={nextCursor(next)} />);
   });
 
   app.get("/certifiers/new", (c) => page(c, <CertifierFormPage person={c.var.person} values={{}} />));
@@ -156,14 +156,11 @@ export function certifierPages(app: Hono<AdminEnv>) {
     const { cursor } = parse(Cursor, c.req.query());
     const db = getDb(c.env.DB);
     const [{ items, next }, bodies] = await Promise.all([
-      listApiKeys(db, 100, cursor ? decodeCursor(cursor, 1)[0] : undefined),
+      listApiKeys(db, 100, afterKey(cursor)),
       listCertifiers(db, 200),
     ]);
     const names = Object.fromEntries(bodies.items.map((b) => [b.id, b.name]));
-    return page(
-      c,
-      <ApiKeysPage person={c.var.person} keys={items} bodies={names} next={next ? encodeCursor([next]) : null} />,
-    );
+    return page(c, <ApiKeysPage person={c.var.person} keys={items} bodies={names} next={nextCursor(next)} />);
   });
 
   app.post("/api-keys", async (c) => {

@@ -11,7 +11,7 @@ import { findOutboxEmail, listOutbox, retryEmail } from "../db/outbox";
 import { OUTBOX_STATUSES, WEBHOOK_EVENT_STATUSES } from "../db/schema";
 import { forbidden, notFound } from "../domain/errors";
 import { config } from "../env";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterPair, nextCursor } from "../lib/cursor";
 import { log } from "../lib/log";
 import { DeliveryPage, EmailPage, InboxPage, OutboxPage } from "../pages/admin/deliveries";
 import { replayRejected } from "../webhooks/process";
@@ -64,7 +64,7 @@ export function deliveryPages(app: Hono<AdminEnv>) {
     const { items, next } = await listInbox(getDb(c.env.DB), {
       ...filter,
       limit: 50,
-      after: q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined,
+      after: afterPair(q.cursor),
     });
     const bodies = person.role === "admin" ? await bodyNames(c) : { [person.certifierId]: person.bodyName };
     return page(
@@ -78,7 +78,7 @@ export function deliveryPages(app: Hono<AdminEnv>) {
         }}
         items={items}
         bodies={bodies}
-        next={next ? encodeCursor(next) : null}
+        next={nextCursor(next)}
       />,
     );
   });
@@ -105,12 +105,9 @@ export function deliveryPages(app: Hono<AdminEnv>) {
     const { items, next } = await listOutbox(getDb(c.env.DB), {
       ...filter,
       limit: 50,
-      after: q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined,
+      after: afterPair(q.cursor),
     });
-    return page(
-      c,
-      <OutboxPage person={c.var.person} q={filter} items={items} next={next ? encodeCursor(next) : null} />,
-    );
+    return page(c, <OutboxPage person={c.var.person} q={filter} items={items} next={nextCursor(next)} />);
   });
 
   app.get("/outbox/:id", requireAdmin, async (c) => {

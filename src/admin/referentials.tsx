@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { getDb } from "../db/client";
 import { activateReferential, getReferential, listReferentials } from "../db/referentials";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterKey, nextCursor } from "../lib/cursor";
 import { log } from "../lib/log";
 import { ReferentialListPage, ReferentialPage } from "../pages/admin/referentials";
 import { page, parse, seeOther } from "./forms";
@@ -15,15 +15,8 @@ export function referentialPages(app: Hono<AdminEnv>) {
 
   app.get("/referentials", async (c) => {
     const { cursor } = parse(z.object({ cursor: z.string().max(512).optional() }), c.req.query());
-    const { items, next } = await listReferentials(
-      getDb(c.env.DB),
-      50,
-      cursor ? decodeCursor(cursor, 1)[0] : undefined,
-    );
-    return page(
-      c,
-      <ReferentialListPage person={c.var.person} items={items} next={next ? encodeCursor([next]) : null} />,
-    );
+    const { items, next } = await listReferentials(getDb(c.env.DB), 50, afterKey(cursor));
+    return page(c, <ReferentialListPage person={c.var.person} items={items} next={nextCursor(next)} />);
   });
 
   app.get("/referentials/:version", async (c) =>

@@ -18,7 +18,7 @@ import { addDays } from "../domain/label-dates";
 import { nextStatus, TRANSITIONS } from "../domain/label-lifecycle";
 import { assertMayRead } from "../lib/auth";
 import { newId } from "../lib/crypto";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterPair, nextCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import {
   CONTACT_ROWS,
@@ -221,7 +221,7 @@ export function structurePages(app: Hono<AdminEnv>) {
       status: q.status || undefined,
       expiring: q.expiresWithin ? { from: today, until: addDays(today, Number(q.expiresWithin)) } : undefined,
       limit: PAGE,
-      after: q.cursor ? (decodeCursor(q.cursor, 2) as [string, string]) : undefined,
+      after: afterPair(q.cursor),
     });
     return page(
       c,
@@ -230,7 +230,7 @@ export function structurePages(app: Hono<AdminEnv>) {
         status={q.status}
         expiresWithin={q.expiresWithin}
         items={items}
-        next={next ? encodeCursor(next) : null}
+        next={nextCursor(next)}
       />,
     );
   });

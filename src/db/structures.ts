@@ -5,7 +5,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { invalid, notFound } from "../domain/errors";
 import type { Category } from "../domain/identifiers";
-import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor, type SearchAfter } from "../lib/cursor";
+import { afterKey, decodeSearchCursor, encodeSearchCursor, nextCursor, type SearchAfter } from "../lib/cursor";
 import { fold } from "../lib/text";
 import type { Db } from "./client";
 import { assignments, type Contact, certifiers, structures } from "./schema";
@@ -155,9 +155,9 @@ export async function findStructures(
   }
   const { items, next } = await listStructures(db, {
     ...filter,
-    after: cursor ? decodeCursor(cursor, 1)[0] : undefined,
+    after: afterKey(cursor),
   });
-  return { items, nextCursor: next ? encodeCursor([next]) : null };
+  return { items, nextCursor: nextCursor(next) };
 }
 
 /** Assigns a body to a structure: the current pointer and the history row land together. */

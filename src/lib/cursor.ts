@@ -29,6 +29,17 @@ export function decodeCursor(cursor: string, arity: number): string[] {
   throw badCursor();
 }
 
+/** The `after` key of a page sorted by one column (undefined without a cursor: the first page). */
+export const afterKey = (cursor?: string): string | undefined => (cursor ? decodeCursor(cursor, 1)[0] : undefined);
+
+/** The `after` key of a page sorted by two columns (a time or a label, then an id). */
+export const afterPair = (cursor?: string): [string, string] | undefined =>
+  cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+
+/** The next page's cursor from the last row's key (one column or several); null on the last page. */
+export const nextCursor = (next: string | readonly string[] | null): string | null =>
+  next === null ? null : encodeCursor(typeof next === "string" ? [next] : [...next]);
+
 /**
  * Where a search page ended (src/db/search.ts ranks hits in tiers): the last hit's tier and its sort
  * key within the tier (a code, a folded name and code, or a full-text index rowid).

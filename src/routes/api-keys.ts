@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { requireRole } from "../lib/auth";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterKey, nextCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 import { ApiKey, ApiKeyCreate } from "./schemas";
@@ -62,8 +62,8 @@ apiKeysRouter.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const { items, next } = await listApiKeys(getDb(c.env.DB), limit, cursor ? decodeCursor(cursor, 1)[0] : undefined);
-    return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
+    const { items, next } = await listApiKeys(getDb(c.env.DB), limit, afterKey(cursor));
+    return c.json({ items, nextCursor: nextCursor(next) }, 200);
   },
 );
 

@@ -3,7 +3,7 @@ import { createCertifier, getCertifier, listCertifiers, rotateWebhookSecret } fr
 import { getDb } from "../db/client";
 import { config } from "../env";
 import { requireRole } from "../lib/auth";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterKey, nextCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { updateCertifier } from "../services/certifiers";
 import { depsOf } from "../services/deps";
@@ -55,12 +55,8 @@ certifiersRouter.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const { items, next } = await listCertifiers(
-      getDb(c.env.DB),
-      limit,
-      cursor ? decodeCursor(cursor, 1)[0] : undefined,
-    );
-    return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
+    const { items, next } = await listCertifiers(getDb(c.env.DB), limit, afterKey(cursor));
+    return c.json({ items, nextCursor: nextCursor(next) }, 200);
   },
 );
 

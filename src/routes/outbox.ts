@@ -8,7 +8,7 @@ import { findOutboxEmail, listOutbox, retryEmail } from "../db/outbox";
 import { OUTBOX_STATUSES } from "../db/schema";
 import { config } from "../env";
 import { requireRole } from "../lib/auth";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterPair, nextCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { log } from "../lib/log";
 import { router } from "../lib/router";
@@ -71,9 +71,9 @@ outboxRouter.openapi(
   }),
   async (c) => {
     const { cursor, ...q } = c.req.valid("query");
-    const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+    const after = afterPair(cursor);
     const { items, next } = await listOutbox(getDb(c.env.DB), { ...q, after });
-    return c.json({ items, nextCursor: next ? encodeCursor(next) : null }, 200);
+    return c.json({ items, nextCursor: nextCursor(next) }, 200);
   },
 );
 

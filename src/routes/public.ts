@@ -14,7 +14,7 @@ import { PUBLIC_STATUSES } from "../domain/badge";
 import { CODE_SP_PATTERN } from "../domain/identifiers";
 import { parisDay } from "../domain/paris-time";
 import { readRef } from "../domain/public-ref";
-import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor } from "../lib/cursor";
+import { afterKey, decodeSearchCursor, encodeSearchCursor, nextCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
@@ -291,14 +291,14 @@ publicRouter.openapi(
       page = { items, nextCursor: next ? encodeSearchCursor(next) : null };
     } else {
       // The cursor is the last structure code: the listing holds one row per structure.
-      const after = cursor ? decodeCursor(cursor, 1)[0] : undefined;
+      const after = afterKey(cursor);
       const { items, next } = await listPublicLabels(publicDb(c.env), { ...f, limit, after, today });
-      page = { items, nextCursor: next ? encodeCursor([next]) : null };
+      page = { items, nextCursor: nextCursor(next) };
     }
-    const { nextCursor } = page;
+    const following = page.nextCursor;
     const labels = page.items.map((r) => toPublicLabel(r, today, now.toISOString(), c.env.PUBLIC_BASE_URL));
     const stable = labels.map(({ checkedAt: _, ...rest }) => rest);
-    const etag = await weakEtag(JSON.stringify([csv, stable, nextCursor]));
+    const etag = await weakEtag(JSON.stringify([csv, stable, following]));
     const headers: Record<string, string> = {
       "Cache-Control": publicCacheControl(now),
       ETag: etag,
@@ -307,9 +307,9 @@ publicRouter.openapi(
     };
     let res: Response;
     if (csv) {
-      if (nextCursor) {
+      if (following) {
         const u = new URL(c.req.url);
-        u.searchParams.set("cursor", nextCursor);
+        u.searchParams.set("cursor", following);
         headers.Link = `<${u.pathname}${u.search}>; rel="next"`;
       }
       res = new Response(toCsv(labels), {
@@ -320,7 +320,7 @@ publicRouter.openapi(
         },
       });
     } else {
-      res = new Response(JSON.stringify({ items: labels, nextCursor }), {
+      res = new Response(JSON.stringify({ items: labels, nextCursor: following }), {
         headers: { ...headers, "Content-Type": "application/json; charset=utf-8" },
       });
     }

@@ -8,7 +8,7 @@ import {
   updateReferential,
 } from "../db/referentials";
 import { requireRole } from "../lib/auth";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterKey, nextCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { Referential, ReferentialCreate, ReferentialUpdate, VersionParam } from "./label-schemas";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
@@ -50,12 +50,8 @@ referentialsRouter.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const { items, next } = await listReferentials(
-      getDb(c.env.DB),
-      limit,
-      cursor ? decodeCursor(cursor, 1)[0] : undefined,
-    );
-    return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
+    const { items, next } = await listReferentials(getDb(c.env.DB), limit, afterKey(cursor));
+    return c.json({ items, nextCursor: nextCursor(next) }, 200);
   },
 );
 

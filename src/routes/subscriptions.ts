@@ -7,7 +7,7 @@ import { getDb } from "../db/client";
 import { DELIVERY_STATUSES, NOTIFICATION_TYPES } from "../db/schema";
 import { cleanText } from "../domain/clean-text";
 import { requireRole } from "../lib/auth";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterKey, afterPair, nextCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import {
   createSubscription,
@@ -154,12 +154,8 @@ subscriptionsRouter.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const { items, next } = await listSubscriptions(
-      getDb(c.env.DB),
-      limit,
-      cursor ? decodeCursor(cursor, 1)[0] : undefined,
-    );
-    return c.json({ items, nextCursor: next ? encodeCursor([next]) : null }, 200);
+    const { items, next } = await listSubscriptions(getDb(c.env.DB), limit, afterKey(cursor));
+    return c.json({ items, nextCursor: nextCursor(next) }, 200);
   },
 );
 
@@ -268,9 +264,9 @@ subscriptionsRouter.openapi(
   }),
   async (c) => {
     const { status, limit, cursor } = c.req.valid("query");
-    const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+    const after = afterPair(cursor);
     const { items, next } = await listDeliveries(getDb(c.env.DB), c.req.valid("param").id, { status, limit, after });
-    return c.json({ items, nextCursor: next ? encodeCursor(next) : null }, 200);
+    return c.json({ items, nextCursor: nextCursor(next) }, 200);
   },
 );
 

@@ -4,7 +4,7 @@ import { getInboxRow, type InboxRow, listInbox } from "../db/inbox";
 import { WEBHOOK_EVENT_STATUSES } from "../db/schema";
 import { config } from "../env";
 import { requireRole } from "../lib/auth";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { afterPair, nextCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { replayRejected } from "../webhooks/process";
@@ -88,9 +88,9 @@ webhookEventsRouter.openapi(
   }),
   async (c) => {
     const { cursor, ...q } = c.req.valid("query");
-    const after = cursor ? (decodeCursor(cursor, 2) as [string, string]) : undefined;
+    const after = afterPair(cursor);
     const { items, next } = await listInbox(getDb(c.env.DB), { ...q, after });
-    return c.json({ items: items.map(summary), nextCursor: next ? encodeCursor(next) : null }, 200);
+    return c.json({ items: items.map(summary), nextCursor: nextCursor(next) }, 200);
   },
 );
 
