@@ -5,7 +5,7 @@
  * body's, so the text points to it instead of inventing rules.
  */
 import type { Tier } from "../db/schema";
-import { longFrenchDate } from "../domain/badge";
+import { longFrenchDate, TIER_NAMES } from "../domain/badge";
 
 export type LabelFacts = {
   labelNumber: string;
@@ -34,8 +34,6 @@ export function subjectLine(text: string): Subject {
 }
 
 export type Rendered = { subject: Subject; text: string; html: string };
-
-const TIER_NAMES: Record<Tier, string> = { bronze: "Bronze", argent: "Argent", or: "Or" };
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -10,7 +10,7 @@ import type { assignmentsOf, labelsOfStructure, listCurrentLabels } from "../../
 import type { StructureEvaluation } from "../../db/evaluations";
 import type { listDecisions, listLabelEvents } from "../../db/labels";
 import type { findStructure } from "../../db/structures";
-import { EVENT_NAMES } from "../../domain/badge";
+import { EVENT_NAMES, TIER_NAMES } from "../../domain/badge";
 import { CATEGORIES, CATEGORY_LABELS, type Category } from "../../domain/identifiers";
 import { type LabelAction, nextStatus } from "../../domain/label-lifecycle";
 import { TIER_ORDER } from "../../domain/referential";
@@ -333,11 +333,7 @@ function DecisionForm({ code, e, today }: { code: string; e: StructureEvaluation
         <Select
           name="tier"
           label="Palier (attribution)"
-          options={[
-            ["bronze", "Bronze"],
-            ["argent", "Argent"],
-            ["or", "Or"],
-          ]}
+          options={TIER_ORDER.map((t) => [t, TIER_NAMES[t]])}
           value={e.proposedTier ?? ""}
           empty="Le palier proposé"
         />
