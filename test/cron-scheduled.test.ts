@@ -4,23 +4,15 @@
  * warning. (Wrangler answers 500 whenever the handler throws, so a 4xx is not an option: see
  * src/scheduled.ts. test/browser/run.mjs calls those URLs on `wrangler dev` and expects 200.)
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../src/index";
 import { CRONS, jobsFor, runScheduled } from "../src/scheduled";
 import wranglerToml from "../wrangler.toml?raw";
 import { makeLabel } from "./factories";
-import { labelOf, outboxOf } from "./helpers";
+import { labelOf, outboxOf, runCron } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
-
-/** The Worker's real `scheduled` handler, as wrangler calls it, with `cron` as given. */
-async function scheduled(cron: string, time: string) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ cron, scheduledTime: new Date(time) }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 describe("scheduled calls", () => {
   it("every cron of wrangler.toml has its own job, and every job its cron there", () => {
@@ -32,7 +24,7 @@ describe("scheduled calls", () => {
   it("no cron (wrangler's `/cdn-cgi/local/scheduled` hint) runs every job: the expiry, then the delivery", async () => {
     const l = await makeLabel({ expiresOn: "2031-05-31" });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    await scheduled("", "2031-06-01T09:00:00Z");
+    await runCron("", "2031-06-01T09:00:00Z");
     expect((await labelOf(l.number)).status).toBe("expired");
     // The expiry notice was queued by the daily job, then sent by the delivery job of the same call.
     expect((await outboxOf(l.number)).map((r) => [r.kind, r.status])).toEqual([["expiry", "sent"]]);

@@ -8,7 +8,6 @@
  */
 import { env } from "cloudflare:test";
 import fc from "fast-check";
-import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { todayUtc } from "../src/domain/label-dates";
 import {
@@ -22,6 +21,7 @@ import {
   uniqueId,
 } from "./factories";
 import { call } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 const RUNS = Number(env.FUZZ_RUNS);
 /** A whole endpoint's run; 1,000 cases take 10–25 s on a busy 2-core machine. */
@@ -332,18 +332,7 @@ describe("fuzzing signed webhook deliveries, every type", () => {
         let state = await fingerprint();
         await fc.assert(
           fc.asyncProperty(raws, async (raw) => {
-            const id = uniqueId("msg");
-            const at = new Date();
-            const r = await call("POST", `/v1/webhooks/certifiers/${ctx.bodyId}`, {
-              token: null,
-              raw,
-              headers: {
-                "Content-Type": "application/json",
-                "webhook-id": id,
-                "webhook-timestamp": Math.floor(at.getTime() / 1000).toString(),
-                "webhook-signature": new Webhook(ctx.secret).sign(id, at, raw),
-              },
-            });
+            const r = await deliver(ctx.bodyId, { secret: ctx.secret, body: raw });
             // Signed correctly: never refused as unauthenticated.
             expect(r.status).not.toBe(401);
             state = await checkRefusalLeavesNothing(r, state, true);

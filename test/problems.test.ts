@@ -3,10 +3,9 @@
  * every log line carries the request id, and every status the app answers maps to a code of the
  * closed set — all through the real Worker.
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { HTTPException } from "hono/http-exception";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../src/index";
 import { asApiError, PROBLEM_FOR_STATUS, PROBLEMS, type ProblemCode } from "../src/lib/errors";
 import { HTML_CSP } from "../src/lib/security-headers";
 import {
@@ -17,7 +16,7 @@ import {
   structurePayload,
   uniqueId,
 } from "./factories";
-import { call } from "./helpers";
+import { call, daily } from "./helpers";
 import { deliver } from "./webhooks-helpers";
 
 const CODES = Object.keys(PROBLEMS) as ProblemCode[];
@@ -165,15 +164,7 @@ describe("the request id", () => {
     });
 
     it("a cron run, which answers nobody, logs under one run id", async () => {
-      const controller = createScheduledController({
-        cron: "0 3 * * *",
-        scheduledTime: Date.parse("2026-12-01T03:00:00Z"),
-      });
-      for (const vars of [{}, { D1_METRICS: "on" }]) {
-        const ctx = createExecutionContext();
-        await worker.scheduled!(controller, { ...env, ...vars } as unknown as Env, ctx);
-        await waitOnExecutionContext(ctx);
-      }
+      for (const vars of [{}, { D1_METRICS: "on" }]) await daily("2026-12-01", vars);
       const logged = lines.map((l) => JSON.parse(l));
       expect(logged.map((l) => l.msg)).toEqual(["daily job", "daily job", "d1-metrics"]);
       for (const l of logged) {
