@@ -118,7 +118,7 @@ export async function whoIs(env: Env, req: Request, cookie: string | undefined):
     return {
       role: "certifier",
       certifierId: id,
-      bodyName: await bodyName(db, id),
+      bodyName: user.bodyName ?? id,
       actor: `certifier:${id}:${email}`,
       shown: email,
       via: "access",

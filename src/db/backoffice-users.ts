@@ -9,10 +9,12 @@ import { backofficeUsers, certifiers } from "./schema";
 
 export type BackofficeUserInput = { email: string; role: "admin" | "certifier"; certifierId?: string };
 
+/** An enabled person by e-mail, with their body's name (one read per back-office request). */
 export async function findActiveUser(db: Db, email: string) {
   const [row] = await db
-    .select()
+    .select({ role: backofficeUsers.role, certifierId: backofficeUsers.certifierId, bodyName: certifiers.name })
     .from(backofficeUsers)
+    .leftJoin(certifiers, eq(certifiers.id, backofficeUsers.certifierId))
     .where(and(eq(backofficeUsers.email, email.toLowerCase()), isNull(backofficeUsers.disabledAt)));
   return row ?? null;
 }

@@ -35,7 +35,8 @@ export function subjectLine(text: string): Subject {
 
 export type Rendered = { subject: Subject; text: string; html: string };
 
-const esc = (s: string) =>
+/** HTML escaping for the e-mails' text (also the outbox preview's and the notification e-mails'). */
+export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 const remaining = (daysLeft: number) =>

@@ -2,11 +2,8 @@
 
 import type { OutboxInsert } from "../db/outbox";
 import { longFrenchDate } from "../domain/badge";
-import { type Rendered, subjectLine } from "../email/templates";
+import { esc, type Rendered, subjectLine } from "../email/templates";
 import { newId } from "../lib/crypto";
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export function disabledEmail(
   s: { name: string; url: string },

@@ -41,7 +41,11 @@ export async function enqueuePending(db: Db, queue: Queue<NotifyMessage>): Promi
       .limit(PAGE);
     if (rows.length === 0) return out;
     const bySubscription = new Map<string, string[]>();
-    for (const r of rows) bySubscription.set(r.subscriptionId, [...(bySubscription.get(r.subscriptionId) ?? []), r.id]);
+    for (const r of rows) {
+      const ids = bySubscription.get(r.subscriptionId);
+      if (ids) ids.push(r.id);
+      else bySubscription.set(r.subscriptionId, [r.id]);
+    }
     const messages: NotifyMessage[] = [];
     for (const [subscriptionId, ids] of bySubscription) {
       for (const part of chunk(ids, DELIVERIES_PER_MESSAGE)) messages.push({ subscriptionId, deliveryIds: part });

@@ -6,6 +6,7 @@ import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { findOutboxEmail, listOutbox, retryEmail } from "../db/outbox";
 import { OUTBOX_STATUSES } from "../db/schema";
+import { esc } from "../email/templates";
 import { config } from "../env";
 import { requireRole } from "../lib/auth";
 import { afterPair, nextCursor } from "../lib/cursor";
@@ -134,9 +135,6 @@ devOutboxRouter.use("*", async (c, next) => {
   }
   await next();
 });
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
 devOutboxRouter.get("/", async (c) => {
   const { items } = await listOutbox(getDb(c.env.DB), { limit: 200 });

@@ -5,9 +5,10 @@
  */
 import type { Child } from "hono/jsx";
 import type { Person } from "../../admin/session";
-import { STATUS_NAMES, shortFrenchDate, TIER_NAMES, type Tier } from "../../domain/badge";
+import { STATUS_NAMES, type StoredStatus, shortFrenchDate, TIER_NAMES, type Tier } from "../../domain/badge";
 import type { FieldError } from "../../domain/errors";
 import { Layout } from "../layout";
+import { BADGE_CLASS } from "../verify";
 
 export type Section =
   | "dashboard"
@@ -166,19 +167,9 @@ export function Refused(props: { detail: string; errors?: readonly FieldError[] 
   );
 }
 
-const STATUS_CLASS: Record<string, string> = {
-  valid: "fr-badge--success",
-  suspended: "fr-badge--warning",
-  withdrawn: "fr-badge--error",
-  expired: "fr-badge--info",
-};
-
-export function LabelStatus({ status }: { status: keyof typeof STATUS_CLASS }) {
-  return (
-    <span class={`fr-badge fr-badge--sm ${STATUS_CLASS[status] ?? ""}`}>
-      {STATUS_NAMES[status as keyof typeof STATUS_NAMES] ?? status}
-    </span>
-  );
+/** A label's stored status, coloured as on the public verification page. */
+export function LabelStatus({ status }: { status: StoredStatus }) {
+  return <span class={`fr-badge fr-badge--sm ${BADGE_CLASS[status]}`}>{STATUS_NAMES[status]}</span>;
 }
 
 export const tierName = (t: string | null | undefined) => (t ? (TIER_NAMES[t as Tier] ?? t) : "—");
