@@ -33,11 +33,6 @@ export function seedOf(secret: string): Uint8Array {
   return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
 }
 
-/** The public key (`z6Mk…`) of a seed, as `CREDENTIAL_RETIRED_KEYS` lists it after a rotation. */
-export async function publicKeyOf(secret: string): Promise<string> {
-  return (await generate({ seed: seedOf(secret) })).publicKeyMultibase;
-}
-
 let cached: { key: string; keys: Promise<IssuerKeys> } | undefined;
 
 /** The issuer's keys under this configuration (derived once per isolate and configuration). */

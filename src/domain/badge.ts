@@ -38,25 +38,24 @@ export function publicStatus(label: { status: StoredStatus; expiresOn: string } 
 
 export { parisDay } from "./paris-time";
 
+// Built once: a formatter is costly to construct, and the CSV writes one instant per row.
+const parisWallClock = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/Paris",
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
 /**
  * An instant as a French reader's clock shows it, ISO 8601 with its offset:
  * `2026-11-28T03:00:00.000Z` → `2026-11-28T04:00:00+01:00` (`+02:00` in summer).
  */
 export function parisDateTime(at: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: "Europe/Paris",
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = Object.fromEntries(parisWallClock.formatToParts(at).map((p) => [p.type, p.value]));
   const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
   const minutes = Math.round((Date.parse(`${wall}Z`) - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
   const sign = minutes < 0 ? "-" : "+";

@@ -25,12 +25,12 @@ export const BADGE_CLASS: Record<PublicStatus, string> = {
   none: "fr-badge--info",
 };
 
-const parisTime = (iso: string) =>
-  new Intl.DateTimeFormat("fr-FR", {
-    timeZone: "Europe/Paris",
-    dateStyle: "long",
-    timeStyle: "short",
-  }).format(new Date(iso));
+const parisTimeFormat = new Intl.DateTimeFormat("fr-FR", {
+  timeZone: "Europe/Paris",
+  dateStyle: "long",
+  timeStyle: "short",
+});
+const parisTime = (iso: string) => parisTimeFormat.format(new Date(iso));
 
 function Row(props: { term: string; children: Child }) {
   return (

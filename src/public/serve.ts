@@ -17,7 +17,7 @@ import { findPublicLabels } from "../db/public";
 import { parisDay } from "../domain/paris-time";
 import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
-import { cacheKey, conditional, publicCacheControl } from "./cache";
+import { cacheKey, conditional, maxAgeAt } from "./cache";
 import { type PublicLabel, toPublicLabel } from "./present";
 
 /** Reads one reference from the primary database and renders its public label; null when unknown. */
@@ -28,7 +28,9 @@ export async function lookup(env: Env, ref: PublicRef, now: Date): Promise<Publi
 /** `lookup` for many references at once (bulk verification): one answer per reference, in order. */
 export async function lookupMany(env: Env, refs: readonly PublicRef[], now: Date): Promise<(PublicLabel | null)[]> {
   const rows = await findPublicLabels(getDb(env.DB), refs);
-  return rows.map((row) => (row ? toPublicLabel(row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL) : null));
+  const today = parisDay(now);
+  const checkedAt = now.toISOString();
+  return rows.map((row) => (row ? toPublicLabel(row, today, checkedAt, env.PUBLIC_BASE_URL) : null));
 }
 
 export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date) => Promise<Response>;
@@ -76,11 +78,12 @@ export async function servePublic(
   const res = new Response(rendered.body, rendered);
   res.headers.set("X-Cache", "MISS");
   if (label && res.status === 200) {
-    res.headers.set("Cache-Control", publicCacheControl(now));
+    const maxAge = maxAgeAt(now);
+    res.headers.set("Cache-Control", `public, max-age=${maxAge}`);
     res.headers.set("Cache-Tag", answerTags(label).join(","));
     // Awaited (not waitUntil): a put takes a few ms, and a purge right after must find it. A max-age of
     // 0 (the last second before midnight) is not worth storing.
-    if (!res.headers.get("Cache-Control")?.endsWith("max-age=0")) await caches.default.put(key, res.clone());
+    if (maxAge > 0) await caches.default.put(key, res.clone());
   } else if (!res.headers.has("Cache-Control")) {
     // Unknown today, registered tomorrow: browsers may keep it a minute, the edge not at all.
     res.headers.set("Cache-Control", "public, max-age=60");

@@ -7,7 +7,6 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { cors } from "hono/cors";
 import type { AppEnv } from "../app-env";
 import { statusTag } from "../changes/status-lists";
 import { didDocument, issuerKeys } from "../credentials/keys";
@@ -20,25 +19,14 @@ import { STATUS_PURPOSES, type StatusPurpose } from "../db/schema";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
-import { REQUEST_ID_HEADER } from "../lib/trace";
 import { cacheKey, conditional, weakEtag } from "../public/cache";
 import { rawSegment, servePublic } from "../public/serve";
 import { apiRoute, canonicalRedirect, headers, json, jsonBody, noSecurity, problem } from "./openapi-common";
-import { Ref } from "./public";
+import { publicCors, Ref } from "./public";
 
 export const credentialsRouter = router();
-const publicCors = cors({
-  origin: "*",
-  allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
-  exposeHeaders: ["ETag", REQUEST_ID_HEADER],
-});
-for (const path of [
-  "/v1/public/labels/*",
-  "/v1/public/credentials/*",
-  "/v1/public/issuer",
-  "/status/*",
-  "/.well-known/did.json",
-]) {
+// /v1/public/labels/* (the credential answers) has the listing router's publicCors already.
+for (const path of ["/v1/public/credentials/*", "/v1/public/issuer", "/status/*", "/.well-known/did.json"]) {
   credentialsRouter.use(path, publicCors);
 }
 

@@ -11,10 +11,9 @@ import { findPublicLabel } from "../db/public";
 import { searchPublicStructures } from "../db/public-search";
 import { parisDay } from "../domain/badge";
 import { DomainError } from "../domain/errors";
-import { parseRef } from "../domain/public-ref";
+import { readRef } from "../domain/public-ref";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
-import { HTML_SECURITY_HEADERS } from "../lib/security-headers";
 import { HomePage, SEARCH_PAGE_SIZE, SearchPage } from "../pages/home";
 import { AccessibilityPage, IntegrationPage, LegalPage } from "../pages/info";
 import { renderPage } from "../pages/layout";
@@ -25,7 +24,8 @@ import { publicDb } from "./public";
 
 export const pagesRouter = router();
 
-const HTML = { "Content-Type": "text/html; charset=utf-8", ...HTML_SECURITY_HEADERS };
+// The CSP and the other HTML headers come from withSecurityHeaders (src/app.ts), on every HTML answer.
+const HTML = { "Content-Type": "text/html; charset=utf-8" };
 
 /** A page that depends on nothing but the code: browsers and proxies may keep it five minutes. */
 async function staticPage(page: Child) {
@@ -94,7 +94,7 @@ const search = async (c: Context<AppEnv>) => {
   if (q) {
     await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
     const db = publicDb(c.env);
-    const ref = parseRef(encodeURIComponent(q));
+    const ref = readRef(q);
     if (ref?.kind === "label") {
       const row = await findPublicLabel(db, ref);
       results = row ? [row] : [];

@@ -25,10 +25,13 @@ import { lookupMany, rawSegment, servePublic } from "../public/serve";
 import { apiRoute, canonicalRedirect, headers, json, jsonBody, noSecurity, pick } from "./openapi-common";
 
 export const publicRouter = router();
-publicRouter.use(
-  "*",
-  cors({ origin: "*", allowMethods: ["GET", "HEAD", "POST", "OPTIONS"], exposeHeaders: ["ETag", REQUEST_ID_HEADER] }),
-);
+/** CORS of every public answer. Mounted here under /v1/public/labels/*, the credential answers included. */
+export const publicCors = cors({
+  origin: "*",
+  allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+  exposeHeaders: ["ETag", REQUEST_ID_HEADER],
+});
+publicRouter.use("*", publicCors);
 
 /** A D1 session for the listing: the nearest read replica, no ordering constraint. */
 export const publicDb = (env: Env) => getDb(env.DB.withSession("first-unconstrained"));

@@ -7,7 +7,6 @@ import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { publicHistory } from "../db/public";
 import { router } from "../lib/router";
-import { HTML_SECURITY_HEADERS } from "../lib/security-headers";
 import { renderPage } from "../pages/layout";
 import { NotFoundPage, VerifyPage } from "../pages/verify";
 import { weakEtag } from "../public/cache";
@@ -48,7 +47,8 @@ verifyRouter.openapi(
     { ignoresQuery: true, rateLimited: true },
   ),
   async (c) => {
-    const html = { "Content-Type": "text/html; charset=utf-8", ...HTML_SECURITY_HEADERS };
+    // The CSP and the other HTML headers: withSecurityHeaders (src/app.ts), on every HTML answer, cached or not.
+    const html = { "Content-Type": "text/html; charset=utf-8" };
     const notFoundPage = async (ref: string) =>
       new Response(await renderPage(<NotFoundPage code={ref} />), {
         status: 404,
