@@ -15,7 +15,7 @@ import { router } from "../lib/router";
 import { weakEtag } from "../public/cache";
 import { badgeFor } from "../public/present";
 import { servePublic } from "../public/serve";
-import { apiRoute, canonicalRedirect, headers, noSecurity } from "./openapi-common";
+import { apiRoute, canonicalRedirect, headers, noSecurity, notModified } from "./openapi-common";
 
 export const badgeRouter = router();
 
@@ -88,7 +88,7 @@ badgeRouter.openapi(
           content: { "image/svg+xml": { schema: z.string() } },
         },
         301: canonicalRedirect,
-        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+        304: notModified,
       },
     },
     // Never 429 nor 500: a throttled or failing badge is still a picture (200, `X-Label-Status`).

@@ -21,8 +21,17 @@ import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { cacheKey, conditional, weakEtag } from "../public/cache";
 import { rawSegment, servePublic } from "../public/serve";
-import { apiRoute, canonicalRedirect, headers, json, jsonBody, noSecurity, problem } from "./openapi-common";
-import { publicCors, Ref } from "./public";
+import {
+  apiRoute,
+  canonicalRedirect,
+  headers,
+  json,
+  jsonBody,
+  noSecurity,
+  notModified,
+  problem,
+} from "./openapi-common";
+import { publicCors, Ref, refMalformed } from "./public";
 
 export const credentialsRouter = router();
 // /v1/public/labels/* (the credential answers) has the listing router's publicCors already.
@@ -99,7 +108,7 @@ credentialsRouter.openapi(
       responses: {
         200: { description: "The signed credential", headers: { ...headers.cache, ...vary }, content: vcContent },
         301: canonicalRedirect,
-        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+        304: notModified,
         404: problem(
           "Unknown structure or label, a structure without a label, or a label whose credential is not signed " +
             "yet (it is within a minute of the award)",
@@ -120,11 +129,7 @@ credentialsRouter.openapi(
         if (!document) throw notFound(`The credential of label ${l.labelNumber} is not signed yet; retry in a minute`);
         return vcResponse(document);
       },
-      () => {
-        throw new ApiError("validation", "The request does not match the schema", {
-          errors: [{ path: "ref", message: "A Code SP+ or a label number" }],
-        });
-      },
+      refMalformed,
     );
     return negotiated(c, res) as never;
   },
@@ -165,7 +170,7 @@ credentialsRouter.openapi(
           headers: { ...headers.cache, ...vary },
           content: vcContent,
         },
-        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+        304: notModified,
         404: problem("No such list (no label numbered in that year yet)"),
       },
     },

@@ -127,6 +127,12 @@ export const canonicalRedirect = {
   headers: { Location: { schema: { type: "string" as const }, description: "The canonical path" } },
 };
 
+/** The answer of a cacheable public route to a current `If-None-Match`. */
+export const notModified = {
+  description: "Not modified: the `If-None-Match` validator is current",
+  headers: headers.cache,
+};
+
 /** Public operations, and the webhook receiver (authenticated by its signature headers, not a key). */
 export const noSecurity = [];
 

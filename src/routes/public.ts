@@ -22,7 +22,7 @@ import { REQUEST_ID_HEADER } from "../lib/trace";
 import { conditional, publicCacheControl, weakEtag } from "../public/cache";
 import { badgeFor, toCsv, toPublicLabel } from "../public/present";
 import { lookupMany, rawSegment, servePublic } from "../public/serve";
-import { apiRoute, canonicalRedirect, headers, json, jsonBody, noSecurity, pick } from "./openapi-common";
+import { apiRoute, canonicalRedirect, headers, json, jsonBody, noSecurity, notModified, pick } from "./openapi-common";
 
 export const publicRouter = router();
 /** CORS of every public answer. Mounted here under /v1/public/labels/*, the credential answers included. */
@@ -85,8 +85,6 @@ export const PublicLabelSchema = z
   })
   .openapi("PublicLabel");
 
-const notModified = { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache };
-
 /** A JSON answer with a weak ETag over everything but `checkedAt`. */
 async function jsonAnswer(body: unknown, stable: unknown) {
   return new Response(JSON.stringify(body), {
@@ -98,7 +96,8 @@ async function jsonAnswer(body: unknown, stable: unknown) {
   });
 }
 
-const refMalformed = () => {
+/** A malformed reference on a JSON surface: a 422 naming `ref`. */
+export const refMalformed = () => {
   throw new ApiError("validation", "The request does not match the schema", {
     errors: [{ path: "ref", message: "A Code SP+ or a label number" }],
   });

@@ -11,7 +11,7 @@ import { renderPage } from "../pages/layout";
 import { NotFoundPage, VerifyPage } from "../pages/verify";
 import { weakEtag } from "../public/cache";
 import { rawSegment, redirect, servePublic } from "../public/serve";
-import { apiRoute, canonicalRedirect, headers, noSecurity } from "./openapi-common";
+import { apiRoute, canonicalRedirect, headers, noSecurity, notModified } from "./openapi-common";
 
 export const verifyRouter = router();
 
@@ -37,7 +37,7 @@ verifyRouter.openapi(
       responses: {
         200: { description: "The page", headers: headers.cache, content: { "text/html": { schema: z.string() } } },
         301: canonicalRedirect,
-        304: { description: "Not modified: the `If-None-Match` validator is current", headers: headers.cache },
+        304: notModified,
         404: {
           description: "Unknown structure or label (a French page)",
           content: { "text/html": { schema: z.string() } },
