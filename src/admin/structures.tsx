@@ -4,11 +4,11 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import { assignmentsOf, labelsOfStructure, listCurrentLabels } from "../db/backoffice";
+import { assignmentsOf, eventsOfStructure, labelsOfStructure, listCurrentLabels } from "../db/backoffice";
 import { listCertifiers } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { evaluateStructure } from "../db/evaluations";
-import { getLabel, listDecisions, listLabelEvents } from "../db/labels";
+import { getLabel, listDecisions } from "../db/labels";
 import { LABEL_STATUSES } from "../db/schema";
 import { assignCertifier, findStructures, getStructure } from "../db/structures";
 import { parisDay } from "../domain/badge";
@@ -120,16 +120,15 @@ export function structurePages(app: Hono<AdminEnv>) {
     const s = await getStructure(db, code);
     await assertMayRead(db, person, s.code);
     const today = parisDay(new Date());
-    const [{ evaluation }, decisions, labels, assignments, bodies] = await Promise.all([
+    const [{ evaluation }, decisions, labels, events, assignments, bodies] = await Promise.all([
       evaluateStructure(db, s.code, today),
       listDecisions(db, s.code),
       labelsOfStructure(db, s.code),
+      eventsOfStructure(db, s.code),
       person.role === "admin" ? assignmentsOf(db, s.code) : [],
       person.role === "admin" ? listCertifiers(db, 200).then((r) => r.items) : [],
     ]);
-    const withEvents = await Promise.all(
-      labels.map(async (label) => ({ label, events: await listLabelEvents(db, label.number) })),
-    );
+    const withEvents = labels.map((label) => ({ label, events: events.get(label.number) ?? [] }));
     return page(
       c,
       <StructurePage

@@ -9,6 +9,7 @@ import {
   assignments,
   certifiers,
   type LabelStatus,
+  labelEvents,
   labels,
   outbox,
   structures,
@@ -110,6 +111,23 @@ export async function labelsOfStructure(db: Db, code: string) {
     .from(labels)
     .where(eq(labels.structureCode, code))
     .orderBy(desc(labels.awardedOn), desc(labels.createdAt));
+}
+
+/** The events of every label of a structure, by label number, each label's oldest first (one query). */
+export async function eventsOfStructure(db: Db, code: string) {
+  const rows = await db
+    .select({ event: labelEvents })
+    .from(labelEvents)
+    .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))
+    .where(eq(labels.structureCode, code))
+    .orderBy(asc(labelEvents.createdAt), asc(labelEvents.id));
+  const byLabel = new Map<string, (typeof rows)[number]["event"][]>();
+  for (const { event } of rows) {
+    const events = byLabel.get(event.labelNumber);
+    if (events) events.push(event);
+    else byLabel.set(event.labelNumber, [event]);
+  }
+  return byLabel;
 }
 
 /** Which bodies were assigned to a structure, newest first, with who recorded it. */
