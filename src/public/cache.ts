@@ -31,6 +31,15 @@ export function cacheKey(canonicalPath: string): Request {
   return new Request(new URL(canonicalPath, CACHE_ORIGIN).toString(), { method: "GET" });
 }
 
+/** The edge cache's answer under `key`, marked `X-Cache: HIT`; null on a miss. */
+export async function cachedAnswer(key: Request): Promise<Response | null> {
+  const hit = await caches.default.match(key);
+  if (!hit) return null;
+  const res = new Response(hit.body, hit);
+  res.headers.set("X-Cache", "HIT");
+  return res;
+}
+
 /** A weak ETag over what the answer means (weak: `checkedAt` may differ between equal answers). */
 export async function weakEtag(stable: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(stable));

@@ -17,7 +17,7 @@ import { findPublicLabels } from "../db/public";
 import { parisDay } from "../domain/paris-time";
 import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
-import { cacheKey, conditional, maxAgeAt } from "./cache";
+import { cachedAnswer, cacheKey, conditional, maxAgeAt } from "./cache";
 import { type PublicLabel, toPublicLabel } from "./present";
 
 /** Reads one reference from the primary database and renders its public label; null when unknown. */
@@ -60,12 +60,8 @@ export async function servePublic(
   if (new URL(c.req.url).pathname !== path) return redirect(path, 86_400);
 
   const key = cacheKey(path);
-  const hit = await caches.default.match(key);
-  if (hit) {
-    const res = new Response(hit.body, hit);
-    res.headers.set("X-Cache", "HIT");
-    return conditional(c.req.raw, res);
-  }
+  const hit = await cachedAnswer(key);
+  if (hit) return conditional(c.req.raw, hit);
   // Only misses are throttled: the edge cache absorbs embedded-badge traffic, which is never limited.
   await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
   const now = new Date();

@@ -19,7 +19,7 @@ import { STATUS_PURPOSES, type StatusPurpose } from "../db/schema";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
-import { cacheKey, conditional, weakEtag } from "../public/cache";
+import { cachedAnswer, cacheKey, conditional, weakEtag } from "../public/cache";
 import { rawSegment, servePublic } from "../public/serve";
 import {
   apiRoute,
@@ -179,12 +179,8 @@ credentialsRouter.openapi(
   async (c) => {
     const { purpose, list } = c.req.valid("param");
     const key = cacheKey(`/status/${purpose}/${list}`);
-    const hit = await caches.default.match(key);
-    if (hit) {
-      const res = new Response(hit.body, hit);
-      res.headers.set("X-Cache", "HIT");
-      return negotiated(c, conditional(c.req.raw, res)) as never;
-    }
+    const hit = await cachedAnswer(key);
+    if (hit) return negotiated(c, conditional(c.req.raw, hit)) as never;
     await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
     const stored = await findStatusList(getDb(c.env.DB), purpose, list);
     if (!stored) throw notFound(`Status list ${purpose}/${list}`);
