@@ -4,14 +4,12 @@
  * (never the network), and form posts from the registry's own origin.
  */
 import { env } from "cloudflare:test";
-import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
 import { generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
 import { HttpResponse, http } from "msw";
-import { defineNetwork, InterceptorSource } from "msw/experimental";
-import { afterAll, beforeAll } from "vitest";
 import { saveUser } from "../src/db/backoffice-users";
 import { getDb } from "../src/db/client";
 import { BASE, fetchWorker } from "./helpers";
+import { mockNetwork } from "./network";
 
 export const TEAM = env.ACCESS_TEAM_DOMAIN;
 export const AUD = env.ACCESS_AUD;
@@ -23,19 +21,15 @@ export const jwksFetches = { count: 0 };
 
 /** Serves the team's JWKS for the tests of the file that calls it. */
 export function serveAccessKeys() {
-  const network = defineNetwork({
-    sources: [new InterceptorSource({ interceptors: [new FetchInterceptor() as never] })],
-    handlers: [
+  mockNetwork(
+    [
       http.get(`${TEAM}/cdn-cgi/access/certs`, () => {
         jwksFetches.count++;
         return HttpResponse.json({ keys: [PUBLIC] });
       }),
     ],
-    onUnhandledFrame: "error",
-    context: { quiet: true },
-  });
-  beforeAll(() => network.enable());
-  afterAll(() => network.disable());
+    { quiet: true },
+  );
 }
 
 export type TokenOptions = {

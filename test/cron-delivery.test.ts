@@ -1,25 +1,14 @@
 import { env } from "cloudflare:workers";
-import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
 import { HttpResponse, http } from "msw";
-import { defineNetwork, InterceptorSource } from "msw/experimental";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
 import { BREVO_URL } from "../src/email/brevo";
 import { makeLabel } from "./factories";
 import { call, daily, fetchWorker, outboxOf, runDelivery } from "./helpers";
+import { mockNetwork } from "./network";
 
 const BREVO = { EMAIL_TRANSPORT: "brevo", BREVO_API_KEY: "xkeysib-test" };
-// `setupServer` from "msw/node" cannot load in workerd (its http interceptor reads a .wasm file from
-// disk). The Worker only calls the global `fetch`, so MSW's network API with the fetch interceptor
-// alone does the same job: it patches `globalThis.fetch` in this isolate, where the Worker runs.
-// (`as never`: the web build's .d.ts declares its own copy of the Interceptor class; same class at runtime.)
-const server = defineNetwork({
-  sources: [new InterceptorSource({ interceptors: [new FetchInterceptor() as never] })],
-  onUnhandledFrame: "error",
-});
-beforeAll(() => server.enable());
-afterEach(() => server.resetHandlers());
-afterAll(() => server.disable());
+const server = mockNetwork();
 
 /** Brevo answering `statuses` in turn (the last one repeats), recording each request. */
 function brevo(...statuses: number[]) {

@@ -4,10 +4,8 @@
  * that never answers. Whatever fails, nothing is half-written and nothing is lost.
  */
 import { env } from "cloudflare:test";
-import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
 import { HttpResponse, http } from "msw";
-import { defineNetwork, InterceptorSource } from "msw/experimental";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../src/db/client";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { retryDelayMs } from "../src/domain/retry";
@@ -15,6 +13,7 @@ import { BREVO_URL, brevoTransport } from "../src/email/brevo";
 import { deliverOutbox } from "../src/jobs/deliver";
 import { auditEvent, makeAssignedStructure, makeInputs, makeLabel, uniqueId } from "./factories";
 import { call, daily, outboxOf, sql } from "./helpers";
+import { mockNetwork } from "./network";
 import { deliver } from "./webhooks-helpers";
 
 /** A trigger that makes every matching write fail, as a broken constraint or an outage would. */
@@ -142,13 +141,7 @@ describe("a webhook whose application fails stays in the inbox, replayable", () 
 });
 
 describe("an e-mail provider timing out loses nothing", () => {
-  const server = defineNetwork({
-    sources: [new InterceptorSource({ interceptors: [new FetchInterceptor() as never] })],
-    onUnhandledFrame: "error",
-  });
-  beforeAll(() => server.enable());
-  afterEach(() => server.resetHandlers());
-  afterAll(() => server.disable());
+  const server = mockNetwork();
 
   it("Brevo never answers → abandoned at the timeout, still pending; delivered on the next run, once", async () => {
     const l = await makeLabel({ expiresOn: "2030-03-31" });

@@ -1,15 +1,13 @@
 /**
  * Signed notifications to subscribers, through the Worker's own queue (miniflare's, from wrangler.toml)
  * and its consumer; the subscribers' endpoints are outside, mocked with MSW (fetch interceptor: see
- * test/cron-delivery.test.ts for why not msw/node).
+ * test/network.ts for why not msw/node).
  */
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
 import { HttpResponse, http } from "msw";
-import { defineNetwork, InterceptorSource } from "msw/experimental";
 import { Webhook } from "standardwebhooks";
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { getDb } from "../src/db/client";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { parisDay } from "../src/domain/paris-time";
@@ -20,14 +18,9 @@ import type { NotifyMessage } from "../src/notifications/enqueue";
 import { CRONS } from "../src/scheduled";
 import { makeAssignment, makeCertifier, makeInputs, makeLabel, makeStructure } from "./factories";
 import { BASE, call, daily, fetchWorker, runCron } from "./helpers";
+import { mockNetwork } from "./network";
 
-const server = defineNetwork({
-  sources: [new InterceptorSource({ interceptors: [new FetchInterceptor() as never] })],
-  onUnhandledFrame: "error",
-});
-beforeAll(() => server.enable());
-afterEach(() => server.resetHandlers());
-afterAll(() => server.disable());
+const server = mockNetwork();
 
 const db = () => getDb(env.DB);
 const today = todayUtc();

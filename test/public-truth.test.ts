@@ -4,10 +4,8 @@
  * only by who may change it, and a badge that is always a picture.
  */
 import { applyD1Migrations, env } from "cloudflare:test";
-import { FetchInterceptor } from "@mswjs/interceptors/fetch/web";
 import { HttpResponse, http } from "msw";
-import { defineNetwork, InterceptorSource } from "msw/experimental";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runDueEffects } from "../src/changes/effects";
 import { codeTag, labelTag } from "../src/changes/public-change";
 import { PURGE_API } from "../src/changes/purge";
@@ -23,22 +21,15 @@ import {
   uniqueId,
 } from "./factories";
 import { ADMIN, BASE, call, fetchWorker, sql } from "./helpers";
+import { mockNetwork } from "./network";
 import { deliver } from "./webhooks-helpers";
 
 const ZONE = "0123456789abcdef0123456789abcdef";
 const PURGE = { CLOUDFLARE_ZONE_ID: ZONE, CLOUDFLARE_PURGE_TOKEN: "test-purge-token" };
 
-// The Cloudflare purge API is outside: MSW stands for it (see test/cron-delivery.test.ts for why not msw/node).
-const network = defineNetwork({
-  sources: [new InterceptorSource({ interceptors: [new FetchInterceptor() as never] })],
-  onUnhandledFrame: "error",
-});
-beforeAll(() => network.enable());
-afterEach(() => {
-  network.resetHandlers();
-  vi.useRealTimers();
-});
-afterAll(() => network.disable());
+// The Cloudflare purge API is outside: MSW stands for it (test/network.ts).
+const network = mockNetwork();
+afterEach(() => vi.useRealTimers());
 
 /** The purge API answering `statuses` in turn (the last one repeats), recording each request's tags. */
 function purgeApi(...answers: { status: number; retryAfter?: number }[]) {
