@@ -20,7 +20,7 @@ import { checkCredential } from "../src/credentials/verify";
 import { getDb } from "../src/db/client";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { makeAssignment, makeCertifier, makeInputs, makeLabel, makeLegacyLabel, makeStructure } from "./factories";
-import { ADMIN, BASE, call, fetchWorker } from "./helpers";
+import { call } from "./helpers";
 import schema from "./vendor/open-badges-3.0/achievement-credential.schema.json";
 
 const today = todayUtc();
@@ -42,24 +42,8 @@ async function awardedLabel() {
 }
 
 /** A request to the Worker, with another configuration if given (a rotated key). */
-async function request(method: string, path: string, opts: { body?: unknown; env?: Env; accept?: string } = {}) {
-  const headers: Record<string, string> = {
-    Accept: opts.accept ?? "application/json",
-    Authorization: `Bearer ${ADMIN}`,
-  };
-  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetchWorker(
-    new Request(`${BASE}${path}`, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      redirect: "manual",
-    }),
-    { env: opts.env },
-  );
-  const text = new TextDecoder().decode(await res.arrayBuffer()); // `application/vc` is UTF-8 JSON
-  return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as Json) : undefined };
-}
+const request = (method: string, path: string, opts: { body?: unknown; env?: Env; accept?: string } = {}) =>
+  call(method, path, { body: opts.body, env: opts.env, headers: { Accept: opts.accept ?? "application/json" } });
 
 const credentialOf = async (ref: string, opts: { env?: Env } = {}) => {
   const r = await request("GET", `/v1/public/labels/${ref}/credential`, opts);

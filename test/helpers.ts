@@ -50,7 +50,14 @@ export async function fetchWorker(input: Request | string, opts: { env?: Env } =
   return new Response(bytes.length === 0 ? null : bytes, { status: res.status, headers: res.headers });
 }
 
-type Opts = { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: BodyInit };
+type Opts = {
+  token?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+  raw?: BodyInit;
+  /** Configuration values or bindings to change for this request (a flag, a rotated key, a broken queue). */
+  env?: object;
+};
 
 export async function call(method: string, path: string, opts: Opts = {}) {
   const headers: Record<string, string> = { ...opts.headers };
@@ -62,7 +69,9 @@ export async function call(method: string, path: string, opts: Opts = {}) {
     headers["Content-Type"] ??= "application/json";
   }
   // `manual`: a redirect is an answer to check, not to follow (a service binding follows by default).
-  const res = await fetchWorker(new Request(`${BASE}${path}`, { method, headers, body, redirect: "manual" }));
+  const res = await fetchWorker(new Request(`${BASE}${path}`, { method, headers, body, redirect: "manual" }), {
+    env: opts.env ? ({ ...env, ...opts.env } as Env) : undefined,
+  });
   const text = await res.text();
   let json: any;
   try {

@@ -17,7 +17,7 @@ import { backoffSeconds, consumeNotifications } from "../src/notifications/consu
 import type { NotifyMessage } from "../src/notifications/enqueue";
 import { CRONS } from "../src/scheduled";
 import { makeAssignment, makeCertifier, makeInputs, makeLabel, makeStructure } from "./factories";
-import { BASE, call, daily, fetchWorker, runCron } from "./helpers";
+import { call, daily, runCron } from "./helpers";
 import { mockNetwork } from "./network";
 
 const server = mockNetwork();
@@ -105,17 +105,8 @@ function recordingQueue() {
 }
 
 /** An admin request to the Worker with another env (a queue binding swapped). */
-async function adminCall(method: string, path: string, body: unknown, over: Partial<Env>) {
-  const res = await fetchWorker(
-    new Request(`${BASE}${path}`, {
-      method,
-      headers: { Authorization: "Bearer test-admin-token-0123456789", "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-    { env: { ...env, ...over } as Env },
-  );
-  return { status: res.status, json: (await res.json()) as any };
-}
+const adminCall = (method: string, path: string, body: unknown, over: Record<string, unknown>) =>
+  call(method, path, { body, env: over });
 
 /**
  * Runs the real consumer on `messages` at `now`; returns what it asked of the queue, with the delay of

@@ -1,16 +1,9 @@
-/**
- * A body acts on the day it sends (Europe/Paris): decisions and status changes need the habilitation
- * on the day they are received, results performed while habilitated may arrive for a grace period
- * (HABILITATION_GRACE_DAYS), and nothing may be dated after the day it is sent. Replay judges on the
- * day the delivery was received.
- */
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
 import { addDays } from "../src/domain/label-dates";
 import { auditEvent, makeAssignedStructure, makeLabel, uniqueId } from "./factories";
-import { BASE, call, fetchWorker, sql } from "./helpers";
-import { deliver, deliveryHeaders } from "./webhooks-helpers";
+import { call, sql } from "./helpers";
+import { deliver } from "./webhooks-helpers";
 
 const today = parisDay(new Date());
 const daysAgo = (n: number) => addDays(today, -n);
@@ -42,18 +35,8 @@ const survey = (structureCode: string, periodStart: string, periodEnd: string) =
 });
 
 /** A delivery to the Worker run with other configuration values. */
-async function deliverWith(over: Record<string, string>, certifierId: string, secret: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const res = await fetchWorker(
-    new Request(`${BASE}/v1/webhooks/certifiers/${certifierId}`, {
-      method: "POST",
-      headers: deliveryHeaders({ secret, body: raw }, raw),
-      body: raw,
-    }),
-    { env: { ...env, ...over } as Env },
-  );
-  return { status: res.status, json: (await res.json()) as { detail?: string; errors?: { path: string }[] } };
-}
+const deliverWith = (over: Record<string, string>, certifierId: string, secret: string, body: unknown) =>
+  deliver(certifierId, { secret, body, env: over });
 
 describe("decisions and status changes: habilitated on the day they are received", () => {
   it("a body whose habilitation ended yesterday can neither award nor change a status, even dated yesterday", async () => {

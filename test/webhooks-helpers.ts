@@ -13,6 +13,8 @@ export type Delivery = {
   /** Replaces the computed signature header. */
   signature?: string;
   omit?: ("webhook-id" | "webhook-timestamp" | "webhook-signature")[];
+  /** Configuration values to change for this delivery (a grace period, a limit). */
+  env?: object;
 };
 
 /** The Standard Webhooks headers of a delivery of `raw`, signed with its secret. */
@@ -36,5 +38,6 @@ export async function deliver(certifierId: string, d: Delivery) {
     token: null,
     raw,
     headers: deliveryHeaders(d, raw),
+    env: d.env,
   });
 }
