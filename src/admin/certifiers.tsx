@@ -4,6 +4,7 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
+import { ApiKeyCreate, CertifierCreate, CertifierPatch } from "../contract/schemas";
 import { keysOf, secretsOf } from "../db/backoffice";
 import { listUsers } from "../db/backoffice-users";
 import {
@@ -29,7 +30,6 @@ import {
   KeyCreatedPage,
   SecretRotatedPage,
 } from "../pages/admin/certifiers";
-import { ApiKeyCreate, CertifierCreate, CertifierPatch } from "../routes/schemas";
 import { updateCertifier } from "../services/certifiers";
 import { type AdminContext, depsOf, type Form, opt, page, parse, readForm, refusalOf, seeOther } from "./forms";
 import { type AdminEnv, requireAdmin } from "./session";

@@ -4,6 +4,8 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
+import { DecisionCreate, StatusChangeBody } from "../contract/label-schemas";
+import { Assignment, StructureCreate, StructurePatch } from "../contract/schemas";
 import { assignmentsOf, eventsOfStructure, labelsOfStructure, listCurrentLabels } from "../db/backoffice";
 import { listCertifiers } from "../db/certifiers";
 import { getDb } from "../db/client";
@@ -30,8 +32,6 @@ import {
   StructurePage,
   structureValues,
 } from "../pages/admin/structures";
-import { DecisionCreate, StatusChangeBody } from "../routes/label-schemas";
-import { Assignment, StructureCreate, StructurePatch } from "../routes/schemas";
 import { changeLabelStatus } from "../services/change-label-status";
 import { recordDecision } from "../services/record-decision";
 import { createStructure, updateStructure } from "../services/structures";

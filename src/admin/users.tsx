@@ -1,12 +1,12 @@
 /** The table of who may open the back-office (administration only). */
 import type { Hono } from "hono";
 import { z } from "zod";
+import { Email } from "../contract/schemas";
 import { disableUser, listUsers, saveUser } from "../db/backoffice-users";
 import { listCertifiers } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { log } from "../lib/log";
 import { UsersPage } from "../pages/admin/users";
-import { Email } from "../routes/schemas";
 import { type AdminContext, opt, page, parse, type Refusal, readForm, refusalOf, seeOther } from "./forms";
 import { type AdminEnv, requireAdmin } from "./session";
 

@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { ApiKey, ApiKeyCreate } from "../contract/schemas";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { requireRole } from "../lib/auth";
 import { afterKey, nextCursor } from "../lib/cursor";
 import { router } from "../lib/router";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { ApiKey, ApiKeyCreate } from "./schemas";
 
 export const apiKeysRouter = router();
 apiKeysRouter.use("*", requireRole("admin"));

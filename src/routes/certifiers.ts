@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Certifier, CertifierCreate, CertifierPatch, CertifierWithSecrets, RotateSecret } from "../contract/schemas";
 import { createCertifier, getCertifier, listCertifiers, rotateWebhookSecret } from "../db/certifiers";
 import { getDb } from "../db/client";
 import { config } from "../env";
@@ -8,7 +9,6 @@ import { router } from "../lib/router";
 import { updateCertifier } from "../services/certifiers";
 import { depsOf } from "../services/deps";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { Certifier, CertifierCreate, CertifierPatch, CertifierWithSecrets, RotateSecret } from "./schemas";
 
 export const certifiersRouter = router();
 certifiersRouter.use("*", requireRole("admin"));

@@ -1,5 +1,7 @@
 /** A structure's evaluation and the decisions taken on it (mounted under /v1/structures). */
 import { z } from "@hono/zod-openapi";
+import { Decision, DecisionCreate, DecisionResult, Evaluation } from "../contract/label-schemas";
+import { CodeSp, Day } from "../contract/schemas";
 import { getDb } from "../db/client";
 import { evaluateStructure } from "../db/evaluations";
 import { listDecisions } from "../db/labels";
@@ -8,9 +10,7 @@ import { assertMayRead, requireRole } from "../lib/auth";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { recordDecision } from "../services/record-decision";
-import { Decision, DecisionCreate, DecisionResult, Evaluation } from "./label-schemas";
 import { adminSecurity, apiRoute, headers, json, jsonBody, pick } from "./openapi-common";
-import { CodeSp, Day } from "./schemas";
 
 export const evaluationsRouter = router();
 

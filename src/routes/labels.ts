@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Label, LabelEvent, LabelNumberParam, StatusChangeBody } from "../contract/label-schemas";
 import { type Db, getDb } from "../db/client";
 import { getLabel, listLabelEvents } from "../db/labels";
 import type { LabelAction } from "../domain/label-lifecycle";
@@ -6,7 +7,6 @@ import { assertMayRead, type Principal, requireRole } from "../lib/auth";
 import { router } from "../lib/router";
 import { changeLabelStatus } from "../services/change-label-status";
 import { depsOf } from "../services/deps";
-import { Label, LabelEvent, LabelNumberParam, StatusChangeBody } from "./label-schemas";
 import { adminSecurity, apiRoute, json, jsonBody, pick } from "./openapi-common";
 
 export const labelsRouter = router();

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Referential, ReferentialCreate, ReferentialUpdate, VersionParam } from "../contract/label-schemas";
 import { getDb } from "../db/client";
 import {
   activateReferential,
@@ -10,7 +11,6 @@ import {
 import { requireRole } from "../lib/auth";
 import { afterKey, nextCursor } from "../lib/cursor";
 import { router } from "../lib/router";
-import { Referential, ReferentialCreate, ReferentialUpdate, VersionParam } from "./label-schemas";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 
 export const referentialsRouter = router();

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Assignment, CodeSp, Structure, StructureCreate, StructurePatch } from "../contract/schemas";
 import { getDb } from "../db/client";
 import { assignCertifier, findStructures, getStructure } from "../db/structures";
 import { CATEGORIES } from "../domain/identifiers";
@@ -8,7 +9,6 @@ import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
 import { createStructure, updateStructure } from "../services/structures";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { Assignment, CodeSp, Structure, StructureCreate, StructurePatch } from "./schemas";
 
 export const structuresRouter = router();
 // Per-route, not router-wide: other routers mounted under /v1/structures (evaluations) admit certifiers too.

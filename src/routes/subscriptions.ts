@@ -3,6 +3,7 @@
  * their signing secrets and their delivery log. The events themselves: docs/subscribers.md.
  */
 import { z } from "@hono/zod-openapi";
+import { CodeSp, Email, RotateSecret, StructureFields, Url } from "../contract/schemas";
 import { getDb } from "../db/client";
 import { DELIVERY_STATUSES, NOTIFICATION_TYPES } from "../db/schema";
 import { cleanText } from "../domain/clean-text";
@@ -20,7 +21,6 @@ import {
 } from "../notifications/subscriptions";
 import { depsOf } from "../services/deps";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
-import { CodeSp, Email, RotateSecret, StructureFields, Url } from "./schemas";
 
 export const subscriptionsRouter = router();
 subscriptionsRouter.use("*", requireRole("admin"));

@@ -5,9 +5,9 @@
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure
  */
 import { z } from "@hono/zod-openapi";
+import { CodeSp, Day, Url } from "../contract/schemas";
 import { cleanText } from "../domain/clean-text";
 import type { EventKind } from "../domain/habilitation";
-import { CodeSp, Day, Url } from "../routes/schemas";
 
 const ref = (example: string, description: string) => cleanText(100).openapi({ description, example });
 
