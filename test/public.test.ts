@@ -118,6 +118,45 @@ describe("GET /v1/public/labels/{ref}: every status", () => {
   });
 });
 
+describe("GET /v1/public/labels/{number}: every label of a chain, by its own number", () => {
+  // The structure's and the body's names are both `name` in SQL: a label that is not the current one is
+  // read from the source tables, where they once collided (the body's name answered as the structure's).
+  const expectFacts = (json: any, code: string, number: string) => {
+    expect(json.labelNumber).toBe(number);
+    expect(json.structure).toMatchObject({ code, name: `Structure ${code}` });
+    expect(json.certifier).toEqual({ name: "Organisme Public Test" });
+  };
+  const named = async (over: LabelOverrides = {}) => {
+    const c = code();
+    const s = await makeStructure({ code: c, name: `Structure ${c}` });
+    await makeAssignment(s.code, oc.id);
+    return { code: c, label: await makeLabel({ structureCode: c, certifierId: oc.id, ...over }) };
+  };
+
+  it("current, renewed, withdrawn and expired labels answer their own facts with the body's name", async () => {
+    const renewedChain = await named({ awardedOn: "2025-06-02" });
+    const renewal = await makeLabel({ structureCode: renewedChain.code, certifierId: oc.id });
+    const withdrawn = await named({ status: "withdrawn" });
+    const afterWithdrawal = await makeLabel({ structureCode: withdrawn.code, certifierId: oc.id });
+    const expired = await named({ status: "expired" });
+    const cases: [string, string, string][] = [
+      [renewedChain.code, renewedChain.label.number, "valid"], // superseded by its renewal: still its own term
+      [renewedChain.code, renewal.number, "valid"],
+      [withdrawn.code, withdrawn.label.number, "withdrawn"],
+      [withdrawn.code, afterWithdrawal.number, "valid"],
+      [expired.code, expired.label.number, "expired"],
+    ];
+    for (const [c, number, status] of cases) {
+      const r = await get(`/v1/public/labels/${number}`);
+      expect(r.status, number).toBe(200);
+      expectFacts(r.json, c, number);
+      expect(r.json.status, number).toBe(status);
+      const bulk = await call("POST", "/v1/public/labels/verify", { token: null, body: { refs: [number] } });
+      expectFacts(bulk.json.items[0], c, number);
+    }
+  });
+});
+
 describe("privacy", () => {
   it("no public answer carries contacts, SIRET, e-mails, actors or reasons", async () => {
     const l = await labelled({ status: "suspended" });

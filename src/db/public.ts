@@ -39,13 +39,15 @@ export function publicLabelQuery(db: Db, ref: PublicRef) {
 /**
  * A label number that is not a current one (a renewed label, or a withdrawn one followed by a new
  * award) is not in the read model: that label, whichever its place in the renewal chain, from the
- * source tables (label, structure and body by primary key: 3 rows).
+ * source tables (label, structure and body by primary key: 3 rows). The structure's and the body's
+ * names are both `name` in SQL, and D1's batch answers rows keyed by column name: each is aliased, or
+ * the body's name would answer as the structure's (and the body as null).
  */
 export function pastLabelQuery(db: Db, number: string) {
   return db
     .select({
       code: structures.code,
-      name: structures.name,
+      name: sql<string>`${structures.name}`.as("structure_name"),
       network: structures.network,
       city: structures.city,
       department: structures.department,
@@ -55,7 +57,7 @@ export function pastLabelQuery(db: Db, number: string) {
       awardedOn: labels.awardedOn,
       expiresOn: labels.expiresOn,
       supersededBy: labels.supersededBy,
-      certifierName: certifiers.name,
+      certifierName: sql<string | null>`${certifiers.name}`.as("certifier_name"),
     })
     .from(labels)
     .innerJoin(structures, eq(structures.code, labels.structureCode))
