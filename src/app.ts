@@ -11,7 +11,7 @@ import type { AppEnv } from "./app-env";
 import { base64 } from "./lib/crypto";
 import { ApiError, asApiError, toProblem } from "./lib/errors";
 import { log, loggableError } from "./lib/log";
-import { allowedMethods, router } from "./lib/router";
+import { allowedMethods, literalMethods, router } from "./lib/router";
 import { docsCsp, withSecurityHeaders } from "./lib/security-headers";
 import { REQUEST_ID_HEADER, requestIdOf, withTrace } from "./lib/trace";
 import { apiKeysRouter } from "./routes/api-keys";
@@ -73,6 +73,24 @@ app.use("/v1/*", async (c, next) => {
     if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
       throw new ApiError("unsupported-media-type", "Send the body as `Content-Type: application/json`");
     }
+  }
+  await next();
+});
+
+// A path a route names literally is that route's, whatever parameters its siblings take (literalMethods).
+app.use("*", async (c, next) => {
+  const literal = literalMethods(app.routes, c.req.path);
+  const m = c.req.method;
+  // Only where a parameterised sibling would capture the path; otherwise notFound answers the 405.
+  if (literal && !literal.includes(m) && m !== "OPTIONS" && allowedMethods(app.routes, c.req.path).includes(m)) {
+    const allow = [...new Set(literal)].sort();
+    throw new ApiError(
+      "method-not-allowed",
+      `${c.req.path} does not answer ${c.req.method}; it answers ${allow.join(", ")}`,
+      {
+        headers: { Allow: allow.join(", ") },
+      },
+    );
   }
   await next();
 });

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import app from "../src/app";
+import { isCodeSp, RESERVED_CODES } from "../src/domain/identifiers";
 import { makeCertifier, structurePayload } from "./factories";
 import { call } from "./helpers";
 
@@ -94,6 +96,45 @@ describe("errors are RFC 9457 problems", () => {
       const r = await call("POST", "/v1/structures", { raw, headers: { "Content-Type": "application/json" } });
       expect(r.status).toBe(422);
       expect(r.json.errors[0].path).toBe("body");
+    }
+  });
+});
+
+describe("literal path segments beside parameters", () => {
+  it("every literal segment where a reference or code could stand is a reserved word, never a Code SP+", () => {
+    const routes = app.routes.filter((r) => r.method !== "ALL");
+    const literal = routes.filter((r) => !r.path.includes(":"));
+    const shadowed = new Set<string>();
+    for (const r of routes) {
+      const segs = r.path.split("/");
+      segs.forEach((seg, i) => {
+        if (!seg.startsWith(":")) return;
+        for (const l of literal) {
+          const ls = l.path.split("/");
+          if (ls.length === segs.length && segs.every((s, k) => k === i || s === ls[k]))
+            shadowed.add(ls[i]!.toLowerCase());
+        }
+      });
+    }
+    const admin = [...shadowed].filter((w) => w !== "new" && w !== ""); // /admin/certifiers/new: ids are generated, never typed
+    expect(admin.sort()).toEqual([...RESERVED_CODES].sort());
+    for (const w of RESERVED_CODES) expect(isCodeSp(w)).toBe(false);
+  });
+
+  it("GET /v1/public/labels/verify is a wrong method on the bulk verification: 405 with Allow: POST", async () => {
+    for (const path of ["/v1/public/labels/verify"]) {
+      const r = await call("GET", path, { token: null });
+      expect(r.status).toBe(405);
+      expect(r.headers.get("Allow")).toBe("POST");
+      expect(r.json.type).toMatch(/method-not-allowed$/);
+    }
+  });
+
+  it("a structure can't be coded « verify » in any case (it would shadow the bulk verification)", async () => {
+    for (const code of ["verify", "Verify", "VERIFY"]) {
+      const r = await call("POST", "/v1/structures", { body: structurePayload({ code }) });
+      expect(r.status).toBe(422);
+      expect(r.json.errors[0].path).toBe("code");
     }
   });
 });

@@ -50,5 +50,8 @@ describe("Code SP+", () => {
     expect(isCodeSp("-x")).toBe(false);
     expect(isCodeSp("a b")).toBe(false);
     expect(isCodeSp("x".repeat(41))).toBe(false);
+    expect(isCodeSp("verify")).toBe(false); // a literal path segment beside references (RESERVED_CODES)
+    expect(isCodeSp("VeRiFy")).toBe(false);
+    expect(isCodeSp("verify-1")).toBe(true);
   });
 });

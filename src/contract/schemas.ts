@@ -12,26 +12,35 @@ import {
   isSiret,
   LABEL_NUMBER_PATTERN,
   POSTCODE_PATTERN,
+  RESERVED_CODES,
 } from "../domain/identifiers";
+
+/** `word` in any case, as a regular expression JSON Schema can say (no `i` flag there). */
+const anyCase = (word: string) => [...word].map((ch) => `[${ch.toUpperCase()}${ch.toLowerCase()}]`).join("");
 
 /**
  * `isCodeSp` as one regular expression (CODE_SP_PATTERN, minus whatever LABEL_NUMBER_PATTERN
- * matches), so that the document's `pattern` says the whole rule; test/identifiers.test.ts checks
- * that both always agree.
+ * matches and the reserved words), so that the document's `pattern` says the whole rule;
+ * test/identifiers.test.ts checks that both always agree.
  */
 export const CODE_SP_ONLY_PATTERN = new RegExp(
   // Without regard to case, as public references are read: `spp-2026-000001` is a label number too.
-  `^(?!${LABEL_NUMBER_PATTERN.source.slice(1, -1).replace("SPP", "[Ss][Pp][Pp]")}$)${CODE_SP_PATTERN.source.slice(1)}`,
+  `^(?!${LABEL_NUMBER_PATTERN.source.slice(1, -1).replace("SPP", anyCase("SPP"))}$)` +
+    `(?!(?:${RESERVED_CODES.map(anyCase).join("|")})$)${CODE_SP_PATTERN.source.slice(1)}`,
 );
 
 export const CodeSp = z
   .string()
   .max(40)
-  .regex(CODE_SP_ONLY_PATTERN, "Code SP+: 1–40 letters, digits, '.', '_' or '-', not shaped like a label number")
+  .regex(
+    CODE_SP_ONLY_PATTERN,
+    "Code SP+: 1–40 letters, digits, '.', '_' or '-', not shaped like a label number, not a reserved word",
+  )
   .openapi({
     description:
       "Code SP+ of the structure (« code_sp_de_la_structure »): 1–40 letters, digits, `.`, `_` or `-`, " +
-      "starting with a letter or digit, and never shaped like a label number `SPP-YYYY-NNNNNN` in any case",
+      "starting with a letter or digit, never shaped like a label number `SPP-YYYY-NNNNNN` in any case, and " +
+      `never a word the API's paths use beside a reference (${RESERVED_CODES.map((w) => `\`${w}\``).join(", ")}, in any case)`,
     example: "DEMO-PREF-13",
   });
 

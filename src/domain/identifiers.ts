@@ -11,9 +11,20 @@
 export const CODE_SP_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 export const LABEL_NUMBER_PATTERN = /^SPP-\d{4}-\d{6}$/;
 
+/**
+ * Literal path segments that stand where a reference does (`POST /v1/public/labels/verify` beside
+ * `GET /v1/public/labels/{ref}`): never a Code SP+, in any case, or a structure so coded would be
+ * unreachable by its public answer. test/http.test.ts derives the list from the route table.
+ */
+export const RESERVED_CODES = ["verify"] as const;
+
 export function isCodeSp(value: string): boolean {
   // Public references are matched without regard to case: `spp-2026-000001` would read as a label number.
-  return CODE_SP_PATTERN.test(value) && !LABEL_NUMBER_PATTERN.test(value.toUpperCase());
+  return (
+    CODE_SP_PATTERN.test(value) &&
+    !LABEL_NUMBER_PATTERN.test(value.toUpperCase()) &&
+    !(RESERVED_CODES as readonly string[]).includes(value.toLowerCase())
+  );
 }
 
 /** Luhn checksum, as used by INSEE for SIREN and SIRET. */

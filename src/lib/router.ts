@@ -33,6 +33,28 @@ export function allowedMethods(routes: ReadonlyArray<{ method: string; path: str
   return [...methods].sort();
 }
 
+/**
+ * The methods served on `path` by routes that name it literally (no parameter), or null when none does.
+ * A path a route names literally belongs to that route: a parameter of a sibling route never captures
+ * it (`GET /v1/public/labels/verify` is a wrong method on the bulk verification, not the reference
+ * « verify »). Built once per route table: a lookup per request.
+ */
+export function literalMethods(routes: ReadonlyArray<{ method: string; path: string }>, path: string): string[] | null {
+  let table = literalTables.get(routes);
+  if (!table) {
+    table = new Map();
+    for (const r of routes) {
+      if (r.method === "ALL" || r.path.includes(":") || r.path.includes("*")) continue;
+      const methods = table.get(r.path) ?? [];
+      methods.push(r.method, ...(r.method === "GET" ? ["HEAD"] : []));
+      table.set(r.path, methods);
+    }
+    literalTables.set(routes, table);
+  }
+  return table.get(path) ?? null;
+}
+const literalTables = new WeakMap<object, Map<string, string[]>>();
+
 const patterns = new Map<string, RegExp>();
 /** A Hono route path (`/v1/structures/:code`) as an anchored regex: `:param` is one segment. */
 function patternOf(routePath: string): RegExp {
