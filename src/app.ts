@@ -8,8 +8,10 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { adminApp } from "./admin/app";
 import type { AppEnv } from "./app-env";
+import { authenticate } from "./lib/auth";
 import { base64 } from "./lib/crypto";
 import { ApiError, asApiError, toProblem } from "./lib/errors";
+import { idempotency } from "./lib/idempotency";
 import { log, loggableError } from "./lib/log";
 import { allowedMethods, literalMethods, router } from "./lib/router";
 import { docsCsp, withSecurityHeaders } from "./lib/security-headers";
@@ -76,6 +78,24 @@ app.use("/v1/*", async (c, next) => {
   }
   await next();
 });
+
+// `Idempotency-Key` on the admin API's POSTs (src/lib/idempotency.ts): a retried or doubled request is
+// carried out once. Only for a caller the key authenticates (the router then checks its role): an
+// anonymous request writes no claim. Webhooks have their own (`webhook-id`); public POSTs write nothing.
+app.use(
+  "/v1/*",
+  idempotency({
+    identify: async (c) => {
+      const key = c.req.header("Idempotency-Key");
+      if (key === undefined || c.req.path.startsWith("/v1/webhooks/") || c.req.path.startsWith("/v1/public/")) return;
+      const principal = await authenticate(c.env, c.req.header("Authorization"));
+      return principal ? { key, scope: principal.keyId ?? principal.actor } : undefined;
+    },
+    refuse: (_c, error) => {
+      throw error;
+    },
+  }),
+);
 
 // A path a route names literally is that route's, whatever parameters its siblings take (literalMethods).
 app.use("*", async (c, next) => {

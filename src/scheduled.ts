@@ -20,7 +20,7 @@ import { transportFor } from "./email/transport";
 import { config } from "./env";
 import { type DailyResult, runDaily } from "./jobs/daily";
 import { type DeliveryResult, deliverOutbox } from "./jobs/deliver";
-import { runInboxRetention, runNotificationRetention } from "./jobs/retention";
+import { runIdempotencyRetention, runInboxRetention, runNotificationRetention } from "./jobs/retention";
 import { log } from "./lib/log";
 import type { Deps } from "./services/deps";
 
@@ -71,6 +71,7 @@ export async function runScheduled(
       // (src/public/cache.ts maxAgeAt), so every answer served after midnight already says so.
       const inbox = await runInboxRetention(db, now, cfg.INBOX_RETENTION_DAYS);
       const notified = await runNotificationRetention(db, now, cfg.NOTIFICATION_RETENTION_DAYS);
+      const keys = await runIdempotencyRetention(db, now);
       log.info("daily job", {
         today: r.today,
         expired: r.expired.length,
@@ -81,6 +82,7 @@ export async function runScheduled(
         deliveriesPurged: notified.deliveries.purged,
         notificationsPurged: notified.notifications.purged,
         notificationBacklog: notified.deliveries.backlog || notified.notifications.backlog,
+        idempotencyKeysPurged: keys.purged,
         ms: Date.now() - started,
       });
       result.daily = r;

@@ -707,3 +707,24 @@ export const backofficeUsers = sqliteTable(
     check("backoffice_users_role_body", sql`(${t.role} = 'admin') = (${t.certifierId} IS NULL)`),
   ],
 );
+
+/**
+ * `Idempotency-Key`s of the admin API's POSTs and the back-office's forms (src/lib/idempotency.ts): the
+ * claim of a key by a caller, then the answer it got. Kept a day, then deleted by the daily job.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    /** SHA-256 of the caller's credential (API key, admin token, back-office session): keys are per caller. */
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of method, path and body: the same key with another request is refused. */
+    fingerprint: text("fingerprint").notNull(),
+    /** The answer once the request succeeded; null while it runs. */
+    status: integer("status"),
+    headers: text("headers"),
+    body: text("body"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_created").on(t.createdAt)],
+);

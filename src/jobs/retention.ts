@@ -11,9 +11,12 @@
  * refers to any more. Without it the log grows by one row per subscriber per label event (at 100,000
  * labels and 100 subscribers watching everything, ~90,000 rows on a day of expiries). Pending and queued
  * deliveries are never deleted: nothing not yet delivered is lost.
+ *
+ * And `Idempotency-Key`s older than IDEMPOTENCY_RETENTION_HOURS (src/lib/idempotency.ts).
  */
 import type { Db } from "../db/client";
 import { purgeInbox } from "../db/inbox";
+import { IDEMPOTENCY_RETENTION_HOURS, purgeIdempotencyKeys } from "../lib/idempotency";
 import { purgeDeliveries, purgeNotifications } from "../notifications/subscriptions";
 
 /** Rows per DELETE, and DELETEs per run: a run stays short; a backlog is worked off over the next days. */
@@ -53,4 +56,10 @@ export async function runNotificationRetention(
     purgeNotifications(db, before, limit),
   );
   return { deliveries, notifications };
+}
+
+export function runIdempotencyRetention(db: Db, now: number): Promise<RetentionResult> {
+  return purgeOlderThan(now, IDEMPOTENCY_RETENTION_HOURS / 24, (before, limit) =>
+    purgeIdempotencyKeys(db, before, limit),
+  );
 }

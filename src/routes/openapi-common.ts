@@ -5,6 +5,7 @@
  */
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { PROBLEMS, type ProblemCode } from "../lib/errors";
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_RETENTION_HOURS } from "../lib/idempotency";
 
 export const ProblemSchema = z
   .object({
@@ -152,6 +153,22 @@ export const TAGS = [
 ] as const;
 export type Tag = (typeof TAGS)[number]["name"];
 
+/** Every authenticated POST takes an `Idempotency-Key` (src/lib/idempotency.ts). */
+const IdempotencyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN)
+    .optional()
+    .openapi({
+      description:
+        "A key of your choosing (a UUID) that makes a retry safe: the same key with the same request within " +
+        `${IDEMPOTENCY_RETENTION_HOURS} h answers the first success again (with \`Idempotent-Replayed: true\`) ` +
+        "instead of acting twice; with another method, path or body → 422; while the first copy still runs → " +
+        "409 with `Retry-After`. A refused request (4xx) frees its key. Keys are per API key.",
+      example: "5f0c1c7e-6a8e-4d6b-9a43-1c2f3d4e5a6b",
+    }),
+});
+
 /** What `apiRoute` insists on, beyond what `createRoute` needs. */
 type Documented = {
   operationId: string;
@@ -201,6 +218,11 @@ export function apiRoute<const R extends RouteConfig & Documented>(route: R, opt
   }
   const keys = new Set<keyof typeof errors>([500]);
   if (route.security.length > 0) for (const k of [401, 403, 429] as const) keys.add(k);
+  if (route.security.length > 0 && route.method === "post") {
+    if (request.headers) throw new Error(`${route.operationId}: declare headers beside Idempotency-Key here`);
+    request.headers = IdempotencyHeaders;
+    for (const k of [409, 422] as const) keys.add(k);
+  }
   if (opts.rateLimited) keys.add(429);
   const body = (request.body?.content["application/json"] as { schema?: unknown } | undefined)?.schema;
   if (body) keys.add(413);
