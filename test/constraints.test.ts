@@ -8,6 +8,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../src/db/client";
 import { type Constraint, failedConstraint, RELIED_ON, violates } from "../src/db/constraints";
+import { guardLabelVersion, guardReferentialRevision, readLabelVersion } from "../src/db/label-version";
 import { awardedLabelStatements, guardedStatusChange } from "../src/db/labels";
 import { insertAudit, insertSurvey } from "../src/db/results";
 import { assignments, counters, structures } from "../src/db/schema";
@@ -64,6 +65,19 @@ const provoke: Record<Constraint, () => Promise<unknown>> = {
       nowIso: "2026-02-01T00:00:00.000Z",
     });
     return failure(() => d.batch([first!, ...rest]));
+  },
+  // A label write decided on a version another write has bumped since (src/db/label-version.ts).
+  "structures.label_version": async () => {
+    const { structureCode } = await subject();
+    const d = db();
+    const read = await readLabelVersion(d, structureCode);
+    await d.batch([guardLabelVersion(d, structureCode, read)]);
+    return failure(() => d.batch([guardLabelVersion(d, structureCode, read)]));
+  },
+  // An award evaluated under rules edited since (src/db/label-version.ts guardReferentialRevision).
+  "referentials.revision": async () => {
+    const d = db();
+    return failure(() => d.batch([guardReferentialRevision(d, "2023-illustratif", -1)]));
   },
   // The same auditRef twice (src/webhooks/handlers.ts appendOnce, a concurrent copy).
   audits_ref: async () => {

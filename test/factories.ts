@@ -21,6 +21,7 @@ import {
   awardedLabelStatements,
   bumpLabelCounter,
   getLabel,
+  getLabelWithVersion,
   guardedStatusChange,
   labelNumberFrom,
 } from "../src/db/labels";
@@ -366,7 +367,7 @@ export async function makeStatusChange(
   if (o.effects === "pending") {
     const d = db();
     const deps: Deps = { db: d, env, waitUntil: () => {} };
-    const { statements } = statusChangeBatch(deps, await getLabel(d, number), action, change, new Date());
+    const { statements } = statusChangeBatch(deps, await getLabelWithVersion(d, number), action, change, new Date());
     await d.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
     return getLabel(d, number);
   }

@@ -6,7 +6,7 @@
  *   const hook = interleave(env.DB);
  *   const held = hook.hold(/insert into "labels"/);            // the next batch inserting a label waits
  *   const first = recordDecision({ ...deps, db: hook.db }, …);  // reads, then its batch waits at the gate
- *   await held.reached;                                          // …here: its reads are done
+ *   await held.reachedBy(first);                                 // …here: its reads are done
  *   await recordDecision(deps, …);                              // the competing write lands
  *   held.release();                                             // the first batch goes to D1 now
  *   await expect(first).rejects.toThrow(…);
@@ -25,6 +25,11 @@ const matches = (p: Pattern, sql: string) => (typeof p === "string" ? sql.includ
 export type Gate = {
   /** Resolves when a matching batch arrives and waits (its caller's reads are all done). */
   reached: Promise<void>;
+  /**
+   * `reached`, but fails at once if `caller` (the held write) settles first — it never sent a matching
+   * batch (a refusal, a pattern that matches nothing) — instead of leaving the test to time out.
+   */
+  reachedBy: (caller: Promise<unknown>) => Promise<void>;
   /** Lets the held batch go to D1. */
   release: () => void;
   /** Whether a batch reached this gate yet. */
@@ -104,6 +109,19 @@ export function interleave(d1: D1Database) {
       let hit = false;
       const gate: Gate = {
         reached,
+        reachedBy: (caller) =>
+          Promise.race([
+            reached,
+            caller.then(
+              (r) => {
+                if (!hit)
+                  throw new Error(`The held write ended before its batch reached the gate: ${JSON.stringify(r)}`);
+              },
+              (e) => {
+                if (!hit) throw new Error(`The held write failed before its batch reached the gate: ${e}`);
+              },
+            ),
+          ]),
         release,
         get hit() {
           return hit;

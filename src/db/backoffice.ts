@@ -4,6 +4,7 @@
  */
 import { and, asc, count, desc, eq, gt, gte, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
+import { eventOrder } from "./labels";
 import {
   apiKeys,
   assignments,
@@ -120,7 +121,7 @@ export async function eventsOfStructure(db: Db, code: string) {
     .from(labelEvents)
     .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))
     .where(eq(labels.structureCode, code))
-    .orderBy(asc(labelEvents.createdAt), asc(labelEvents.id));
+    .orderBy(asc(eventOrder));
   const byLabel = new Map<string, (typeof rows)[number]["event"][]>();
   for (const { event } of rows) {
     const events = byLabel.get(event.labelNumber);

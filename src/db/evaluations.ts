@@ -36,6 +36,8 @@ export async function evaluateStructure(db: Db, structureCode: string, on: strin
   const evaluation = evaluate(toReferential(ref), inputs, on);
   return {
     structure,
+    /** The référentiel row evaluated with (its `revision` guards the award that freezes it). */
+    referential: ref,
     evaluation: {
       structureCode,
       ...evaluation,

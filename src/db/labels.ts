@@ -9,7 +9,14 @@ import { type LabelAction, TRANSITIONS } from "../domain/label-lifecycle";
 import { newId } from "../lib/crypto";
 import { notFound } from "../lib/errors";
 import type { Db } from "./client";
-import { counters, decisions, labelEvents, labels } from "./schema";
+import { counters, decisions, labelEvents, labels, structures } from "./schema";
+
+/**
+ * Commit order of label events: SQLite's rowid, assigned max + 1 as each batch lands (events are never
+ * deleted, so it only grows; a VACUUM or an export may renumber, never reorder). Not `created_at`, an
+ * instant some writers take before their reads (docs/adr/0007-label-versions.md).
+ */
+export const eventOrder = sql`${labelEvents}.rowid`;
 
 export type Extra = BatchItem<"sqlite">[];
 
@@ -85,6 +92,17 @@ export async function listDecisions(db: Db, structureCode: string) {
     .orderBy(asc(decisions.decidedOn), asc(decisions.createdAt));
 }
 
+/** A label and its structure's label version, read together (what a status change is decided on). */
+export async function getLabelWithVersion(db: Db, number: string) {
+  const [row] = await db
+    .select({ label: labels, labelVersion: structures.labelVersion })
+    .from(labels)
+    .innerJoin(structures, eq(structures.code, labels.structureCode))
+    .where(eq(labels.number, number));
+  if (!row) throw notFound(`Label ${number}`);
+  return { ...row.label, labelVersion: row.labelVersion };
+}
+
 export async function getLabel(db: Db, number: string) {
   const [row] = await db.select().from(labels).where(eq(labels.number, number));
   if (!row) throw notFound(`Label ${number}`);
@@ -93,11 +111,7 @@ export async function getLabel(db: Db, number: string) {
 
 export async function listLabelEvents(db: Db, number: string) {
   await getLabel(db, number);
-  return db
-    .select()
-    .from(labelEvents)
-    .where(eq(labelEvents.labelNumber, number))
-    .orderBy(asc(labelEvents.createdAt), asc(labelEvents.id));
+  return db.select().from(labelEvents).where(eq(labelEvents.labelNumber, number)).orderBy(asc(eventOrder));
 }
 
 /** Who put the label in its current suspension (its latest `suspended` event), to judge who may lift it. */
@@ -106,7 +120,7 @@ export async function currentSuspension(db: Db, number: string) {
     .select({ actor: labelEvents.actor, role: labelEvents.actorRole })
     .from(labelEvents)
     .where(and(eq(labelEvents.labelNumber, number), eq(labelEvents.type, "suspended")))
-    .orderBy(desc(labelEvents.createdAt), desc(labelEvents.id))
+    .orderBy(desc(eventOrder))
     .limit(1);
   return row ?? null;
 }
@@ -140,8 +154,9 @@ export function guardedStatusChange(
       .where(and(eq(labels.number, number), eq(labels.status, from as never))),
     // All the table's columns, in order (drizzle's insert-select lists them all).
     db.insert(labelEvents).select(
+      // Stamped when the batch runs, not with the verb's `now` (taken before its reads).
       sql`SELECT CASE WHEN changes() = 1 THEN ${eventId} END, ${number}, ${t.event}, ${from}, ${t.to},
-                 ${s.reason}, ${s.actor}, ${s.effectiveOn}, ${s.nowIso}, ${roleOf(s.actor)}`,
+                 ${s.reason}, ${s.actor}, ${s.effectiveOn}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ${roleOf(s.actor)}`,
     ),
   ];
 }

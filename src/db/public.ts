@@ -8,6 +8,7 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, lt, ne, type SQL, sql } fro
 import type { PublicStatus } from "../domain/badge";
 import type { PublicRef } from "../domain/public-ref";
 import type { Db } from "./client";
+import { eventOrder } from "./labels";
 import { certifiers, labelEvents, labels, publicLabels as p, structures, type Tier } from "./schema";
 
 /** The columns of a public row (`PublicLabelRow`), for every read of the read model. */
@@ -91,7 +92,8 @@ export function publicHistoryQuery(db: Db, structureCode: string, max = 50) {
       .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))
       // `superseded` is the renewal chain's bookkeeping: the public sees the renewal's own event.
       .where(and(eq(labels.structureCode, structureCode), ne(labelEvents.type, "superseded")))
-      .orderBy(desc(labelEvents.effectiveOn), desc(labelEvents.createdAt))
+      // Commit order, newest first: the last event is the label's current status, whatever days were given.
+      .orderBy(desc(eventOrder))
       .limit(max)
   );
 }

@@ -8,7 +8,8 @@ import { referentials } from "./schema";
 type Row = typeof referentials.$inferSelect;
 
 function present(row: Row) {
-  const { rules, ...rest } = row;
+  // The revision is the award's concurrency guard (src/db/label-version.ts), not part of the contract.
+  const { rules, revision: _revision, ...rest } = row;
   return { ...rest, rules };
 }
 export type ReferentialView = ReturnType<typeof present>;
@@ -71,6 +72,8 @@ export async function updateReferential(db: Db, version: string, input: Omit<Ref
       official: input.official,
       rules: input.rules,
       updatedAt: new Date().toISOString(),
+      // An award evaluated under the previous rules and not landed yet must not freeze these.
+      revision: sql`${referentials.revision} + 1`,
     })
     .where(sql`${referentials.version} = ${version} AND ${referentials.usedAt} IS NULL`)
     .returning({ version: referentials.version });
@@ -91,12 +94,4 @@ export async function activateReferential(db: Db, version: string) {
       .where(eq(referentials.version, version)),
   ]);
   return getReferential(db, version);
-}
-
-/** Statement marking a version used (first use only), for the decision's batch. */
-export function markReferentialUsed(db: Db, version: string) {
-  return db
-    .update(referentials)
-    .set({ usedAt: sql`coalesce(${referentials.usedAt}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
-    .where(eq(referentials.version, version));
 }

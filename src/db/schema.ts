@@ -44,6 +44,12 @@ export const structures = sqliteTable(
     searchText: text("search_text").notNull(),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
+    /**
+     * The version of the structure's label state (its labels, their statuses, its assigned body): every
+     * write that changes it compares the version it read and bumps it in its own batch, and fails whole
+     * when another write landed first (src/db/label-version.ts, docs/adr/0007-label-versions.md).
+     */
+    labelVersion: integer("label_version").notNull().default(0),
   },
   (t) => [
     // Code SP+ are unique regardless of case: public references are matched without regard to case,
@@ -338,6 +344,11 @@ export const referentials = sqliteTable(
     usedAt: text("used_at"),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
+    /**
+     * Bumped by every edit of the rules; the award that freezes the version compares the revision it
+     * evaluated with, so a version is never frozen with rules its first label does not follow.
+     */
+    revision: integer("revision").notNull().default(0),
   },
   (t) => [uniqueIndex("referentials_one_active").on(t.active).where(sql`active = 1`)],
 );

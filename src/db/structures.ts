@@ -177,7 +177,14 @@ export async function assignCertifier(
   await db.batch([
     db
       .update(structures)
-      .set({ certifierId, contractRef, updatedAt: new Date().toISOString() })
+      // Who may decide on the structure's labels changes: a decision read under the previous body
+      // (src/db/label-version.ts) must not land.
+      .set({
+        certifierId,
+        contractRef,
+        updatedAt: new Date().toISOString(),
+        labelVersion: sql`${structures.labelVersion} + 1`,
+      })
       .where(eq(structures.code, code)),
     db.insert(assignments).values({ id: newId, structureCode: code, certifierId, contractRef, actor }),
   ]);

@@ -14,8 +14,16 @@ import {
   type PublicChange,
   publicChangeStatements,
 } from "../changes/public-change";
-import { violates } from "../db/constraints";
-import { bulkStatusChange, currentSuspension, type Extra, getLabel, guardedStatusChange, roleOf } from "../db/labels";
+import { bumpLabelVersions, guardLabelVersion, staleLabelState } from "../db/label-version";
+import {
+  bulkStatusChange,
+  currentSuspension,
+  type Extra,
+  getLabel,
+  getLabelWithVersion,
+  guardedStatusChange,
+  roleOf,
+} from "../db/labels";
 import { refreshPublicLabels } from "../db/public-model";
 import { labels } from "../db/schema";
 import { conflict, forbidden, invalid } from "../domain/errors";
@@ -35,8 +43,10 @@ export type StatusChange = {
 
 /**
  * Changes one label's status. Invalid transition → 409; `effectiveOn` (default today) after today or
- * before the award → 422; a suspension lifted by a body that did not make it → 403. Guarded on the
- * status read: if a concurrent change got there first, nothing of the batch lands (`extra` included) → 409.
+ * before the award → 422; a suspension lifted by a body that did not make it → 403. Decided on the
+ * structure's label version, read with the label: if any other label write on the structure landed
+ * meanwhile (a status change, an award, a re-assignment), nothing of the batch lands (`extra` included)
+ * → 409. Who may reinstate is thus judged on the suspension the batch itself checks (no ABA).
  */
 export async function changeLabelStatus(
   deps: Deps,
@@ -49,7 +59,8 @@ export async function changeLabelStatus(
   const now = new Date();
   const today = change.today ?? parisDay(now);
   const effectiveOn = change.effectiveOn ?? today;
-  const label = await getLabel(db, labelNumber);
+  // The label and its structure's version in one read: everything below is decided on that state.
+  const label = await getLabelWithVersion(db, labelNumber);
   if (!nextStatus(label.status, action)) {
     throw conflict(`Cannot ${action} label ${labelNumber}: it is ${label.status}`, [
       { path: "status", message: `${action} applies to ${TRANSITIONS[action].from.join(" or ")} labels` },
@@ -75,23 +86,21 @@ export async function changeLabelStatus(
   try {
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (err) {
-    // The guard of `guardedStatusChange`: a NULL event id when the status changed meanwhile.
-    if (violates(err, "label_events.id")) throw conflict(`Label ${labelNumber} changed meanwhile; read it again`);
-    throw err;
+    throw staleLabelState(err, label.structureCode) ?? err;
   }
   await afterChange(deps, intents, now);
   return getLabel(db, labelNumber);
 }
 
 /**
- * The batch of one status change, read as `label.status`: the guarded update and its event, the
- * structure's public row and the intents of the change's effects — and those intents, which
+ * The batch of one status change, read as `label.status` under the structure's `labelVersion`: the
+ * version guard, the update and its event, the structure's public row and the intents of the change's effects — and those intents, which
  * `afterChange` carries out once the batch has landed. (test/factories.ts lands one without carrying
  * them out: a change whose effects are still pending.)
  */
 export function statusChangeBatch(
   deps: Deps,
-  label: { number: string; status: string; structureCode: string },
+  label: { number: string; status: string; structureCode: string; labelVersion: number },
   action: LabelAction,
   change: { reason: string; actor: string; effectiveOn: string },
   now: Date,
@@ -105,6 +114,7 @@ export function statusChangeBatch(
   };
   return {
     statements: [
+      guardLabelVersion(db, label.structureCode, label.labelVersion),
       ...guardedStatusChange(db, label.number, label.status, { action, ...change, nowIso: now.toISOString() }, eventId),
       refreshPublicLabels(db, label.structureCode),
       ...publicChangeStatements(db, publicChange, now),
@@ -142,7 +152,13 @@ export async function expireLabels(
   const extra = opts.extra ?? [];
   const now = new Date(opts.nowIso);
   const notify = labelEventStatements(db, { baseUrl: deps.env.PUBLIC_BASE_URL, expired: numbers }, now);
-  const done = await db.batch([events, ...extra, update, refresh, ...notify]);
+  // Decided in SQL (the labels still lapsing when it runs), so it never loses a race: it bumps the
+  // versions of the structures it changes, and a verb decided before it lands nothing (409).
+  const bump = bumpLabelVersions(
+    db,
+    sql`(select ${labels.structureCode} from ${labels} where +${labels.status} in ${TRANSITIONS.expire.from} and ${labels.number} in ${numbers})`,
+  );
+  const done = await db.batch([events, ...extra, bump, update, refresh, ...notify]);
   await afterChange(deps, [NOTIFY_INTENT], now);
-  return done[1 + extra.length] as { number: string; structureCode: string }[];
+  return done[2 + extra.length] as { number: string; structureCode: string }[];
 }

@@ -7,8 +7,8 @@ import { eq, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { afterChange } from "../changes/effects";
 import { intentsOf, type PublicChange, publicChangeStatements } from "../changes/public-change";
-import { violates } from "../db/constraints";
 import { evaluateStructure } from "../db/evaluations";
+import { guardLabelVersion, guardReferentialRevision, readLabelVersion, staleLabelState } from "../db/label-version";
 import {
   awardedLabelStatements,
   bumpLabelCounter,
@@ -19,9 +19,8 @@ import {
   roleOf,
 } from "../db/labels";
 import { refreshPublicLabels } from "../db/public-model";
-import { findReferential, markReferentialUsed } from "../db/referentials";
 import { decisions, labelEvents, labels, type Tier } from "../db/schema";
-import { conflict, DomainError, forbidden, invalid } from "../domain/errors";
+import { DomainError, forbidden, invalid } from "../domain/errors";
 import { labelExpiresOn } from "../domain/label-dates";
 import { parisDay } from "../domain/paris-time";
 import { newId } from "../lib/crypto";
@@ -55,6 +54,9 @@ export type Created = { decisionId: string; labelNumber: SQL<string> | null };
  * - refuse: recorded, no label.
  * The référentiel version used becomes immutable. `extra` lands in the same batch; given as a function it
  * receives what was created (the webhook inbox stores the decision id and the label number in its answer).
+ * Decided on the structure's label version read first (src/db/label-version.ts): if a withdrawal, a
+ * status change, another award or a re-assignment lands before the batch — or an edit of the
+ * référentiel's rules — nothing lands (`extra` included) → 409.
  */
 export async function recordDecision(
   deps: Deps,
@@ -66,7 +68,9 @@ export async function recordDecision(
   const now = new Date();
   const today = input.today ?? parisDay(now);
   if (input.decidedOn > today) throw invalid("decidedOn", `Must not be after today (${today})`);
-  const { structure, evaluation } = await evaluateStructure(db, input.structureCode, input.decidedOn);
+  // Before any other read: everything below is decided on the state this version stands for.
+  const version = await readLabelVersion(db, input.structureCode);
+  const { structure, referential, evaluation } = await evaluateStructure(db, input.structureCode, input.decidedOn);
   if (!structure.certifier) {
     throw invalid("structureCode", "No certification body is assigned to this structure");
   }
@@ -95,11 +99,15 @@ export async function recordDecision(
 
   if (!number) {
     if (input.tier) throw invalid("tier", "A refusal has no tier");
-    await db.batch([
-      db.insert(decisions).values({ ...base, tier: null, labelNumber: null }),
-      markReferentialUsed(db, evaluation.referentialVersion),
-      ...extra,
-    ]);
+    await landOrConflict(input.structureCode, () =>
+      db.batch([
+        // A refusal changes no label, but it is the assigned body's: a re-assignment meanwhile fails it.
+        guardLabelVersion(db, input.structureCode, version),
+        db.insert(decisions).values({ ...base, tier: null, labelNumber: null }),
+        guardReferentialRevision(db, referential.version, referential.revision),
+        ...extra,
+      ]),
+    );
     return { decision: await getDecision(db, id), label: null };
   }
 
@@ -126,8 +134,7 @@ export async function recordDecision(
     throw invalid("decidedOn", `Must not be before the award of the label it renews (${renewed.awardedOn})`);
   }
 
-  const ref = evaluation.referentialVersion;
-  const { validityMonths } = (await findReferential(db, ref))!.rules;
+  const { validityMonths } = referential.rules;
   // The new label's number is new: no answer by that number was ever cached. The renewed label's answer
   // changes (it is superseded), and so do the structure's.
   const eventId = newId("lev");
@@ -138,6 +145,7 @@ export async function recordDecision(
     notify: { baseUrl: deps.env.PUBLIC_BASE_URL, eventIds: [eventId] },
   };
   const statements: Extra = [
+    guardLabelVersion(db, input.structureCode, version),
     bumpLabelCounter(db, counter),
     db.insert(decisions).values({ ...base, tier, labelNumber: number }),
     ...awardedLabelStatements(
@@ -175,21 +183,24 @@ export async function recordDecision(
   }
   // After the label rows: the read model picks the new label as the structure's current one.
   statements.push(
-    markReferentialUsed(db, ref),
+    guardReferentialRevision(db, referential.version, referential.revision),
     refreshPublicLabels(db, input.structureCode),
     ...publicChangeStatements(db, publicChange, now),
     ...extra,
   );
-  try {
-    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  } catch (err) {
-    // labels_supersedes: another award renewed the same label meanwhile; nothing of this batch landed.
-    if (violates(err, "labels_supersedes")) {
-      throw conflict("Another decision renewed this structure's label at the same time; retry");
-    }
-    throw err;
-  }
+  await landOrConflict(input.structureCode, () =>
+    db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]),
+  );
   await afterChange(deps, intentsOf(publicChange), now);
   const [label] = await db.select().from(labels).where(eq(labels.decisionId, id));
   return { decision: await getDecision(db, id), label: label! };
+}
+
+/** Runs a decision's batch; a lost race (src/db/label-version.ts) becomes a 409 that says so. */
+async function landOrConflict(structureCode: string, batch: () => Promise<unknown>) {
+  try {
+    await batch();
+  } catch (err) {
+    throw staleLabelState(err, structureCode) ?? err;
+  }
 }

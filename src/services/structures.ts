@@ -6,6 +6,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterChange } from "../changes/effects";
 import { intentsOf, type PublicChange, publicChangeStatements } from "../changes/public-change";
+import { guardLabelVersion, readLabelVersion, staleLabelState } from "../db/label-version";
 import { refreshPublicLabels } from "../db/public-model";
 import { publicLabels, structures } from "../db/schema";
 import { reindexStructures } from "../db/search";
@@ -52,8 +53,27 @@ export async function createStructure(deps: Deps, input: StructureInput) {
   return getStructure(db, input.code);
 }
 
+/**
+ * Edits a structure. Its public answers are purged by code and by its current label's number, read
+ * before the batch: the batch checks the structure's label version (src/db/label-version.ts) so that an
+ * award landing meanwhile cannot leave the new label's answer cached with the old name — and then the
+ * edit is decided again (it does not depend on the label, only its purge does), up to three times.
+ */
 export async function updateStructure(deps: Deps, code: string, patch: Partial<Omit<StructureInput, "code">>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await updateStructureOnce(deps, code, patch);
+    } catch (err) {
+      const stale = staleLabelState(err, code);
+      if (!stale) throw err;
+      if (attempt === 3) throw stale;
+    }
+  }
+}
+
+async function updateStructureOnce(deps: Deps, code: string, patch: Partial<Omit<StructureInput, "code">>) {
   const { db } = deps;
+  const version = await readLabelVersion(db, code);
   const current = await getStructure(db, code);
   if (patch.parentCode === code) throw ownParent();
   const now = new Date();
@@ -64,6 +84,7 @@ export async function updateStructure(deps: Deps, code: string, patch: Partial<O
     .where(eq(publicLabels.code, code));
   const change: PublicChange = { structureCode: code, labelNumbers: pub?.labelNumber ? [pub.labelNumber] : [] };
   await db.batch([
+    guardLabelVersion(db, code, version, { bump: false }),
     db
       .update(structures)
       .set({
