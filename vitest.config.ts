@@ -57,6 +57,9 @@ export default defineConfig(async () => ({
           TEST_ACCESS_KEY,
           // Cases per fuzzed endpoint: 1,000 by default (CI); `FUZZ_RUNS=20000 npm test` for a longer run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "1000",
+          // Random interleavings of the label verbs (test/interleavings.test.ts): 1,000 by default (CI);
+          // `INTERLEAVINGS=20` for a quick local run, `INTERLEAVINGS=10000` for a longer one.
+          INTERLEAVINGS: process.env.INTERLEAVINGS ?? "1000",
         },
       },
     }),

@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       FUZZ_RUNS: string;
+      INTERLEAVINGS: string;
       TEST_WEBHOOK_LIMITER: RateLimit;
       LAGGING_REPLICA: D1Database;
       TEST_WEBHOOK_AUTH_FAIL_LIMITER: RateLimit;
