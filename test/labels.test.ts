@@ -214,6 +214,30 @@ describe("decisions", () => {
     expect(r.status).toBe(422);
   });
 
+  it("an award after a withdrawal is not dated before the withdrawn label: one current label, the latest", async () => {
+    const { oc, code } = await assignedStructure();
+    await makeInputs(code, oc.id, { on: "2024-01-10" });
+    await makeInputs(code, oc.id, { on: "2024-06-01" });
+    let r = await call("POST", `/v1/structures/${code}/decisions`, {
+      body: { decision: "award", decidedOn: "2024-06-01" },
+    });
+    const withdrawn = r.json.label.number;
+    r = await call("POST", `/v1/labels/${withdrawn}/withdraw`, { body: { reason: "Retrait" } });
+    expect(r.status, r.text).toBe(200);
+    // Dated before it, the new label would not be the structure's latest (by award day), and the next
+    // award would start a third chain beside it (found by test/interleavings.test.ts).
+    r = await call("POST", `/v1/structures/${code}/decisions`, {
+      body: { decision: "award", decidedOn: "2024-01-10" },
+    });
+    expect(r.status).toBe(422);
+    expect(r.json.errors).toEqual([{ path: "decidedOn", message: expect.stringContaining("2024-06-01") }]);
+    r = await call("POST", `/v1/structures/${code}/decisions`, {
+      body: { decision: "award", decidedOn: "2024-06-01" },
+    });
+    expect(r.status, r.text).toBe(201);
+    expect(r.json.label).toMatchObject({ supersedes: null, originalAwardedOn: "2024-06-01" });
+  });
+
   it("a label awarded on 29 February 2024 expires on 28 February 2027 (its last valid day)", async () => {
     const { oc, code } = await assignedStructure();
     await makeInputs(code, oc.id, { on: "2024-01-15" });

@@ -67,13 +67,16 @@ export function awardedLabelStatements(
   ];
 }
 
-/** The structure's latest label not yet superseded (the one a renewal replaces). */
+/**
+ * The structure's latest label not yet superseded (the one a renewal replaces): the public read
+ * model's current label (src/db/public-model.ts), ties on the award day broken by commit order.
+ */
 export async function latestLabel(db: Db, structureCode: string) {
   const [row] = await db
     .select()
     .from(labels)
     .where(and(eq(labels.structureCode, structureCode), isNull(labels.supersededBy)))
-    .orderBy(desc(labels.awardedOn), desc(labels.createdAt))
+    .orderBy(desc(labels.awardedOn), sql`${labels}.rowid desc`)
     .limit(1);
   return row ?? null;
 }

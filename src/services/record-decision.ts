@@ -133,6 +133,14 @@ export async function recordDecision(
   if (renewed && input.decidedOn < renewed.awardedOn) {
     throw invalid("decidedOn", `Must not be before the award of the label it renews (${renewed.awardedOn})`);
   }
+  // After a withdrawal too: a new chain dated before the withdrawn label would not be the structure's
+  // latest label (by award day), and the next award would start a third chain beside it.
+  if (previous && input.decidedOn < previous.awardedOn) {
+    throw invalid(
+      "decidedOn",
+      `Must not be before the award of the withdrawn label it follows (${previous.awardedOn})`,
+    );
+  }
 
   const { validityMonths } = referential.rules;
   // The new label's number is new: no answer by that number was ever cached. The renewed label's answer
