@@ -15,16 +15,24 @@ export type DomainErrorKind = "not-found" | "conflict" | "forbidden" | "invalid"
 export class DomainError extends Error {
   readonly kind: DomainErrorKind;
   readonly errors?: FieldError[];
-  constructor(kind: DomainErrorKind, message: string, errors?: FieldError[]) {
+  /** A race lost to a concurrent write: nothing landed, and the same request may succeed if sent again. */
+  readonly retry: boolean;
+  constructor(kind: DomainErrorKind, message: string, errors?: FieldError[], retry = false) {
     super(message);
     this.name = "DomainError";
     this.kind = kind;
     this.errors = errors;
+    this.retry = retry;
   }
 }
 
 export const notFound = (what: string) => new DomainError("not-found", `${what} not found`);
 export const conflict = (detail: string, errors?: FieldError[]) => new DomainError("conflict", detail, errors);
+/**
+ * A write that lost a race (what it decided on changed before its batch landed): a 409 with Retry-After,
+ * never stored as a webhook delivery's answer — the next copy applies it again (src/webhooks/process.ts).
+ */
+export const raced = (detail: string) => new DomainError("conflict", detail, undefined, true);
 export const forbidden = (detail: string) => new DomainError("forbidden", detail);
 /** A rule refused one field: `path` names it, `message` says why (`detail` defaults to the message). */
 export const invalid = (path: string, message: string, detail = message) =>

@@ -18,7 +18,7 @@ import { violates } from "../db/constraints";
 import { bulkStatusChange, currentSuspension, type Extra, getLabel, guardedStatusChange, roleOf } from "../db/labels";
 import { refreshPublicLabels } from "../db/public-model";
 import { labels } from "../db/schema";
-import { conflict, forbidden, invalid } from "../domain/errors";
+import { conflict, forbidden, invalid, raced } from "../domain/errors";
 import { type LabelAction, liftRefusal, nextStatus, TRANSITIONS } from "../domain/label-lifecycle";
 import { parisDay } from "../domain/paris-time";
 import { newId } from "../lib/crypto";
@@ -76,7 +76,7 @@ export async function changeLabelStatus(
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (err) {
     // The guard of `guardedStatusChange`: a NULL event id when the status changed meanwhile.
-    if (violates(err, "label_events.id")) throw conflict(`Label ${labelNumber} changed meanwhile; read it again`);
+    if (violates(err, "label_events.id")) throw raced(`Label ${labelNumber} changed meanwhile; read it again`);
     throw err;
   }
   await afterChange(deps, intents, now);

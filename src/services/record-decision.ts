@@ -21,7 +21,7 @@ import {
 import { refreshPublicLabels } from "../db/public-model";
 import { findReferential, markReferentialUsed } from "../db/referentials";
 import { decisions, labelEvents, labels, type Tier } from "../db/schema";
-import { conflict, DomainError, forbidden, invalid } from "../domain/errors";
+import { DomainError, forbidden, invalid, raced } from "../domain/errors";
 import { labelExpiresOn } from "../domain/label-dates";
 import { parisDay } from "../domain/paris-time";
 import { newId } from "../lib/crypto";
@@ -185,7 +185,7 @@ export async function recordDecision(
   } catch (err) {
     // labels_supersedes: another award renewed the same label meanwhile; nothing of this batch landed.
     if (violates(err, "labels_supersedes")) {
-      throw conflict("Another decision renewed this structure's label at the same time; retry");
+      throw raced("Another decision renewed this structure's label at the same time; retry");
     }
     throw err;
   }
