@@ -32,7 +32,7 @@ export const conflict = (detail: string, errors?: FieldError[]) => new DomainErr
  * A write that lost a race (what it decided on changed before its batch landed): a 409 with Retry-After,
  * never stored as a webhook delivery's answer — the next copy applies it again (src/webhooks/process.ts).
  */
-export const raced = (detail: string) => new DomainError("conflict", detail, undefined, true);
+export const raced = (detail: string, errors?: FieldError[]) => new DomainError("conflict", detail, errors, true);
 export const forbidden = (detail: string) => new DomainError("forbidden", detail);
 /** A rule refused one field: `path` names it, `message` says why (`detail` defaults to the message). */
 export const invalid = (path: string, message: string, detail = message) =>
