@@ -12,7 +12,13 @@ import * as schema from "./schema";
  * The constraints the code relies on to detect a race or a stale read, by name: a unique index's
  * name, or `table.column` for NOT NULL. Each one is provoked in test/constraints.test.ts.
  */
-export const RELIED_ON = ["labels_supersedes", "label_events.id", "audits_ref", "surveys_ref"] as const;
+export const RELIED_ON = [
+  "labels_supersedes",
+  "label_events.id",
+  "audits_ref",
+  "surveys_ref",
+  "webhook_events.status",
+] as const;
 export type Constraint = (typeof RELIED_ON)[number];
 
 export type ConstraintFailure =

@@ -9,7 +9,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { notFound } from "../domain/errors";
 import { newId } from "../lib/crypto";
 import type { Db } from "./client";
-import { failedConstraint } from "./constraints";
+import { violates } from "./constraints";
 import { audits, decisions, surveys, type WebhookEventStatus, webhookEvents } from "./schema";
 
 export type InboxRow = typeof webhookEvents.$inferSelect;
@@ -126,7 +126,7 @@ export function markAnswered(
 }
 
 /** Whether a batch failed because its copy of a delivery had lost its claim (`markAnswered`). */
-export const lostClaim = (err: unknown) => failedConstraint(err)?.name === "webhook_events.status";
+export const lostClaim = (err: unknown) => violates(err, "webhook_events.status");
 
 /**
  * Marks a delivery rejected, keeping only an excerpt of its body (`payload`, the body it was applied
