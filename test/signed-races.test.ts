@@ -226,6 +226,37 @@ describe("effects after a change and in the minute cron", () => {
   });
 });
 
+describe("effects: a run records its outcome only on the rows it still holds", () => {
+  it("a run past its lease, taken over by another, records nothing over the run that holds the rows now", async () => {
+    const label = await makeLabel();
+    await settle();
+    await queueCredential(label.structureCode);
+    const outcome = /update "effects" set "status"/i;
+    const [hookA, hookB] = [interleave(env.DB), interleave(env.DB)];
+    const heldA = hookA.hold(outcome);
+    const a = runDueEffects(deps(hookA.db), new Date());
+    await heldA.reached; // A carried the intent out; it is about to record « done »
+    // A stalls past its lease: B takes the row over and carries it out, held before it records.
+    await sql("UPDATE effects SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE status = 'running'");
+    const heldB = hookB.hold(outcome);
+    const b = runDueEffects(deps(hookB.db), new Date());
+    await heldB.reached;
+    const state = async () =>
+      (
+        await sql<{ status: string }>(
+          "SELECT status FROM effects WHERE kind = 'credential' AND subject = ? ORDER BY created_at DESC LIMIT 1",
+          label.structureCode,
+        )
+      ).map((r) => r.status);
+    heldA.release();
+    await a;
+    expect(await state()).toEqual(["running"]); // B's claim: A's « done » did not land
+    heldB.release();
+    await b;
+    expect(await state()).toEqual(["done"]);
+  });
+});
+
 describe("webhook deliveries: one copy applies, under a claim it must still hold", () => {
   const awardBody = (code: string, day: string) => ({
     type: "label.decision",
