@@ -3,6 +3,7 @@
  * fails loudly at the first request instead of misbehaving later.
  */
 import { z } from "zod";
+import { STATUS_LIST_LENGTH } from "./credentials/model";
 import { isLoopbackHost } from "./domain/endpoint-url";
 
 const EnvSchema = z
@@ -73,6 +74,11 @@ const EnvSchema = z
         /^[A-Za-z0-9_-]{43}$/,
         "CREDENTIAL_SIGNING_KEY is a 32-byte Ed25519 seed written base64url (43 characters)",
       ),
+    /**
+     * Entries a status list takes before the next label of the year goes to a new list (`2026-2`…): the
+     * 131,072 bits a list holds, unless set lower (tests fill a list with a few labels).
+     */
+    STATUS_LIST_CAPACITY: z.coerce.number().int().min(1).max(STATUS_LIST_LENGTH).default(STATUS_LIST_LENGTH),
     /** Public keys (`z6Mk…`) the registry signed with before a rotation: their credentials keep verifying. */
     CREDENTIAL_RETIRED_KEYS: z
       .string()

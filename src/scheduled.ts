@@ -1,6 +1,7 @@
 /**
  * Cron dispatch. "Now" is `controller.scheduledTime`, never the wall clock, so a test or
- * `/cdn-cgi/handler/scheduled?cron=…&time=…` can replay any date.
+ * `/cdn-cgi/handler/scheduled?cron=…&time=…` can replay any date — except for the effects' leases, which
+ * count from the clock (a late run must not claim with a lease already over).
  *
  * A cron of wrangler.toml runs its job. Any other cron runs EVERY job, in order (expiry and reminders,
  * delivery, effects), and says so in the log:
@@ -91,7 +92,9 @@ export async function runScheduled(
       if (r.sent + r.retrying + r.failed + r.skipped > 0) log.info("outbox delivery", { ...r });
       result.outbox = r;
     } else {
-      const r = await runDueEffects(deps, new Date(now));
+      // The clock, unless the run replays a later instant: a run started late (its `scheduledTime` long
+      // past) must not lease what it claims with a lease already over (docs/adr/0008).
+      const r = await runDueEffects(deps, new Date(Math.max(now, Date.now())));
       if (r.done + r.failed + r.pruned > 0) log.info("effects", { ...r });
       result.effects = r;
     }

@@ -8,6 +8,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../src/db/client";
 import { type Constraint, failedConstraint, RELIED_ON, violates } from "../src/db/constraints";
+import { markAnswered, storeDelivery } from "../src/db/inbox";
 import { guardLabelVersion, guardReferentialRevision, readLabelVersion } from "../src/db/label-version";
 import { awardedLabelStatements, guardedStatusChange } from "../src/db/labels";
 import { insertAudit, insertSurvey } from "../src/db/results";
@@ -91,6 +92,27 @@ const provoke: Record<Constraint, () => Promise<unknown>> = {
     const d = db();
     const row = surveyRow(s.structureCode, s.certifierId, "agents", { surveyRef: "SRV-1" });
     return failure(() => d.batch([insertSurvey(d, row), insertSurvey(d, { ...row, id: `${row.id}_copy` })]));
+  },
+  // A delivery's copy that lost its claim (src/db/inbox.ts markAnswered): the status is set NULL.
+  "webhook_events.status": async () => {
+    const d = db();
+    const { id: certifierId } = await makeCertifier();
+    await storeDelivery(d, {
+      id: "whe_lost_claim",
+      certifierId,
+      webhookId: "msg_lost",
+      type: "audit.completed",
+      payload: "{}",
+      payloadSha256: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+      payloadSize: 2,
+      receivedAt: "2026-02-01T00:00:00.000Z",
+      claimToken: "clm_taken_over",
+    });
+    const answered = markAnswered(d, { id: "whe_lost_claim", token: "clm_mine" }, "applied", {
+      status: 200,
+      body: "{}",
+    });
+    return failure(() => d.batch([answered]));
   },
 };
 

@@ -275,12 +275,9 @@ describe("status lists", () => {
   it("a burst of changes to one list leaves one pending re-signing per list", async () => {
     const db = getDb(env.DB);
     const year = today.slice(0, 4);
-    const changes = ["A", "B", "C"].map((x, i) => ({
-      structureCode: `BURST-${x}`,
-      labelNumbers: [`SPP-${year}-9${String(i).padStart(5, "0")}`],
-    }));
-    for (const change of changes) {
-      const [first, ...rest] = publicChangeStatements(db, change);
+    const awarded = [await awardedLabel(), await awardedLabel(), await awardedLabel()];
+    for (const { code, number } of awarded) {
+      const [first, ...rest] = publicChangeStatements(db, { structureCode: code, labelNumbers: [number] });
       await db.batch([first!, ...rest]);
     }
     const { results } = await env.DB.prepare(

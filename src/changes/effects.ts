@@ -11,7 +11,8 @@ import { and, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { chunk, MAX_PARAMS } from "../db/outbox";
-import { type EffectKind, effects } from "../db/schema";
+import { type EffectKind, effects, labels, STATUS_PURPOSES, statusEntries } from "../db/schema";
+import { newId } from "../lib/crypto";
 import { log, loggableError } from "../lib/log";
 import { notifyHandler } from "../notifications/enqueue";
 import type { Deps } from "../services/deps";
@@ -53,33 +54,65 @@ export const LEASE_MS = 60_000;
 /** Done rows are kept a week (to see what ran), then pruned by the minute cron. */
 const KEEP_DONE_MS = 7 * 24 * 3_600_000;
 
+/** The order a change's intents are carried out in: credentials, then the lists, then purges (finding them done). */
+const AFTER_CHANGE_ORDER: readonly EffectKind[] = ["credential", "status-list", "purge", "notify"];
+
 /**
  * After the batch of a change: its intents are claimed and carried out, each kind by its handler —
  * before the caller answers, or in the background for handlers that call outside (so a slow API
- * never delays the answer). What is not done is left to the minute cron.
+ * never delays the answer). The pending `status-list` intents of the lists where the structures'
+ * labels have their place go with their credentials (the change's batch selected them from the places).
+ * Never throws: the change has landed, and its caller must hear so. Whatever fails (a handler, or the
+ * database itself) stays pending, or running until its lease ends, and the minute cron carries it out.
  */
 export async function afterChange(deps: Deps, intents: readonly Intent[], now = new Date()): Promise<void> {
   if (intents.length === 0) return;
-  for (const [kind, list] of byKind(intents, (i) => i.kind)) {
-    const handler = HANDLERS[kind];
-    // This data centre's cached answers go before the caller answers, even when the global purge is
-    // left to the background: the next request here (often the same client's) must see the change.
-    if (kind === "purge") await purgeLocally(list.map((i) => i.subject));
-    const rows = await claim(deps.db, now, { kind, subjects: list.map((i) => i.subject) });
-    const work = carryOut(deps, kind, rows, { now, after: "change" });
-    if (handler.background(deps.env)) {
-      deps.waitUntil(work.catch((err) => log.error("effects failed after a change", { kind, ...loggableError(err) })));
-    } else {
-      await work;
+  const groups = byKind(intents, (i) => i.kind);
+  for (const kind of AFTER_CHANGE_ORDER) {
+    try {
+      let subjects = (groups.get(kind) ?? []).map((i) => i.subject);
+      if (kind === "status-list") {
+        const codes = (groups.get("credential") ?? []).map((i) => i.subject);
+        subjects = [...new Set([...subjects, ...(await statusSubjectsOf(deps.db, codes))])];
+      }
+      if (subjects.length === 0) continue;
+      const handler = HANDLERS[kind];
+      // This data centre's cached answers go before the caller answers, even when the global purge is
+      // left to the background: the next request here (often the same client's) must see the change.
+      if (kind === "purge") await purgeLocally(subjects);
+      const claimed = await claim(deps.db, now, { kind, subjects });
+      const work = carryOut(deps, kind, claimed, { now, after: "change" });
+      if (handler.background(deps.env)) {
+        deps.waitUntil(
+          work.catch((err) => log.error("effects failed after a change", { kind, ...loggableError(err) })),
+        );
+      } else {
+        await work;
+      }
+    } catch (err) {
+      log.error("effects failed after a change; the minute cron retries them", { kind, ...loggableError(err) });
     }
   }
+}
+
+/** `status-list` subjects of the lists where these structures' labels have their place. */
+async function statusSubjectsOf(db: Db, codes: readonly string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ list: statusEntries.list })
+    .from(statusEntries)
+    .innerJoin(labels, eq(labels.number, statusEntries.labelNumber))
+    .where(inArray(labels.structureCode, [...codes]));
+  return rows.flatMap((r) => STATUS_PURPOSES.map((p) => `${p}/${r.list}`));
 }
 
 export type EffectsRun = { done: number; failed: number; pruned: number };
 
 /**
  * The minute cron: for each kind, the due intents (pending and due, or running past their lease), as
- * many as its handler takes a run; then prunes old done rows.
+ * many as its handler takes a run; then prunes old done rows. `now`: the clock (the cron's
+ * `scheduledTime` is when the run was due, not when it runs: a late run would lease with a lease already
+ * over); a test passes a later instant to make retries due.
  */
 export async function runDueEffects(deps: Deps, now = new Date()): Promise<EffectsRun> {
   const total = { done: 0, failed: 0 };
@@ -112,16 +145,22 @@ function byKind<T>(items: readonly T[], kindOf: (t: T) => EffectKind): Map<Effec
 }
 
 /**
- * Takes rows of one kind for this run (status `running`, leased until now + LEASE_MS): the pending
- * rows of `subjects`, or up to `due` rows that are due. Conditional, so two runs never hold the same row.
+ * Takes rows of one kind for this run (status `running`, a new claim token, leased until LEASE_MS from
+ * now): the pending rows of `subjects`, or up to `due` rows that are due. Conditional, so two runs never
+ * hold the same row; the lease counts from the clock, never from an earlier `now` (a late cron run).
  */
 async function claim(
   db: Db,
   now: Date,
   what: { kind: EffectKind } & ({ subjects: readonly string[] } | { due: number }),
-): Promise<EffectRow[]> {
+): Promise<Claimed> {
   const nowIso = now.toISOString();
-  const lease = { status: "running" as const, nextAttemptAt: new Date(now.getTime() + LEASE_MS).toISOString() };
+  const token = newId("clm");
+  const lease = {
+    status: "running" as const,
+    claimToken: token,
+    nextAttemptAt: new Date(Math.max(now.getTime(), Date.now()) + LEASE_MS).toISOString(),
+  };
   if ("due" in what) {
     const due = db
       .select({ id: effects.id })
@@ -135,10 +174,10 @@ async function claim(
       )
       .orderBy(effects.nextAttemptAt)
       .limit(what.due);
-    return db.update(effects).set(lease).where(inArray(effects.id, due)).returning();
+    return { token, rows: await db.update(effects).set(lease).where(inArray(effects.id, due)).returning() };
   }
   const claimed: EffectRow[] = [];
-  for (const part of chunk([...what.subjects], MAX_PARAMS - 5)) {
+  for (const part of chunk([...what.subjects], MAX_PARAMS - 10)) {
     claimed.push(
       ...(await db
         .update(effects)
@@ -147,14 +186,17 @@ async function claim(
         .returning()),
     );
   }
-  return claimed;
+  return { token, rows: claimed };
 }
+
+/** The rows a run claimed, and its token: the outcome is recorded only on rows it still holds. */
+type Claimed = { token: string; rows: EffectRow[] };
 
 /** Carries claimed rows of one kind out and records the outcome of each (done, or pending again later). */
 async function carryOut(
   deps: Deps,
   kind: EffectKind,
-  rows: EffectRow[],
+  { token, rows }: Claimed,
   run: { now: Date; after: "change" | "cron" },
 ): Promise<{ done: number; failed: number }> {
   if (rows.length === 0) return { done: 0, failed: 0 };
@@ -170,17 +212,18 @@ async function carryOut(
   };
   const nowIso = run.now.toISOString();
   const statements: BatchItem<"sqlite">[] = [];
-  for (const ids of chunk(idsOf(outcome.done), MAX_PARAMS - 5)) {
+  for (const ids of chunk(idsOf(outcome.done), MAX_PARAMS - 10)) {
     statements.push(
       db
         .update(effects)
-        .set({ status: "done", doneAt: nowIso, lastError: null })
-        .where(and(inArray(effects.id, ids), eq(effects.status, "running"))),
+        .set({ status: "done", doneAt: nowIso, lastError: null, claimToken: null })
+        .where(and(inArray(effects.id, ids), eq(effects.status, "running"), eq(effects.claimToken, token))),
     );
   }
   for (const f of outcome.failed) {
     log.warn("effect failed; retried later", { kind, subjects: f.subjects.length, error: f.error });
-    for (const ids of chunk(idsOf(f.subjects), MAX_PARAMS - 10)) statements.push(retryLater(db, ids, f, run.now));
+    for (const ids of chunk(idsOf(f.subjects), MAX_PARAMS - 15))
+      statements.push(retryLater(db, ids, token, f, run.now));
   }
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
@@ -192,7 +235,7 @@ async function carryOut(
  * Back to pending, after a backoff that grows with the attempts. If a newer change already left a
  * pending row for the same subject (it changed again meanwhile), that row covers this one: done.
  */
-function retryLater(db: Db, ids: string[], f: { error: string; retryAfterMs?: number }, now: Date) {
+function retryLater(db: Db, ids: string[], token: string, f: { error: string; retryAfterMs?: number }, now: Date) {
   const newer = sql`exists (select 1 from ${effects} p where p.kind = ${effects.kind} and p.subject = ${effects.subject} and p.status = 'pending')`;
   const nowIso = now.toISOString();
   return db
@@ -205,6 +248,7 @@ function retryLater(db: Db, ids: string[], f: { error: string; retryAfterMs?: nu
       // API's Retry-After when longer.
       nextAttemptAt: sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${nowIso}, '+' || max(min(30 * (1 << min(${effects.attempts}, 7)), 3600), ${Math.ceil((f.retryAfterMs ?? 0) / 1000)}) || ' seconds')`,
       lastError: f.error.slice(0, 500),
+      claimToken: null,
     })
-    .where(and(inArray(effects.id, ids), eq(effects.status, "running")));
+    .where(and(inArray(effects.id, ids), eq(effects.status, "running"), eq(effects.claimToken, token)));
 }

@@ -11,11 +11,10 @@
  * « expiré » from the date and are never cached past midnight (docs/adr/0004-effects-of-a-label-change.md).
  * @see docs/adr/0004-effects-of-a-label-change.md
  */
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { listOfLabel } from "../credentials/model";
 import type { Db } from "../db/client";
-import { type EffectKind, effects, publicLabels, STATUS_PURPOSES } from "../db/schema";
+import { type EffectKind, effects, publicLabels, STATUS_PURPOSES, statusEntries } from "../db/schema";
 import { newId } from "../lib/crypto";
 import { type LabelEventSource, notificationStatements } from "../notifications/produce";
 
@@ -45,18 +44,16 @@ export function answerTags(answer: { structure: { code: string }; labelNumber: s
 }
 
 /**
- * A change's intents: its labels' credentials signed again where what they say changed, their status
- * lists where a bit flipped (src/changes/credentials.ts, status-lists.ts) — first, so that the purge
- * that follows finds them done —, the Cache-Tags it purges, and its notifications (src/notifications/).
+ * A change's intents: its structure's credentials signed again where what they say changed
+ * (src/changes/credentials.ts) — first, so that the purge that follows finds them done —, the Cache-Tags
+ * it purges, and its notifications (src/notifications/). The `status-list` intents of its labels' lists
+ * are selected in the batch itself (`statusListIntentStatements`: a label's list is known from its place
+ * only), and `afterChange` takes them with the structure's credentials.
  */
 export function intentsOf(change: PublicChange): Intent[] {
   const tags = [codeTag(change.structureCode), ...(change.labelNumbers ?? []).map(labelTag)];
-  const lists = new Set((change.labelNumbers ?? []).map(listOfLabel));
   return [
     { kind: "credential", subject: change.structureCode },
-    ...[...lists].flatMap((list) =>
-      STATUS_PURPOSES.map((p): Intent => ({ kind: "status-list", subject: `${p}/${list}` })),
-    ),
     ...[...new Set(tags)].map((subject): Intent => ({ kind: "purge", subject })),
     ...(change.notify ? [NOTIFY_INTENT] : []),
   ];
@@ -86,7 +83,45 @@ export function insertIntents(db: Db, intents: readonly Intent[], nowIso: string
 /** The statements recording a change's effects, for the batch that writes the change. */
 export function publicChangeStatements(db: Db, change: PublicChange, now = new Date()): BatchItem<"sqlite">[] {
   const notify = change.notify ? notificationStatements(db, change.notify, now) : [];
-  return [...notify, ...insertIntents(db, intentsOf(change), now.toISOString())];
+  const nowIso = now.toISOString();
+  return [
+    ...notify,
+    ...insertIntents(db, intentsOf(change), nowIso),
+    ...statusListIntentStatements(db, change.labelNumbers ?? [], nowIso),
+  ];
+}
+
+/**
+ * A `status-list` intent, per purpose, for each list these labels have their place in — selected from
+ * their places inside the batch (a label's list is not its number's year once a year's list is full).
+ * A label without a place yet gets one, with these intents in the same batch, from its credential
+ * effect (src/changes/credentials.ts).
+ */
+export function statusListIntentStatements(db: Db, labelNumbers: readonly string[], nowIso: string) {
+  if (labelNumbers.length === 0) return [];
+  return STATUS_PURPOSES.map((purpose) =>
+    db
+      .insert(effects)
+      .select(
+        db
+          .select({
+            id: sql<string>`'eff_' || lower(hex(randomblob(10)))`.as("id"),
+            kind: sql<"status-list">`'status-list'`.as("kind"),
+            subject: sql<string>`${purpose} || '/' || ${statusEntries.list}`.as("subject"),
+            status: sql<"pending">`'pending'`.as("status"),
+            attempts: sql<number>`0`.as("attempts"),
+            nextAttemptAt: sql<string>`${nowIso}`.as("next_attempt_at"),
+            lastError: sql<null>`null`.as("last_error"),
+            createdAt: sql<string>`${nowIso}`.as("created_at"),
+            doneAt: sql<null>`null`.as("done_at"),
+            claimToken: sql<null>`null`.as("claim_token"),
+          })
+          .from(statusEntries)
+          .where(inArray(statusEntries.labelNumber, [...labelNumbers]))
+          .groupBy(statusEntries.list),
+      )
+      .onConflictDoUpdate(pendingAlready),
+  );
 }
 
 /** Label events without a purge (the daily expiry and reminders: docs/adr/0005): their notifications only. */
@@ -117,6 +152,7 @@ export function certifierRenameStatements(db: Db, certifierId: string, now = new
           lastError: sql<null>`null`.as("last_error"),
           createdAt: sql<string>`${nowIso}`.as("created_at"),
           doneAt: sql<null>`null`.as("done_at"),
+          claimToken: sql<null>`null`.as("claim_token"),
         })
         .from(publicLabels)
         .where(eq(publicLabels.certifierId, certifierId)),

@@ -26,33 +26,48 @@ export function parseStatusSubject(subject: string): { purpose: StatusPurpose; l
   return { purpose: purpose as StatusPurpose, list };
 }
 
+/** Runs that lose a save (another run saved, or a bit changed, meanwhile) read and sign again this often. */
+export const SAVE_ATTEMPTS = 5;
+
 /**
  * Signs the list again if its bits changed, or its key is no longer published, or it was never signed.
- * Then purges its cached answers: here at once, everywhere through a `purge` intent.
+ * The bits are read, then signed, then saved only if no other run saved meanwhile AND the labels still
+ * give those bits (checked inside the write: src/db/credentials.ts saveStatusList); a run that loses
+ * reads everything again, so what is saved always says what the labels say at the moment it lands.
+ * Then purges its cached answers: here at once, everywhere through a `purge` intent of the same batch.
  * @returns whether it was signed
  */
 export async function signStatusList(deps: Deps, purpose: StatusPurpose, list: string, now: Date): Promise<boolean> {
   const { db } = deps;
   const keys = await issuerKeys(deps.env);
-  const bits = await setBits(db, purpose, list);
-  const bitsHash = await sha256Hex(bits.join(","));
-  const stored = await findStatusList(db, purpose, list);
-  if (stored?.bitsHash === bitsHash && keys.published.some((k) => k.id === stored.verificationMethod)) return false;
-  const signed = await sign(await statusListCredential(purpose, list, bits, keys, now), keys);
   const tag = statusTag(purpose, list);
-  await db.batch([
-    saveStatusList(db, {
-      purpose,
-      list,
-      document: JSON.stringify(signed),
-      bitsHash,
-      verificationMethod: keys.signing.id,
-      signedAt: now.toISOString(),
-    }),
-    ...insertIntents(db, [{ kind: "purge", subject: tag }], now.toISOString()),
-  ]);
-  await purgeLocally([tag]);
-  return true;
+  for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
+    const stored = await findStatusList(db, purpose, list);
+    const bits = await setBits(db, purpose, list);
+    const bitsHash = await sha256Hex(bits.join(","));
+    if (stored?.bitsHash === bitsHash && keys.published.some((k) => k.id === stored.verificationMethod)) return false;
+    const signed = await sign(await statusListCredential(purpose, list, bits, keys, now), keys);
+    const [saved] = await db.batch([
+      saveStatusList(
+        db,
+        {
+          purpose,
+          list,
+          document: JSON.stringify(signed),
+          bitsHash,
+          verificationMethod: keys.signing.id,
+          signedAt: now.toISOString(),
+        },
+        { read: stored?.generation ?? null, bits },
+      ),
+      ...insertIntents(db, [{ kind: "purge", subject: tag }], now.toISOString()),
+    ]);
+    if ((saved as unknown[]).length > 0) {
+      await purgeLocally([tag]);
+      return true;
+    }
+  }
+  throw new Error(`Status list ${purpose}/${list} changed during each of ${SAVE_ATTEMPTS} signings; retried later`);
 }
 
 /** Carries out each subject on its own: one list that fails does not hold back the others. */

@@ -19,6 +19,7 @@ export const RELIED_ON = [
   "surveys_ref",
   "structures.label_version",
   "referentials.revision",
+  "webhook_events.status",
 ] as const;
 export type Constraint = (typeof RELIED_ON)[number];
 

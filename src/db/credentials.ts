@@ -3,9 +3,8 @@
  * its signed credential, and the signed status lists. Written by the effects in src/changes/
  * (credentials.ts, status-lists.ts); read by the public routes (src/routes/credentials.ts).
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { listOfLabel, STATUS_LIST_LENGTH } from "../credentials/model";
-import type { Db } from "./client";
+import { and, eq, inArray, like, or, sql } from "drizzle-orm";
+import { batchable, type Db } from "./client";
 import {
   credentials,
   decisions,
@@ -34,6 +33,7 @@ export async function labelFactsOf(db: Db, structureCode: string) {
       index: statusEntries.index,
       contentHash: credentials.contentHash,
       verificationMethod: credentials.verificationMethod,
+      generation: credentials.generation,
     })
     .from(labels)
     .innerJoin(structures, eq(structures.code, labels.structureCode))
@@ -44,28 +44,78 @@ export async function labelFactsOf(db: Db, structureCode: string) {
     .where(eq(labels.structureCode, structureCode));
 }
 
+/** The status lists of one year, in order: `2026`, then `2026-2`, `2026-3`… once each is full. */
+export const listOfYear = (year: string, ordinal: number) => (ordinal === 1 ? year : `${year}-${ordinal}`);
+const ordinalOf = (list: string) => Number(list.split("-")[1] ?? 1);
+
 /**
- * Gives a label its place in its year's status lists: an index drawn at random among the free ones (64
- * draws; a list is never near full: one year of labels fills a few per cent of it). Does nothing if the
- * label has one. A concurrent draw of the same index fails on `status_entries_list_index`: try again.
+ * The list a new entry of this year goes to: the first that still has room for one more, or the next
+ * one (a new list of the same year) when all are full. `capacity`: entries a list takes (configuration,
+ * STATUS_LIST_CAPACITY; never more than the 131,072 bits a list holds).
  */
-export function assignStatusEntry(db: Db, labelNumber: string) {
-  const list = listOfLabel(labelNumber);
-  return db.run(sql`
-    WITH RECURSIVE draw(n, i) AS (
-      SELECT 0, random() & ${STATUS_LIST_LENGTH - 1}
-      UNION ALL SELECT n + 1, random() & ${STATUS_LIST_LENGTH - 1} FROM draw WHERE n < 63
-    )
-    INSERT INTO ${statusEntries} (label_number, list, idx)
-    SELECT ${labelNumber}, ${list}, i FROM draw
-    WHERE i NOT IN (SELECT idx FROM ${statusEntries} WHERE list = ${list})
-    LIMIT 1
-    ON CONFLICT (label_number) DO NOTHING`);
+export async function openListOfYear(db: Db, year: string, capacity: number): Promise<string> {
+  const rows = await db
+    .select({ list: statusEntries.list, entries: sql<number>`count(*)` })
+    .from(statusEntries)
+    .where(or(eq(statusEntries.list, year), like(statusEntries.list, `${year}-%`)))
+    .groupBy(statusEntries.list);
+  const lists = rows.sort((a, b) => ordinalOf(a.list) - ordinalOf(b.list));
+  const open = lists.find((l) => l.entries < capacity);
+  return open?.list ?? listOfYear(year, (lists.length > 0 ? ordinalOf(lists.at(-1)!.list) : 0) + 1);
 }
 
-export function saveCredential(db: Db, row: typeof credentials.$inferInsert) {
+/**
+ * Gives a label its place in `list`: an index drawn at random among the free ones below `capacity`
+ * (64 draws; past them, when the list is nearly full, the lowest free index), only while the list has
+ * room — counted in the statement, so two concurrent assignments never overfill it. Changes nothing
+ * if the label has a place already, or the list is full (the caller then picks the next list). A
+ * concurrent draw of the same index fails on `status_entries_list_index`: the caller tries again.
+ */
+export function assignStatusEntry(db: Db, labelNumber: string, list: string, capacity: number) {
+  const taken = sql`SELECT idx FROM ${statusEntries} WHERE list = ${list}`;
+  return batchable(
+    db,
+    sql`
+    WITH RECURSIVE draw(n, i) AS (
+      SELECT 0, (random() % ${capacity} + ${capacity}) % ${capacity}
+      UNION ALL SELECT n + 1, (random() % ${capacity} + ${capacity}) % ${capacity} FROM draw WHERE n < 63
+    ),
+    free(i) AS (
+      SELECT i FROM draw WHERE i NOT IN (${taken})
+      UNION ALL SELECT 0 WHERE 0 NOT IN (${taken})
+      UNION ALL SELECT min(e.idx + 1) FROM ${statusEntries} e
+        WHERE e.list = ${list} AND e.idx + 1 < ${capacity} AND e.idx + 1 NOT IN (${taken})
+    )
+    INSERT INTO ${statusEntries} (label_number, list, idx)
+    SELECT ${labelNumber}, ${list}, i FROM free
+    WHERE i IS NOT NULL AND (SELECT count(*) FROM ${statusEntries} WHERE list = ${list}) < ${capacity}
+    LIMIT 1
+    ON CONFLICT (label_number) DO NOTHING`,
+  );
+}
+
+/** A label's place, if it has one. */
+export async function statusEntryOf(db: Db, labelNumber: string) {
+  const [row] = await db.select().from(statusEntries).where(eq(statusEntries.labelNumber, labelNumber));
+  return row ?? null;
+}
+
+/**
+ * Saves a signed credential, only if the generation `read` (with the facts it was built from; null:
+ * none was stored) is still the stored one: a run that read before another run saved loses, and signs
+ * again from a fresh read. Returns the new generation, or nothing when it lost (RETURNING gives no row).
+ */
+export function saveCredential(db: Db, row: Omit<typeof credentials.$inferInsert, "generation">, read: number | null) {
   const { labelNumber: _, ...update } = row;
-  return db.insert(credentials).values(row).onConflictDoUpdate({ target: credentials.labelNumber, set: update });
+  return db
+    .insert(credentials)
+    .values({ ...row, generation: 1 })
+    .onConflictDoUpdate({
+      target: credentials.labelNumber,
+      set: { ...update, generation: sql`${credentials.generation} + 1` },
+      setWhere: read === null ? sql`false` : eq(credentials.generation, read),
+    })
+    .returning({ generation: credentials.generation });
 }
 
 /** A label's signed credential, or null (not signed yet). */
@@ -77,22 +127,23 @@ export async function findCredential(db: Db, labelNumber: string): Promise<strin
   return row?.document ?? null;
 }
 
-/** The label status whose labels have their bit set in a list of this purpose. */
+/**
+ * Which labels have their bit set in a list of a purpose: the withdrawn ones in `revocation`, the
+ * suspended ones in `suspension`. The one place that says what a bit means: the signed bits are read
+ * with it, and a save lands only if it still gives the bits that were signed.
+ */
 const STATUS_OF_PURPOSE = { revocation: "withdrawn", suspension: "suspended" } as const;
 
-/** The indexes whose bit is set in a list: its labels withdrawn (revocation) or suspended (suspension). */
-export async function setBits(db: Db, purpose: StatusPurpose, list: string): Promise<number[]> {
-  const rows = await db
-    .select({ index: statusEntries.index })
-    .from(statusEntries)
-    .innerJoin(labels, eq(labels.number, statusEntries.labelNumber))
-    .where(and(eq(statusEntries.list, list), eq(labels.status, STATUS_OF_PURPOSE[purpose])))
-    .orderBy(statusEntries.index);
-  return rows.map((r) => r.index);
-}
+/** The set indexes of a list, in order, as a query (read before signing, checked again by the save). */
+const setBitsQuery = (purpose: StatusPurpose, list: string) => sql`
+  SELECT se.idx FROM ${statusEntries} se JOIN ${labels} l ON l.number = se.label_number
+  WHERE se.list = ${list} AND l.status = ${STATUS_OF_PURPOSE[purpose]} ORDER BY se.idx`;
 
-/** Whether a label in this status has its bit set in some list (so a new entry changes that list). */
-export const setsABit = (status: string) => Object.values(STATUS_OF_PURPOSE).includes(status as never);
+/** The indexes whose bit is set in a list, in order. */
+export async function setBits(db: Db, purpose: StatusPurpose, list: string): Promise<number[]> {
+  const rows = await db.all<{ idx: number }>(setBitsQuery(purpose, list));
+  return rows.map((r) => r.idx);
+}
 
 export async function findStatusList(db: Db, purpose: StatusPurpose, list: string) {
   const [row] = await db
@@ -112,10 +163,33 @@ export async function existingStatusLists(db: Db, lists: readonly string[]): Pro
   return new Set(rows.map((r) => `${r.purpose}/${r.list}`));
 }
 
-export function saveStatusList(db: Db, row: typeof statusLists.$inferInsert) {
-  const { purpose: _p, list: _l, ...update } = row;
-  return db
-    .insert(statusLists)
-    .values(row)
-    .onConflictDoUpdate({ target: [statusLists.purpose, statusLists.list], set: update });
+/**
+ * Saves a signed status list, only if (1) the generation `read` before signing (null: none stored) is
+ * still the stored one — a run that read before another run saved loses — and (2) the list's bits, as
+ * the labels say NOW (inside the write), are still the `bits` that were signed: a label suspended or
+ * withdrawn while the list was being signed makes the save land nothing. The loser reads and signs again.
+ * Returns the new generation, or no row when it lost.
+ */
+export function saveStatusList(
+  db: Db,
+  row: Omit<typeof statusLists.$inferInsert, "generation">,
+  signed: { read: number | null; bits: readonly number[] },
+) {
+  const bits = signed.bits.length > 0 ? signed.bits.join(",") : null;
+  return batchable(
+    db,
+    sql`
+    INSERT INTO ${statusLists} (purpose, list, document, bits_hash, verification_method, signed_at, generation)
+    SELECT ${row.purpose}, ${row.list}, ${row.document}, ${row.bitsHash}, ${row.verificationMethod}, ${row.signedAt}, 1
+    WHERE (SELECT group_concat(idx, ',') FROM (${setBitsQuery(row.purpose, row.list)})) IS ${bits}
+    ON CONFLICT (purpose, list) DO UPDATE SET
+      document = excluded.document, bits_hash = excluded.bits_hash,
+      verification_method = excluded.verification_method, signed_at = excluded.signed_at,
+      generation = ${statusLists.generation} + 1
+    WHERE ${read(signed.read)}
+    RETURNING generation`,
+  );
 }
+
+const read = (generation: number | null) =>
+  generation === null ? sql`false` : sql`${statusLists.generation} = ${generation}`;

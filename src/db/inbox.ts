@@ -7,7 +7,9 @@
 import { and, desc, eq, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { notFound } from "../domain/errors";
+import { newId } from "../lib/crypto";
 import type { Db } from "./client";
+import { violates } from "./constraints";
 import { audits, decisions, surveys, type WebhookEventStatus, webhookEvents } from "./schema";
 
 export type InboxRow = typeof webhookEvents.$inferSelect;
@@ -16,8 +18,9 @@ export type InboxRow = typeof webhookEvents.$inferSelect;
 export type StoredAnswer = { status: number; body: string };
 
 /**
- * Stores a delivery. The first copy gets `{ inserted: true }` and must apply it; any later copy
- * (sequential or concurrent) counts one more delivery and gets the stored row back.
+ * Stores a delivery. The first copy gets `{ inserted: true }`, holds the claim (`claimToken`, given
+ * here) and must apply it; any later copy (sequential or concurrent) counts one more delivery and gets
+ * the stored row back.
  */
 export async function storeDelivery(
   db: Db,
@@ -30,11 +33,12 @@ export async function storeDelivery(
     payloadSha256: string;
     payloadSize: number;
     receivedAt: string;
+    claimToken: string;
   },
 ): Promise<{ inserted: true } | { inserted: false; row: InboxRow }> {
   const inserted = await db
     .insert(webhookEvents)
-    .values({ ...d, status: "received" })
+    .values({ ...d, status: "received", claimedAt: d.receivedAt })
     .onConflictDoNothing({ target: [webhookEvents.certifierId, webhookEvents.webhookId] })
     .returning({ id: webhookEvents.id });
   if (inserted.length > 0) return { inserted: true };
@@ -72,27 +76,34 @@ export function answerOf(row: InboxRow): StoredAnswer | null {
 }
 
 /**
- * Waits (bounded) until the copy being applied has stored its answer. Null on timeout, or when
- * the applying request failed unexpectedly (`error` set while no answer is stored).
+ * Waits (bounded) until the copy being applied has stored its answer. Null on timeout, when the
+ * applying request failed or let its claim go (`error` set while no answer is stored), or when its claim
+ * is older than `stalledBefore` (nothing to wait for: the caller may take it over at once).
  */
-export async function waitForAnswer(db: Db, id: string, timeoutMs = 10_000, stepMs = 50) {
+export async function waitForAnswer(db: Db, id: string, stalledBefore: string, timeoutMs = 10_000, stepMs = 50) {
   const deadline = Date.now() + timeoutMs;
   for (let wait = stepMs; ; wait = Math.min(wait * 2, 500)) {
     const row = await findInboxRow(db, id);
     const answer = row && answerOf(row);
     if (answer) return answer;
-    if (!row || row.error !== null || Date.now() + wait > deadline) return null;
+    const stalled = row && (row.claimedAt ?? row.receivedAt) < stalledBefore;
+    if (!row || row.error !== null || stalled || Date.now() + wait > deadline) return null;
     await new Promise((r) => setTimeout(r, wait));
   }
 }
 
+/** The claim of the copy applying a delivery: its row, and the token only that copy holds. */
+export type Claim = { id: string; token: string };
+
 /**
  * The statement that marks a delivery applied (or duplicate), for the handler's own batch. `computed`
- * sets fields of the JSON body that only the batch knows (`{ "$.result.labelNumber": <SQL> }`).
+ * sets fields of the JSON body that only the batch knows (`{ "$.result.labelNumber": <SQL> }`). If the
+ * copy no longer holds the claim (another copy took it over), it sets the status NULL: the NOT NULL
+ * constraint fails the whole batch, so nothing of it lands twice (`lostClaim` tells that failure).
  */
 export function markAnswered(
   db: Db,
-  id: string,
+  claim: Claim,
   status: "applied" | "duplicate",
   answer: StoredAnswer,
   computed: Record<string, SQL> = {},
@@ -104,54 +115,76 @@ export function markAnswered(
   return db
     .update(webhookEvents)
     .set({
-      status,
+      status: sql`CASE WHEN ${webhookEvents.claimToken} = ${claim.token} THEN ${status} END` as SQL<typeof status>,
       responseStatus: answer.status,
       responseBody: body,
       error: null,
       appliedAt: new Date().toISOString(),
+      claimToken: null,
     })
-    .where(eq(webhookEvents.id, id));
+    .where(eq(webhookEvents.id, claim.id));
 }
+
+/** Whether a batch failed because its copy of a delivery had lost its claim (`markAnswered`). */
+export const lostClaim = (err: unknown) => violates(err, "webhook_events.status");
 
 /**
  * Marks a delivery rejected, keeping only an excerpt of its body (`payload`, the body it was applied
  * from): its hash and size stay, so copies are still recognised, but it can no longer be replayed.
+ * Only while the copy holds the claim: a copy that was taken over changes nothing.
  */
-export async function markRejected(db: Db, id: string, payload: string, answer: StoredAnswer, error: string) {
+/** Stores a refusal as the delivery's answer; false when the claim was lost (another copy holds it now). */
+export async function markRejected(
+  db: Db,
+  claim: Claim,
+  payload: string,
+  answer: StoredAnswer,
+  error: string,
+): Promise<boolean> {
   const kept = excerpt(payload);
-  await db
+  const r = await db
     .update(webhookEvents)
     .set({
       status: "rejected",
       responseStatus: answer.status,
       responseBody: answer.body,
       error,
+      claimToken: null,
       ...(kept.truncated ? { payload: kept.text, payloadTruncated: true } : {}),
     })
-    .where(eq(webhookEvents.id, id));
-}
-
-/** An unexpected failure (a bug, D1 unavailable): no answer is stored, so a redelivery retries. */
-export async function markFailed(db: Db, id: string, error: string) {
-  await db
-    .update(webhookEvents)
-    .set({ error: `internal: ${error}`.slice(0, 1000) })
-    .where(eq(webhookEvents.id, id));
+    .where(held(claim));
+  return r.meta.changes > 0;
 }
 
 /**
+ * An unexpected failure (a bug, D1 unavailable), or a refusal that says « retry » (a race lost to a
+ * concurrent write): no answer is stored and the claim is let go, so the next copy applies it again.
+ */
+export async function markFailed(db: Db, claim: Claim, error: string) {
+  await db
+    .update(webhookEvents)
+    .set({ error: error.slice(0, 1000), claimToken: null })
+    .where(held(claim));
+}
+
+const held = (claim: Claim) => and(eq(webhookEvents.id, claim.id), eq(webhookEvents.claimToken, claim.token));
+
+/**
  * Takes a delivery over to apply it again: a rejected one (a replay), or one whose applying request
- * failed or stalled. Conditional, so two concurrent claims cannot both win. A replay records who asked
- * for it (`replayedBy`).
+ * failed, let it go, or stalled (claimed before `stalledBefore`). Conditional, so two concurrent claims
+ * cannot both win; the winner gets a new claim token, so the copy it took over from can no longer mark
+ * anything (`markAnswered`, `markRejected`, `markFailed` check it). A replay records who asked for it.
  */
 export async function claim(
   db: Db,
   id: string,
   opts: { rejected: boolean; stalledBefore?: string; replayedBy?: string },
-) {
+): Promise<(InboxRow & { claimToken: string }) | null> {
   const stalled = or(
     isNotNull(webhookEvents.error),
-    opts.stalledBefore ? lt(webhookEvents.receivedAt, opts.stalledBefore) : undefined,
+    opts.stalledBefore
+      ? lt(sql`coalesce(${webhookEvents.claimedAt}, ${webhookEvents.receivedAt})`, opts.stalledBefore)
+      : undefined,
   );
   const claimable = [and(eq(webhookEvents.status, "received"), isNull(webhookEvents.responseStatus), stalled)];
   // A rejected delivery whose body was cut to an excerpt has nothing left to apply.
@@ -164,11 +197,13 @@ export async function claim(
       responseStatus: null,
       responseBody: null,
       error: null,
+      claimToken: newId("clm"),
+      claimedAt: new Date().toISOString(),
       ...(opts.replayedBy ? { replayedBy: opts.replayedBy, replayedAt: new Date().toISOString() } : {}),
     })
     .where(and(eq(webhookEvents.id, id), or(...claimable)))
     .returning();
-  return rows[0] ?? null;
+  return (rows[0] as (InboxRow & { claimToken: string }) | undefined) ?? null;
 }
 
 export async function findInboxRow(db: Db, id: string) {

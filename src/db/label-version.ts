@@ -62,7 +62,7 @@ export function staleLabelState(err: unknown, code: string) {
   const backstop = violates(err, "labels_supersedes") || violates(err, "label_events.id");
   if (backstop || violates(err, "structures.label_version")) {
     return conflict(
-      `The labels of structure ${code} changed while this request was being handled; nothing was recorded. Read them again, then retry if it still applies`,
+      `The labels of structure ${code} changed while this request was being handled; nothing was recorded. Read them again and decide again if it still applies (a certification body sends it as a new delivery, with a new webhook-id)`,
       [{ path: "structureCode", message: "Changed by another request meanwhile" }],
     );
   }

@@ -244,6 +244,13 @@ export const webhookEvents = sqliteTable(
     /** Who last replayed it (`admin:…`, `certifier:…`) and when: a replay is someone's act. */
     replayedBy: text("replayed_by"),
     replayedAt: text("replayed_at"),
+    /**
+     * The claim of the copy applying it (set when stored, taken over, or replayed): every update of the row
+     * checks it, so a copy that lost its claim changes nothing. Another copy may take over only once
+     * `claimedAt` (or `receivedAt`, on rows stored before claims) is older than the takeover delay.
+     */
+    claimToken: text("claim_token"),
+    claimedAt: text("claimed_at"),
   },
   (t) => [
     uniqueIndex("webhook_events_delivery").on(t.certifierId, t.webhookId),
@@ -513,6 +520,8 @@ export const effects = sqliteTable(
     lastError: text("last_error"),
     createdAt: text("created_at").notNull(),
     doneAt: text("done_at"),
+    /** The run holding a `running` row: it records the outcome only while it still holds it. */
+    claimToken: text("claim_token"),
   },
   (t) => [
     uniqueIndex("effects_pending").on(t.kind, t.subject).where(sql`status = 'pending'`),
@@ -554,6 +563,8 @@ export const credentials = sqliteTable("credentials", {
   contentHash: text("content_hash").notNull(),
   verificationMethod: text("verification_method").notNull(),
   signedAt: text("signed_at").notNull(),
+  /** Bumped by every save; a save lands only if the generation it read is still current (ADR 0008). */
+  generation: integer("generation").notNull().default(1),
 });
 
 /**
@@ -569,6 +580,8 @@ export const statusLists = sqliteTable(
     bitsHash: text("bits_hash").notNull(),
     verificationMethod: text("verification_method").notNull(),
     signedAt: text("signed_at").notNull(),
+    /** Bumped by every save; a save lands only if the generation it read is still current (ADR 0008). */
+    generation: integer("generation").notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.purpose, t.list] })],
 );

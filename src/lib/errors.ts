@@ -131,7 +131,9 @@ const DOMAIN_PROBLEMS: Record<DomainErrorKind, ProblemCode> = {
  */
 export function asApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
-  if (err instanceof DomainError) return new ApiError(DOMAIN_PROBLEMS[err.kind], err.message, { errors: err.errors });
+  if (err instanceof DomainError) {
+    return new ApiError(DOMAIN_PROBLEMS[err.kind], err.message, { errors: err.errors });
+  }
   if (err instanceof HTTPException && err.status < 500 && err.status in PROBLEM_FOR_STATUS) {
     const code = PROBLEM_FOR_STATUS[err.status as keyof typeof PROBLEM_FOR_STATUS];
     return new ApiError(code, err.message || PROBLEMS[code].title);

@@ -141,10 +141,12 @@ const StatusParams = z.object({
     .openapi({ param: { name: "purpose", in: "path" }, description: "`revocation` (final) or `suspension`" }),
   list: z
     .string()
-    .regex(/^\d{4}$/, "A list id: the year of the label numbers it holds")
+    .regex(/^\d{4}(-[1-9]\d{0,5})?$/, "A list id: the year of the label numbers it holds, then -2, -3… once full")
     .openapi({
       param: { name: "list", in: "path" },
-      description: "The year of the label numbers it holds",
+      description:
+        "The year of the label numbers it holds (`2026`); once a year's list is full, the next ones are " +
+        "`2026-2`, `2026-3`…",
       example: "2026",
     }),
 });
@@ -282,7 +284,9 @@ const CredentialCheckSchema = z
 /** Status lists as stored, for the verification of a credential by the Worker itself. */
 function storedStatusLists(env: Env, base: string): Fetcher {
   return async (url) => {
-    const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/status/([a-z]+)/(\\d{4})$`).exec(url);
+    const m = new RegExp(
+      `^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/status/([a-z]+)/(\\d{4}(?:-[1-9]\\d{0,5})?)$`,
+    ).exec(url);
     if (!m || !STATUS_PURPOSES.includes(m[1] as StatusPurpose)) return null;
     const row = await findStatusList(getDb(env.DB), m[1] as StatusPurpose, m[2]!);
     return row ? JSON.parse(row.document) : null;

@@ -14,6 +14,7 @@ import {
   getInboxRow,
   INBOX_EXCERPT_BYTES,
   type InboxRow,
+  lostClaim,
   markAnswered,
   markFailed,
   markRejected,
@@ -88,6 +89,7 @@ export async function receiveDelivery(
   }
 
   const id = newId("whe");
+  const claimToken = newId("clm");
   const payloadSha256 = await sha256Hex(body);
   const stored = await storeDelivery(db, {
     id,
@@ -98,9 +100,10 @@ export async function receiveDelivery(
     payloadSha256,
     payloadSize: new TextEncoder().encode(body).length,
     receivedAt: now.toISOString(),
+    claimToken,
   });
   if (stored.inserted)
-    return applyStored(deps, { id, certifierId, payload: body, receivedAt: now.toISOString() }, opts);
+    return applyStored(deps, { id, certifierId, payload: body, receivedAt: now.toISOString(), claimToken }, opts);
 
   const row = stored.row;
   if (!sameBody(row, body, payloadSha256)) {
@@ -108,9 +111,10 @@ export async function receiveDelivery(
       { path: "webhook-id", message: "Use a new webhook-id for a new message" },
     ]);
   }
-  const answer = answerOf(row) ?? (await waitForAnswer(db, row.id));
+  const answer = answerOf(row) ?? (await waitForAnswer(db, row.id, staleBefore(now)));
   if (answer) return asAnswer(answer);
-  // The copy applying it failed unexpectedly (or is stuck): take over, once, if nobody else has.
+  // The copy applying it failed, let it go (a race: « retry »), or is stuck: take over, once, if nobody
+  // else has. Its claim token changes, so a stuck copy that wakes up can no longer land anything.
   const taken = await claim(db, row.id, { rejected: false, stalledBefore: staleBefore(now) });
   if (taken) return applyStored(deps, taken, opts);
   throw new ApiError("conflict", "A copy of this delivery is still being applied; retry later", {
@@ -118,7 +122,7 @@ export async function receiveDelivery(
   });
 }
 
-/** A delivery stuck in `received` this long is considered abandoned by its request. */
+/** A delivery claimed this long ago and still `received` is considered abandoned by its request. */
 export const STALL_SECONDS = 60;
 const staleBefore = (now: Date) => new Date(now.getTime() - STALL_SECONDS * 1000).toISOString();
 
@@ -177,7 +181,10 @@ const asAnswer = (a: StoredAnswer): Answer => ({
   headers: { "Content-Type": a.status >= 400 ? "application/problem+json" : "application/json" },
 });
 
-type Stored = Pick<InboxRow, "id" | "certifierId" | "payload" | "receivedAt">;
+type Stored = Pick<InboxRow, "id" | "certifierId" | "payload" | "receivedAt"> & { claimToken: string };
+
+/** What a copy that lost its claim (another copy took it over) answers; nothing of it landed. */
+const TAKEN_OVER = "Another copy of this delivery took it over while this one was being applied; retry later";
 
 /** Applies a stored delivery and stores its answer; unexpected failures leave it retryable. */
 async function applyStored(deps: Deps, row: Stored, opts: Pick<DeliveryOptions, "graceDays">): Promise<Answer> {
@@ -185,20 +192,34 @@ async function applyStored(deps: Deps, row: Stored, opts: Pick<DeliveryOptions, 
   try {
     return asAnswer(await apply(deps, row, opts.graceDays));
   } catch (err) {
-    if (!asApiError(err)) await markFailed(db, row.id, String(err)).catch(() => {});
+    if (lostClaim(err)) throw new ApiError("conflict", TAKEN_OVER, { headers: { "Retry-After": "5" } });
+    if (!asApiError(err)) await markFailed(db, claimOf(row), `internal: ${err}`).catch(() => {});
     throw err;
   }
 }
 
+const claimOf = (row: Stored) => ({ id: row.id, token: row.claimToken });
+
 async function apply(deps: Deps, row: Stored, graceDays: number): Promise<StoredAnswer> {
   const { db } = deps;
   const reject = async (err: ApiError) => {
+    // A refusal that says « retry later » (a race lost to a concurrent write) is not this delivery's
+    // answer: it is not stored, the claim is let go, and the next copy applies it again.
+    if (err.headers?.["Retry-After"]) {
+      await markFailed(db, claimOf(row), `${err.code}: ${err.message}`);
+      throw err;
+    }
     // `type` links to the problem pages under PUBLIC_BASE_URL; a stored problem also keeps the
     // `requestId` of the request that applied the delivery.
     const problem = toProblem(err, { base: deps.env.PUBLIC_BASE_URL, instance: instanceOf(row.certifierId) });
     const answer = { status: err.status, body: JSON.stringify(problem) };
     const paths = err.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
-    await markRejected(db, row.id, row.payload, answer, paths ? `${err.message} (${paths})` : err.message);
+    if (
+      !(await markRejected(db, claimOf(row), row.payload, answer, paths ? `${err.message} (${paths})` : err.message))
+    ) {
+      // Another copy took the delivery over meanwhile (its answer, not this refusal, is the delivery's).
+      throw new ApiError("conflict", TAKEN_OVER, { headers: { "Retry-After": "5" } });
+    }
     return answer;
   };
 
@@ -247,7 +268,7 @@ async function apply(deps: Deps, row: Stored, graceDays: number): Promise<Stored
       markApplied: (o, computed) =>
         markAnswered(
           db,
-          row.id,
+          claimOf(row),
           o.status,
           { status: 200, body: JSON.stringify({ eventId: row.id, status: o.status, result: o.result }) },
           computed,
@@ -261,7 +282,7 @@ async function apply(deps: Deps, row: Stored, graceDays: number): Promise<Stored
     if (!answer) throw new Error(`delivery ${row.id} applied without a stored answer`);
     return answer;
   } catch (err) {
-    const known = asApiError(err);
+    const known = !lostClaim(err) && asApiError(err);
     if (known) return reject(known);
     throw err;
   }
