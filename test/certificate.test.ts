@@ -10,6 +10,7 @@ import jsQR from "jsqr";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parisDay } from "../src/domain/badge";
 import { certificateContent, certificateRefusal } from "../src/domain/certificate";
+import { grant, office, serveAccessKeys } from "./access";
 import {
   type LabelOverrides,
   makeAssignment,
@@ -36,8 +37,12 @@ async function withLabel(over: LabelOverrides = {}) {
   return { code: s.code, number };
 }
 
+serveAccessKeys();
+const ADMIN_PERSON = "certificats@ditp.example";
+
 beforeAll(async () => {
   oc = await makeCertifier({ name: "Organisme Certificat Test" });
+  await grant(ADMIN_PERSON);
 });
 
 /** The bytes of a public answer (call() reads text, which would mangle a PDF). */
@@ -226,5 +231,16 @@ describe("« Télécharger le certificat à afficher »", () => {
     expect(page.text).toContain("Télécharger le certificat à afficher");
     const suspended = await withLabel({ status: "suspended" });
     expect((await get(`/verify/${suspended.code}`)).text).not.toContain("Télécharger le certificat à afficher");
+  });
+
+  it("on the back-office's structure page, while its current label is valid", async () => {
+    const valid = await withLabel();
+    const page = await office("GET", `/admin/structures/${valid.code}`, { as: ADMIN_PERSON });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`href="/certificate/${valid.code}.pdf" download="label-${valid.code}.pdf"`);
+    const expired = await withLabel({ status: "valid", expiresOn: yesterday });
+    const other = await office("GET", `/admin/structures/${expired.code}`, { as: ADMIN_PERSON });
+    expect(other.status).toBe(200);
+    expect(other.text).not.toContain("Télécharger le certificat à afficher");
   });
 });
