@@ -243,4 +243,10 @@ describe("« Télécharger le certificat à afficher »", () => {
     expect(other.status).toBe(200);
     expect(other.text).not.toContain("Télécharger le certificat à afficher");
   });
+
+  it("the /integration page tells labelled services how to print and display it", async () => {
+    const page = await get("/integration");
+    expect(page.text).toContain('<h2 id="certificat-a-afficher">Afficher le label dans ses locaux</h2>');
+    expect(page.text).toContain("taille réelle");
+  });
 });

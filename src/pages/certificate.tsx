@@ -48,3 +48,35 @@ export function NoCertificatePage(props: { status: Exclude<PublicStatus, "valid"
     </Layout>
   );
 }
+
+/** « Afficher le label dans ses locaux »: the short guide for labelled services, on the /integration page. */
+export function CertificateGuide() {
+  return (
+    <>
+      <h2 id="certificat-a-afficher">Afficher le label dans ses locaux</h2>
+      <p>
+        Tant que le label est valide, sa page de vérification propose « Télécharger le certificat à afficher » : une
+        page A4 au nom du service public, avec son palier, ses dates et un code QR qui mène à la page de vérification.
+      </p>
+      <ul>
+        <li>imprimez-le en taille réelle (100 %, sans « ajuster à la page »), en couleur ou en noir et blanc ;</li>
+        <li>
+          affichez-le à hauteur des yeux, à l'accueil, sur la porte ou en salle d'attente, à l'abri du soleil ; sous une
+          pochette brillante, vérifiez une fois en place que le code QR se lit avec un téléphone ;
+        </li>
+        <li>
+          ne masquez ni le code QR ni l'adresse imprimée dessous : c'est ce qui permet à chacun de vérifier, sur place,
+          que le label est toujours valide ;
+        </li>
+        <li>
+          à chaque renouvellement, imprimez le nouveau certificat ; si le label est suspendu, retiré ou expiré, retirez
+          le certificat de l'affichage (le registre n'en délivre plus, et la page de vérification dit pourquoi).
+        </li>
+      </ul>
+      <p>
+        Le code QR seul, pour une affiche ou une signalétique, est à l'adresse <code>/qr/CODE.svg</code> (image
+        vectorielle, à imprimer sur au moins 2,5 cm de côté).
+      </p>
+    </>
+  );
+}

@@ -94,22 +94,29 @@ export async function certificateWalk({ page, base, out, check, axe, validate, c
   check(/RÉPUBLIQUE/.test(text) && /Démoville/.test(text), "certificate text: accents extract (ToUnicode)");
   check((await qrOfPdf(p1)) === canonical, "certificate: its QR code (pdf.js → jsQR) reads the verification URL");
 
-  // The QR code alone, as Chromium draws it, read from the screenshot's pixels.
+  // The QR code alone, as Chromium draws it, read from the screenshot's pixels: the browser decodes the
+  // PNG and hands back one grey byte a pixel at half size (a full RGBA array would be megabytes of JSON).
   await page.goto(`${base}/qr/${code}.svg`);
   const shot = await page.screenshot({ type: "png" });
   await page.goto("about:blank"); // the SVG's own CSP forbids the fetch below
-  const pixels = await page.evaluate(async (b64) => {
+  const grey = await page.evaluate(async (b64) => {
     const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const [w, h] = [Math.floor(bitmap.width / 2), Math.floor(bitmap.height / 2)];
+    const canvas = new OffscreenCanvas(w, h);
     const ctx = canvas.getContext("2d");
-    ctx.drawImage(bitmap, 0, 0);
-    return {
-      w: bitmap.width,
-      h: bitmap.height,
-      data: Array.from(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data),
-    };
+    ctx.drawImage(bitmap, 0, 0, w, h);
+    const rgba = ctx.getImageData(0, 0, w, h).data;
+    let bin = "";
+    for (let i = 0; i < rgba.length; i += 4) bin += String.fromCharCode(rgba[i]);
+    return { w, h, b64: btoa(bin) };
   }, shot.toString("base64"));
-  const read = jsQR(new Uint8ClampedArray(pixels.data), pixels.w, pixels.h)?.data;
+  const g = Buffer.from(grey.b64, "base64");
+  const rgba = new Uint8ClampedArray(grey.w * grey.h * 4);
+  for (let i = 0; i < g.length; i++) {
+    rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = g[i];
+    rgba[4 * i + 3] = 255;
+  }
+  const read = jsQR(rgba, grey.w, grey.h)?.data;
   check(read === canonical, `/qr/${code}.svg screenshot (jsQR) reads ${read}`);
 
   // A suspended label: its certificate URL says why, and leads to the verification page.
