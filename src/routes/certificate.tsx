@@ -140,7 +140,7 @@ certificateRouter.openapi(
           "X-Label-Status": l.status,
         },
       });
-    }) as never;
+    });
   },
 );
 
@@ -194,7 +194,7 @@ certificateRouter.openapi(
           "X-Label-Status": l.status,
         },
       });
-    }) as never;
+    });
   },
 );
 
