@@ -23,6 +23,7 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { Webhook } from "standardwebhooks";
+import { CERTIFICATE_CPU_MS, certificateCpu, certificateSummary } from "./certificate.mjs";
 import { credentialSample, seedCredentials, signingSummary } from "./credentials.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { DATA_DIR, d1File, seed } from "./seed.mjs";
@@ -344,6 +345,7 @@ async function main() {
   const t0 = Date.now();
   const info = seed({ count: COUNT, log });
   const signing = seedCredentials(info, log);
+  const certificate = certificateCpu(QUICK ? 100 : 500, log);
   const ctx = context(info);
   Object.assign(ctx.sample, credentialSample(info));
   log(`bench: ${selected.length} scenarios, ${CONNECTIONS} connections × ${DURATION} s each`);
@@ -450,6 +452,9 @@ async function main() {
       `| ${s.name} — end of run (drift: ${fmt(e.rps / own, 2)} × the mean) | ${fmt(e.rps)} | ${fmt(e.p50)} | ${fmt(e.p99)} | ${fmt(e.rps / healthRps, 2)} | | | | | |`,
     );
   }
+  if (!(certificate.certificateMs <= CERTIFICATE_CPU_MS)) {
+    failures.push(`certificate ${certificate.certificateMs} ms of CPU a document > ${CERTIFICATE_CPU_MS} ms`);
+  }
   const gzOk = bundle.gz <= BUNDLE_LIMIT;
   if (!gzOk) failures.push(`bundle ${bundle.gz} B gzipped > 1 MiB`);
   const summary = [
@@ -458,6 +463,7 @@ async function main() {
       `(wrangler printed "Ready on" after ${fmt(readyMs)} ms); both include wrangler's build and workerd's boot, ` +
       "not Cloudflare's isolate start-up.",
     signingSummary(signing),
+    certificateSummary(certificate),
     `× /health divides by the mean req/s of the run's two measures of /health (${fmt(healthRps)}). × floor divides ` +
       "by the floor named (bench/floor-worker.mjs, a bare Worker with the same bindings), measured for half the " +
       `time just before and half just after the row (the floors over the whole run: cache ${fmt(floorRps.cache)}, ` +

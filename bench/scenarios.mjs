@@ -206,6 +206,24 @@ export const scenarios = [
     targetRatio: 0.5,
     maxRowsRead: 2,
   },
+  // The printable certificate (issue 27): a hit is served from the edge cache like the badge; a miss
+  // renders a PDF (its CPU alone: bench/certificate.ts, in the summary). The seed's current labels are
+  // mostly valid; the others answer the page saying why, which is cheaper.
+  {
+    name: "certificate PDF, cache hit",
+    path: (ctx) => `/certificate/${ctx.sample.code}.pdf`,
+    cold: false,
+    floor: "cache",
+    targetRatio: 0.9,
+    maxRowsRead: 0,
+  },
+  {
+    name: "certificate PDF, cache miss",
+    request: (ctx, i) => ({ path: `/certificate/${anyCode(ctx, i)}.pdf` }),
+    cold: false,
+    floor: "d1",
+    maxRowsRead: 2,
+  },
   // Verifiable credentials (issue 12), signed into the seed by bench/credentials.mjs: served as stored.
   {
     name: "credential, cache hit",

@@ -58,6 +58,8 @@ const ROUTES: Record<string, Row> = {
     path: (f) => `/v1/public/labels/${f.code}/shields.json`,
   },
   "GET /badge/:file": { policy: "public", path: (f) => `/badge/${f.code}.svg` },
+  "GET /certificate/:file": { policy: "public", path: (f) => `/certificate/${f.code}.pdf` },
+  "GET /qr/:file": { policy: "public", path: (f) => `/qr/${f.code}.svg` },
   "GET /v1/public/labels/:ref/credential": {
     policy: "public",
     path: (f) => `/v1/public/labels/${f.labelNumber}/credential`,

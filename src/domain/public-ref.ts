@@ -31,7 +31,7 @@ export function readRef(value: string): PublicRef | null {
 }
 
 /** The public surfaces that answer about one reference, each at exactly one canonical path. */
-export const SURFACES = ["json", "shields", "badge", "page", "credential", "history"] as const;
+export const SURFACES = ["json", "shields", "badge", "page", "credential", "history", "certificate", "qr"] as const;
 export type Surface = (typeof SURFACES)[number];
 
 /** The canonical path of a surface for a canonical reference (codes and numbers need no escaping). */
@@ -49,6 +49,10 @@ export function canonicalPath(surface: Surface, ref: string): string {
       return `/v1/public/labels/${ref}/credential`;
     case "history":
       return `/v1/public/labels/${ref}/history`;
+    case "certificate":
+      return `/certificate/${ref}.pdf`;
+    case "qr":
+      return `/qr/${ref}.svg`;
   }
 }
 
@@ -60,3 +64,15 @@ export function canonicalPath(surface: Surface, ref: string): string {
 export function badgeRefSegment(file: string): string {
   return file.replace(/\.(?:svg|png|jpe?g|gif|webp|avif|ico)$/i, "");
 }
+
+/**
+ * The reference part of a certificate file name: `CODE.pdf` is the certificate; none, or another
+ * document extension, names the same one (the route redirects to `.pdf`). As for the badge, only known
+ * extensions are taken off, a Code SP+ may contain dots.
+ */
+export function certificateRefSegment(file: string): string {
+  return file.replace(/\.(?:pdf|html?|png|jpe?g)$/i, "");
+}
+
+/** The reference part of a QR code file name: `CODE.svg`; another image extension, or none, redirects to `.svg`. */
+export const qrRefSegment = badgeRefSegment;

@@ -4,6 +4,8 @@
  * a given deployment) is said to be unknown, never made up: docs/operators.md asks the operator to
  * complete it before going live.
  */
+
+import { CertificateGuide } from "./certificate";
 import { Layout, SERVICE_NAME } from "./layout";
 
 export function LegalPage() {
@@ -91,6 +93,7 @@ export function IntegrationPage({ base }: { base: string }) {
         Le lien mène à la page de vérification : le visiteur y voit le statut, les dates et l'historique du label, tels
         que le registre les connaît.
       </p>
+      <CertificateGuide />
       <h2>Pour les développeurs</h2>
       <ul>
         <li>

@@ -15,6 +15,7 @@ import {
   tierShown,
 } from "../domain/badge";
 import type { PublicLabel } from "../public/present";
+import { CertificateLink } from "./certificate";
 import { Layout, SearchForm } from "./layout";
 
 export const BADGE_CLASS: Record<PublicStatus, string> = {
@@ -194,6 +195,7 @@ export function VerifyPage({ l, history, base }: { l: PublicLabel; history: read
         </a>
       </p>
       {l.labelNumber ? <Credential labelNumber={l.labelNumber} base={base} /> : null}
+      {l.status === "valid" ? <CertificateLink code={l.structure.code} /> : null}
       {l.status === "valid" ? <Embed l={l} base={base} /> : null}
       <h2>Vérifier un autre service public</h2>
       <SearchForm />

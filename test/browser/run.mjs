@@ -5,6 +5,8 @@
 // - a third-party page embedding the badge in every state;
 // - the citizen's path: home → search a town → result → verification page, for every public state;
 // - a problem page;
+// - the printable certificate: downloaded from the verification page, its text and QR code read back
+//   (test/browser/certificate.mjs);
 // - axe-core (no violation) and html-validate (no error) on every public page; /docs offline, with no
 //   console error and no hosted-service button; wrangler's scheduled calls answer 200;
 // - the back-office: an admin's work and a body's portal, by clicking (test/browser/backoffice.mjs).
@@ -22,6 +24,7 @@ import { chromium } from "playwright-core";
 import { backfillFile, searchIndexFile } from "../../scripts/backfill-file.mjs";
 import { seedDemo } from "../../scripts/demo.mjs";
 import { backofficeWalk } from "./backoffice.mjs";
+import { certificateWalk } from "./certificate.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -342,6 +345,9 @@ try {
     await validate(`${base}${path}`, path);
   }
   // 7. A problem's `type` page: the same frame and headers, French then English.
+  // The printable certificate (test/browser/certificate.mjs): downloaded, read by pdf.js, QR decoded by jsQR.
+  await certificateWalk({ page, base, out, check, axe, validate });
+
   const problem = await page.goto(`${base}/problems/conflict`, { waitUntil: "networkidle" });
   check(problem.status() === 200, "problem page answers 200");
   const p = await page.evaluate(() => ({

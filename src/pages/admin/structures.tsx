@@ -10,10 +10,12 @@ import type { assignmentsOf, labelsOfStructure, listCurrentLabels } from "../../
 import type { StructureEvaluation } from "../../db/evaluations";
 import type { listDecisions, listLabelEvents } from "../../db/labels";
 import type { findStructure } from "../../db/structures";
-import { EVENT_NAMES, TIER_NAMES } from "../../domain/badge";
+import { EVENT_NAMES, publicStatus, TIER_NAMES } from "../../domain/badge";
+import { certificateFileName } from "../../domain/certificate";
 import { CATEGORIES, CATEGORY_LABELS, type Category } from "../../domain/identifiers";
 import { type LabelAction, nextStatus } from "../../domain/label-lifecycle";
 import { TIER_ORDER } from "../../domain/referential";
+import { certificatePath } from "../certificate";
 import {
   Actions,
   AdminPage,
@@ -452,6 +454,16 @@ export function StructurePage(props: {
         <a class="fr-btn fr-btn--tertiary" href={`/verify/${code}`}>
           Page publique de vérification
         </a>
+        {current && publicStatus(current.label, props.today) === "valid" ? (
+          <a
+            class="fr-btn fr-btn--tertiary"
+            href={certificatePath(s.code)}
+            download={certificateFileName(s.code)}
+            id="certificat"
+          >
+            Télécharger le certificat à afficher
+          </a>
+        ) : null}
         {admin ? (
           <a class="fr-btn fr-btn--tertiary" href={`/admin/structures/${code}/edit`} id="modifier">
             Modifier la fiche
