@@ -177,7 +177,7 @@ const ROUTES: Record<string, Row> = {
     path: (f) => `/admin/structures/${f.code}/decisions`,
     form: {},
   },
-  "GET /admin/labels": { policy: "officeAdmin", path: () => "/admin/labels" },
+  "GET /admin/labels": { policy: "officeAny", path: () => "/admin/labels" },
   "GET /admin/labels/:number/:action": { policy: "officeAdmin", path: (f) => `/admin/labels/${f.labelNumber}/suspend` },
   "POST /admin/labels/:number/:action": {
     policy: "officeAdmin",

@@ -19,10 +19,10 @@ import { config } from "../env";
 import { authenticate } from "../lib/auth";
 import { ApiError, asApiError } from "../lib/errors";
 import { log, loggableError } from "../lib/log";
-import { PROBLEM_DOCS } from "../lib/problem-docs";
 import { allowedMethods } from "../lib/router";
 import { currentRequestId } from "../lib/trace";
 import { DashboardPage, ErrorPage, LoginPage } from "../pages/admin/home";
+import { frenchRefusal } from "../pages/admin/words";
 import { renderPage } from "../pages/layout";
 import { certifierPages } from "./certifiers";
 import { deliveryPages } from "./deliveries";
@@ -124,14 +124,7 @@ adminApp.onError(async (err, c) => {
   if (!known) log.error("unhandled error", { path: c.req.path, ...loggableError(err) });
   const problem = known ?? new ApiError("internal", "An unexpected error occurred; it has been logged");
   const body = await renderPage(
-    <ErrorPage
-      status={problem.status}
-      title={PROBLEM_DOCS[problem.code].fr.title}
-      detail={problem.message}
-      errors={problem.errors}
-      person={c.get("person") ?? null}
-      requestId={currentRequestId()}
-    />,
+    <ErrorPage refusal={frenchRefusal(problem)} person={c.get("person") ?? null} requestId={currentRequestId()} />,
   );
   return c.html(body, problem.status, problem.headers);
 });
