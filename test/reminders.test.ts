@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { longFrenchDate } from "../src/domain/badge";
+import { deName, frenchNumber } from "../src/domain/french";
 import { addDays, daysBetween, dueReminder, reminderWindows } from "../src/domain/reminders";
 import { afterFailure, MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
-import { deName, frenchNumber } from "../src/domain/french";
 import { expiryEmail, reminderEmail } from "../src/email/templates";
 
 const OFFSETS = [180, 90, 30, 7];
