@@ -218,6 +218,36 @@ const KNOWN: [RegExp, (m: string[]) => string][] = [
   ],
   [/^No page at (\/[^\s]*)$/, (m) => `Aucune page à l'adresse ${m[1]}.`],
   [/^(\/[^\s]*) answers ([A-Z, ]+)$/, (m) => `L'adresse ${m[1]} n'accepte que : ${m[2]}.`],
+  [
+    /^(\S+@\S+) has no access to the back-office/,
+    (m) => `${m[1]} n'a pas accès au back-office : un administrateur ajoute les personnes sur sa page « Accès ».`,
+  ],
+  [
+    /^No Cloudflare Access token/,
+    () => "Vous n'êtes pas passé par Cloudflare Access : ouvrez le back-office par son adresse protégée.",
+  ],
+  [
+    /^The Access token names no person/,
+    () => "Ce jeton Cloudflare Access ne désigne aucune personne (jeton de service ?) : une machine passe par l'API.",
+  ],
+  [
+    /^The Cloudflare Access token is not valid/,
+    () => "Le jeton Cloudflare Access n'est pas valide (signature, application, émetteur ou expiration).",
+  ],
+  [/^Not signed in/, () => "Vous n'êtes pas connecté : passez par la page de connexion."],
+  [
+    /^The back-office's sign-in is not configured/,
+    () =>
+      "La connexion au back-office n'est pas configurée : ACCESS_TEAM_DOMAIN et ACCESS_AUD (production), ou BACKOFFICE_DEV_LOGIN=on (développement local).",
+  ],
+  [
+    /^This label was suspended by the administration/,
+    () => "Ce label a été suspendu par l'administration : seule l'administration peut le rétablir.",
+  ],
+  [
+    /^This label was suspended by another certification body/,
+    () => "Ce label a été suspendu par un autre organisme : seul celui-ci, ou l'administration, peut le rétablir.",
+  ],
   [/^This page exists in local development only$/, () => "Cette page n'existe qu'en développement local."],
   [/^This page is for the administration only$/, () => "Cette page est réservée à l'administration du label."],
   [
@@ -427,7 +457,7 @@ export function frenchFieldError(e: { path: string; message: string }): FrenchFi
  */
 export function frenchRefusal(e: ApiError): FrenchRefusal {
   const errors = e instanceof FormRefusal ? e.french : (e.errors ?? []).map(frenchFieldError);
-  const detail = (errors.length === 0 || e.code !== "validation" ? knownSentence(e.message) : null) ?? GENERIC[e.code];
+  const detail = knownSentence(e.message) ?? GENERIC[e.code];
   const by: Record<string, string> = {};
   for (const x of errors) by[x.path] ??= x.message;
   return { code: e.code, status: e.status, title: PROBLEM_DOCS[e.code].fr.title, detail, errors, by };
