@@ -23,7 +23,7 @@ export const jwksFetches = { count: 0 };
 
 /** Serves the team's JWKS for the tests of the file that calls it. */
 export function serveAccessKeys() {
-  mockNetwork(
+  return mockNetwork(
     [
       http.get(`${TEAM}/cdn-cgi/access/certs`, () => {
         jwksFetches.count++;

@@ -211,6 +211,25 @@ const ROUTES: Record<string, Row> = {
     path: () => "/admin/referentials/unknown/activate",
     form: {},
   },
+  "GET /admin/subscriptions": { policy: "officeAdmin", path: () => "/admin/subscriptions" },
+  "GET /admin/subscriptions/new": { policy: "officeAdmin", path: () => "/admin/subscriptions/new" },
+  "POST /admin/subscriptions": { policy: "officeAdmin", path: () => "/admin/subscriptions", form: {} },
+  "GET /admin/subscriptions/:id": { policy: "officeAdmin", path: () => "/admin/subscriptions/sub_unknown" },
+  "POST /admin/subscriptions/:id/status": {
+    policy: "officeAdmin",
+    path: () => "/admin/subscriptions/sub_unknown/status",
+    form: { status: "disabled" },
+  },
+  "POST /admin/subscriptions/:id/secrets": {
+    policy: "officeAdmin",
+    path: () => "/admin/subscriptions/sub_unknown/secrets",
+    form: {},
+  },
+  "POST /admin/subscriptions/:id/deliveries/:deliveryId/redeliver": {
+    policy: "officeAdmin",
+    path: () => "/admin/subscriptions/sub_unknown/deliveries/dlv_unknown/redeliver",
+    form: {},
+  },
   "GET /admin/users": { policy: "officeAdmin", path: () => "/admin/users" },
   "POST /admin/users": { policy: "officeAdmin", path: () => "/admin/users", form: {} },
   "POST /admin/users/:email/disable": {

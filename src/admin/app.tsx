@@ -30,6 +30,7 @@ import { page, readForm, seeOther } from "./forms";
 import { referentialPages } from "./referentials";
 import { type AdminEnv, DEV_COOKIE, requirePerson, sameOrigin, signInOf, wantsHtml } from "./session";
 import { structurePages } from "./structures";
+import { subscriptionPages } from "./subscriptions";
 import { userPages } from "./users";
 
 export const PREFIX = "/admin";
@@ -100,6 +101,7 @@ structurePages(adminApp);
 certifierPages(adminApp);
 deliveryPages(adminApp);
 referentialPages(adminApp);
+subscriptionPages(adminApp);
 userPages(adminApp);
 
 // Registered last: only what no page above answered reaches it (after the session check, so the

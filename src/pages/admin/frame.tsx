@@ -19,6 +19,7 @@ export type Section =
   | "webhook-events"
   | "outbox"
   | "referentials"
+  | "subscriptions"
   | "users";
 
 const ADMIN_MENU: [Section, string, string][] = [
@@ -29,6 +30,7 @@ const ADMIN_MENU: [Section, string, string][] = [
   ["api-keys", "/admin/api-keys", "Clés d'API"],
   ["webhook-events", "/admin/webhook-events", "Livraisons"],
   ["outbox", "/admin/outbox", "E-mails"],
+  ["subscriptions", "/admin/subscriptions", "Abonnements"],
   ["referentials", "/admin/referentials", "Référentiels"],
   ["users", "/admin/users", "Accès"],
 ];
@@ -344,11 +346,12 @@ export function Actions(props: { children: Child[] | Child }) {
 }
 
 /** A list's filters on one row (a GET form: the result is a shareable address). */
-export function Filters(props: { action: string; children: Child[]; submit?: string }) {
+export function Filters(props: { action: string; children: Child; submit?: string }) {
   return (
     <form method="get" action={props.action} class="fr-mb-3w" id="filtres">
       <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
-        {props.children
+        {[props.children]
+          .flat()
           .filter((c) => c)
           .map((c) => (
             <div class="fr-col-12 fr-col-md-3">{c}</div>

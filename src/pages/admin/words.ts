@@ -248,6 +248,15 @@ const KNOWN: [RegExp, (m: string[]) => string][] = [
     /^This label was suspended by another certification body/,
     () => "Ce label a été suspendu par un autre organisme : seul celui-ci, ou l'administration, peut le rétablir.",
   ],
+  [/^Disabled by an administrator$/, () => "Désactivé par un administrateur."],
+  [
+    /^Disabled automatically after 3 days of failed deliveries$/,
+    () => "Désactivé automatiquement après 3 jours de remises en échec.",
+  ],
+  [
+    /^Dead-lettered: /,
+    () => "Mise de côté : le registre n'a pas pu la traiter après plusieurs essais ; remettez-la de nouveau.",
+  ],
   [/^This page exists in local development only$/, () => "Cette page n'existe qu'en développement local."],
   [/^This page is for the administration only$/, () => "Cette page est réservée à l'administration du label."],
   [
@@ -506,14 +515,43 @@ export function storedRefusal(responseBody: string | null, error: string | null)
 }
 
 /**
- * An e-mail's last error: a reason of the registry in French, or the provider's own words (outside
- * text, not the registry's), announced as such.
+ * The last error of an e-mail or a notification: a reason of the registry in French, or the words of
+ * the other side (the e-mail service, the subscriber's server: outside text, not the registry's),
+ * announced as such. `who` names that other side.
  */
-export function emailError(error: string | null): { french: string; provider?: string } | null {
+export function outsideError(
+  error: string | null,
+  who = "du service d'envoi",
+): { french: string; provider?: string } | null {
   if (!error) return null;
+  const gaveUp = /^(.*); retried for 3 days, given up$/.exec(error);
+  if (gaveUp) {
+    const inner = outsideError(gaveUp[1]!, who);
+    return { french: `Abandonnée après 3 jours d'essais. ${inner?.french ?? ""}`.trim(), provider: inner?.provider };
+  }
   const known = knownSentence(error);
-  return known ? { french: known } : { french: "Erreur du service d'envoi, telle qu'il l'a donnée :", provider: error };
+  return known ? { french: known } : { french: `Erreur ${who}, telle qu'il l'a donnée :`, provider: error };
 }
+export const emailError = (error: string | null) => outsideError(error);
+
+/** A subscriber's notification, by its type (`label.suspended`…), in French. */
+export const NOTIFICATION_TYPES: Record<string, string> = {
+  "label.awarded": "Attribution",
+  "label.renewed": "Renouvellement",
+  "label.suspended": "Suspension",
+  "label.reinstated": "Rétablissement",
+  "label.withdrawn": "Retrait",
+  "label.expired": "Expiration",
+  "label.expiring": "Échéance proche",
+};
+
+/** A notification's delivery state, in French, with its DSFR badge. */
+export const DELIVERY_STATES: Record<string, [string, string]> = {
+  pending: ["à mettre en file", "fr-badge--info"],
+  queued: ["en file, ou en attente d'un nouvel essai", "fr-badge--info"],
+  delivered: ["remise", "fr-badge--success"],
+  failed: ["en échec", "fr-badge--error"],
+};
 
 /** The signed events a body sends, in French (the type itself stays shown, as the body writes it). */
 const EVENT_TYPES: Record<string, string> = {
