@@ -1,74 +1,15 @@
 /**
- * The English the registry's code can say, and a check that a back-office page says none of it.
- *
- * The phrases are collected from the sources themselves (every refusal the code raises: `ApiError`,
- * `forbidden`, `conflict`, `notFound`, `invalid`, `unauthorized`; every zod message; the rules'
- * refusals and the tier engine's details; the outbox's reasons), so a new English sentence is in the
- * list the day it is written. A template literal gives its fixed parts (`${…}` cut out); a part of one
- * word is too short to tell English from French and is left out.
+ * The English the registry's code can say (test/english-phrases.mjs collects it from the sources: every
+ * refusal the code raises — `ApiError`, `forbidden`, `conflict`, `notFound`, `invalid`,
+ * `unauthorized` —, every zod message, the rules' refusals and the tier engine's details, the outbox's
+ * reasons), so a new English sentence is in the list the day it is written; and the check that a
+ * back-office page says none of it.
  */
+import { collectEnglish, englishIn as phrasesIn } from "./english-phrases.mjs";
+
 const SOURCES = import.meta.glob<string>("../src/**/*.{ts,tsx}", { query: "?raw", import: "default", eager: true });
 
-/** A string literal (double-quoted or template) starting at the match. */
-const LITERAL = String.raw`("(?:[^"\\\n]|\\.)*"|\x60(?:[^\x60\\]|\\.)*\x60)`;
-const CALLS = [
-  String.raw`(?:new ApiError|super)\(\s*"[\w-]+",\s*` + LITERAL,
-  String.raw`\b(?:forbidden|conflict|notFound|unauthorized)\(\s*` + LITERAL,
-  String.raw`\binvalid\(\s*(?:"[^"]*"|[\w.]+),\s*` + LITERAL + String.raw`(?:,\s*` + LITERAL + ")?",
-  String.raw`\.(?:regex|refine)\([^,()]+(?:\([^()]*\))?,\s*` + LITERAL,
-  String.raw`\b(?:message|detail|lastError):\s*` + LITERAL,
-  String.raw`\breturn\s+` + LITERAL,
-];
-
-/**
- * Words that make a phrase English (none of them is a French word): a fragment without one (« de la »,
- * « api key ») cannot be told from French or from an identifier, and is left out.
- */
-const ENGLISH_WORD =
-  /\b(the|is|not|no|of|to|for|by|be|must|only|this|that|has|have|was|with|and|or|from|its|it|are|any|been|at|cannot|can|does|needs?|give|send|than|after|before|when|which|already|unknown|invalid|required|received|expected|should|shown|found|missing|older)\b/;
-
-/** The fixed parts of a literal, as lower-case phrases of at least two words, one of them English. */
-function phrasesOf(literal: string): string[] {
-  const body = literal.slice(1, -1);
-  return body
-    .split(/\$\{(?:[^{}]|\{[^{}]*\})*\}/)
-    .map((p) => p.replace(/\\n/g, " ").replace(/[`*]/g, "").trim().toLowerCase())
-    .filter((p) => /[a-z]{2,}\s+[a-z]{2,}/.test(p) && ENGLISH_WORD.test(p))
-    .filter((p) => !/[àâçéèêëîïôûùüœ«»]/.test(p)); // a French sentence (the code has those too)
-}
-
-export function collectEnglish(sources: Record<string, string>): string[] {
-  const found = new Set<string>();
-  for (const [file, text] of Object.entries(sources)) {
-    // The problems' pages hold an English version on purpose (/problems/{code}?lang=en).
-    if (/problem-docs/.test(file)) continue;
-    for (const call of CALLS) {
-      for (const m of text.matchAll(new RegExp(call, "g"))) {
-        for (const lit of m.slice(1)) if (lit) for (const p of phrasesOf(lit)) found.add(p);
-      }
-    }
-  }
-  return [...found].sort();
-}
-
-export const ENGLISH_PHRASES = collectEnglish(SOURCES);
-
-/** What a person reads on a page: text outside tags, `<code>`/`<pre>` (identifiers, data) left out. */
-export function visibleText(html: string): string {
-  return html
-    .replace(/<(code|pre|script|style|title)\b[^>]*>[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ")
-    .toLowerCase();
-}
+export const ENGLISH_PHRASES: string[] = collectEnglish(SOURCES);
 
 /** The English phrases of the code a page shows (empty: it speaks French). */
-export function englishIn(html: string): string[] {
-  const text = visibleText(html);
-  return ENGLISH_PHRASES.filter((p) => text.includes(p));
-}
+export const englishIn = (html: string): string[] => phrasesIn(ENGLISH_PHRASES, html);

@@ -297,7 +297,7 @@ function NextStep(props: { e: StructureEvaluation; code: string; person: Person;
   }
   const event = {
     type: "label.decision",
-    timestamp: `${props.today}T09:00:00Z`,
+    timestamp: `${new Date().toISOString().slice(0, 19)}Z`,
     data: { structureCode: props.code, decision: "award", tier: e.proposedTier, decidedOn: props.today },
   };
   return (
