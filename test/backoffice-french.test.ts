@@ -82,6 +82,13 @@ describe("French by construction (src/pages/admin/words.ts)", () => {
     expect(r("not-found", "Structure NOPE-1 not found").detail).toBe(
       "La structure NOPE-1 n'existe pas dans le registre.",
     );
+    // A write that lost a race (the label verbs' 409) says so, and what to do.
+    expect(
+      r(
+        "conflict",
+        "The labels of structure MA-2 changed while this request was being handled; nothing was recorded. Read them again, then retry if it still applies",
+      ).detail,
+    ).toMatch(/^Les labels de la structure MA-2 ont changé pendant cette demande ; rien n'a été enregistré\./);
     const date = r("unprocessable", "Must not be after today (2026-12-06)", [
       { path: "effectiveOn", message: "Must not be after today (2026-12-06)" },
     ]);

@@ -294,6 +294,22 @@ const KNOWN: [RegExp, (m: string[]) => string][] = [
   ],
   [new RegExp(`^Must not be before the award \\(${DAY}\\)$`), (m) => `Pas avant l'attribution du label (${d(m[1]!)}).`],
   [
+    new RegExp(`^Must not be before the award of the withdrawn label it follows \\(${DAY}\\)$`),
+    (m) => `Pas avant l'attribution du label retiré qu'elle suit (${d(m[1]!)}).`,
+  ],
+  [
+    new RegExp(`^The labels of structure ${ID} changed while this request was being handled`),
+    (m) =>
+      `Les labels de la structure ${m[1]} ont changé pendant cette demande ; rien n'a été enregistré. Rouvrez sa page, puis recommencez si c'est toujours utile.`,
+  ],
+  [/^Changed by another request meanwhile$/, () => "Modifié entre-temps par une autre demande."],
+  [
+    /^The référentiel's rules were edited while this decision was being evaluated/,
+    () =>
+      "Les règles du référentiel ont changé pendant l'évaluation ; rien n'a été enregistré. Recommencez : la décision sera évaluée selon les règles actuelles.",
+  ],
+  [/^Edited by another request meanwhile$/, () => "Modifié entre-temps par une autre demande."],
+  [
     /^No certification body is assigned to this structure$/,
     () => "Aucun organisme de certification n'est attribué à cette structure : attribuez-en un d'abord.",
   ],
