@@ -3,11 +3,13 @@
  * stand-in for the team key (vitest.config.ts), the team's JWKS served through MSW's fetch interceptor
  * (never the network), and form posts from the registry's own origin.
  */
+
 import { env } from "cloudflare:test";
 import { generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
 import { HttpResponse, http } from "msw";
 import { saveUser } from "../src/db/backoffice-users";
 import { getDb } from "../src/db/client";
+import { englishIn } from "./english";
 import { BASE, fetchWorker } from "./helpers";
 import { mockNetwork } from "./network";
 
@@ -21,7 +23,7 @@ export const jwksFetches = { count: 0 };
 
 /** Serves the team's JWKS for the tests of the file that calls it. */
 export function serveAccessKeys() {
-  mockNetwork(
+  return mockNetwork(
     [
       http.get(`${TEAM}/cdn-cgi/access/certs`, () => {
         jwksFetches.count++;
@@ -100,5 +102,11 @@ export async function office(method: string, path: string, o: OfficeOptions = {}
   const res = await fetchWorker(new Request(`${BASE}${path}`, { method, headers, body, redirect: "manual" }), {
     env: o.env,
   });
-  return { status: res.status, headers: res.headers, text: await res.text() };
+  const text = await res.text();
+  // Every back-office page a test renders speaks French: none of the English the code can say.
+  if (res.headers.get("Content-Type")?.startsWith("text/html")) {
+    const english = englishIn(text);
+    if (english.length > 0) throw new Error(`${method} ${path} shows English: ${english.join(" | ")}`);
+  }
+  return { status: res.status, headers: res.headers, text };
 }

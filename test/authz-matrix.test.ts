@@ -179,7 +179,7 @@ const ROUTES: Record<string, Row> = {
     path: (f) => `/admin/structures/${f.code}/decisions`,
     form: {},
   },
-  "GET /admin/labels": { policy: "officeAdmin", path: () => "/admin/labels" },
+  "GET /admin/labels": { policy: "officeAny", path: () => "/admin/labels" },
   "GET /admin/labels/:number/:action": { policy: "officeAdmin", path: (f) => `/admin/labels/${f.labelNumber}/suspend` },
   "POST /admin/labels/:number/:action": {
     policy: "officeAdmin",
@@ -211,6 +211,25 @@ const ROUTES: Record<string, Row> = {
   "POST /admin/referentials/:version/activate": {
     policy: "officeAdmin",
     path: () => "/admin/referentials/unknown/activate",
+    form: {},
+  },
+  "GET /admin/subscriptions": { policy: "officeAdmin", path: () => "/admin/subscriptions" },
+  "GET /admin/subscriptions/new": { policy: "officeAdmin", path: () => "/admin/subscriptions/new" },
+  "POST /admin/subscriptions": { policy: "officeAdmin", path: () => "/admin/subscriptions", form: {} },
+  "GET /admin/subscriptions/:id": { policy: "officeAdmin", path: () => "/admin/subscriptions/sub_unknown" },
+  "POST /admin/subscriptions/:id/status": {
+    policy: "officeAdmin",
+    path: () => "/admin/subscriptions/sub_unknown/status",
+    form: { status: "disabled" },
+  },
+  "POST /admin/subscriptions/:id/secrets": {
+    policy: "officeAdmin",
+    path: () => "/admin/subscriptions/sub_unknown/secrets",
+    form: {},
+  },
+  "POST /admin/subscriptions/:id/deliveries/:deliveryId/redeliver": {
+    policy: "officeAdmin",
+    path: () => "/admin/subscriptions/sub_unknown/deliveries/dlv_unknown/redeliver",
     form: {},
   },
   "GET /admin/users": { policy: "officeAdmin", path: () => "/admin/users" },

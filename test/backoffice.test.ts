@@ -80,7 +80,7 @@ describe("sign-in through Cloudflare Access", () => {
   it("a genuine token for an e-mail the table does not know, or no longer lets in: 403", async () => {
     const stranger = await office("GET", "/admin", { as: "stranger@elsewhere.example" });
     expect(stranger.status).toBe(403);
-    expect(stranger.text).toContain("stranger@elsewhere.example has no access to the back-office");
+    expect(stranger.text).toContain("stranger@elsewhere.example n&#39;a pas accès au back-office");
     await grant("leaver@ditp.example");
     expect((await office("GET", "/admin", { as: "leaver@ditp.example" })).status).toBe(200);
     await disableUser(getDb(env.DB), "leaver@ditp.example", "admin:test");
@@ -124,7 +124,7 @@ describe("dev sign-in (BACKOFFICE_DEV_LOGIN=on, local dev only)", () => {
     // Neither way in configured: a 401 saying so.
     const none = await office("GET", "/admin", { env: devEnv({ BACKOFFICE_DEV_LOGIN: "off" }) });
     expect(none.status).toBe(401);
-    expect(none.text).toContain("sign-in is not configured");
+    expect(none.text).toContain("La connexion au back-office n&#39;est pas configurée");
   });
 
   it("the admin token opens a session in a strict, HttpOnly cookie limited to /admin; never to another site", async () => {
@@ -202,7 +202,6 @@ describe("what a body's member may see", () => {
     const a = await bodyWithMember("Organisme C");
     for (const path of [
       "/admin/new-structure",
-      "/admin/labels",
       "/admin/certifiers",
       "/admin/api-keys",
       "/admin/outbox",
@@ -247,7 +246,7 @@ describe("forms come from the back-office itself", () => {
     for (const [what, o] of refusals) {
       const r = await office("POST", "/admin/structures", { as: ALICE, form, ...o });
       expect(r.status, what).toBe(403);
-      expect(r.text, what).toContain("not sent from the back-office");
+      expect(r.text, what).toContain("n&#39;a pas été envoyé depuis les pages du back-office");
     }
     expect((await call("GET", `/v1/structures/${payload.code}`)).status).toBe(404);
     // A browser that sends no Origin but says same-origin is let through.
@@ -420,7 +419,16 @@ describe("actions go through the API's functions, in the signed-in person's name
     expect(r.status).toBe(422);
     expect(r.text).toContain('id="form-structure"');
     expect(r.text).toContain('value="BO-REFUSED-1"');
-    for (const field of ["name", "postcode", "contacts.0.email"]) expect(r.text).toContain(`<code>${field}</code>`);
+    // Each field by its French name, with a French sentence; the values as typed.
+    for (const [field, sentence] of [
+      ["Nom", "Ce texte contient un caractère refusé"],
+      ["Code postal", "Un code postal français : 5 chiffres, de 01000 à 98999."],
+      ["Contact 1 : adresse électronique", "Une adresse électronique telle que nom@domaine.fr."],
+    ]) {
+      expect(r.text).toContain(`<strong>${field}</strong> : ${sentence}`);
+    }
+    expect(r.text).toContain('value="pas-une-adresse"');
+    expect(r.text).toContain('aria-describedby="f-postcode-erreur"');
     expect((await call("GET", "/v1/structures/BO-REFUSED-1")).status).toBe(404);
   });
 
@@ -435,7 +443,9 @@ describe("actions go through the API's functions, in the signed-in person's name
     );
     const list = await office("GET", "/admin/webhook-events?status=rejected", { as: member });
     expect(list.text).toContain(`/admin/webhook-events/${row!.id}`);
-    expect(list.text).toContain("Unknown structure: register it, then replay the event");
+    expect(list.text).toContain(
+      "La structure BO-REPLAY-1 n&#39;est pas enregistrée : enregistrez-la, puis rejouez la livraison.",
+    );
     // Not fixed yet: replayed, rejected again (the page shows the new reason).
     expect((await office("POST", `/admin/webhook-events/${row!.id}/replay`, { as: member })).status).toBe(303);
     expect((await call("GET", `/v1/webhook-events/${row!.id}`)).json.status).toBe("rejected");
@@ -531,7 +541,7 @@ describe("actions go through the API's functions, in the signed-in person's name
     for (const a of admins) await disableUser(getDb(env.DB), a.email, "admin:test");
     const last = await office("POST", `/admin/users/${encodeURIComponent(ALICE)}/disable`, { as: ALICE });
     expect(last.status).toBe(409);
-    expect(last.text).toContain("last administrator");
+    expect(last.text).toContain("est le dernier administrateur du back-office");
     expect((await office("GET", "/admin", { as: ALICE })).status).toBe(200);
   });
 });

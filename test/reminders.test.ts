@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { longFrenchDate } from "../src/domain/badge";
+import { deName, frenchNumber } from "../src/domain/french";
 import { addDays, daysBetween, dueReminder, reminderWindows } from "../src/domain/reminders";
 import { afterFailure, MAX_ATTEMPTS, retryDelayMs } from "../src/domain/retry";
-import { reminderEmail } from "../src/email/templates";
+import { expiryEmail, reminderEmail } from "../src/email/templates";
 
 const OFFSETS = [180, 90, 30, 7];
 
@@ -76,6 +77,48 @@ describe("templates", () => {
     expect(m.html).toContain("Mairie &lt;annexe&gt; &amp; co");
     expect(m.html).not.toContain("<annexe>");
     expect(m.html).toContain("<title>");
+  });
+
+  it("say « palier » as every page does, never « niveau »; numbers and « de » + name the French way", () => {
+    const facts = {
+      labelNumber: "SPP-2026-000001",
+      tier: "argent" as const,
+      expiresOn: "2029-02-08",
+      structure: { code: "X-2", name: "Office du tourisme" },
+      certifierName: "OC",
+      verifyUrl: "https://r.example/verify/X-2",
+    };
+    for (const m of [reminderEmail(facts, 1200), expiryEmail(facts)]) {
+      for (const body of [m.text, m.html]) {
+        expect(body).not.toMatch(/niveau/i);
+        expect(body).toContain("Palier : Argent");
+        expect(body).not.toContain("de Office");
+      }
+    }
+    expect(reminderEmail(facts, 1200).text).toContain("il reste 1\u202f200 jours");
+    expect(reminderEmail(facts, 30).text).toContain("au palier Argent de la structure Office du tourisme");
+    expect(expiryEmail(facts).subject).toBe("Label « Services Publics + » expiré (Office du tourisme)");
+    expect(expiryEmail(facts).text).toContain("Le label « Services Publics + » d'Office du tourisme a expiré");
+    expect(expiryEmail({ ...facts, structure: { code: "X-3", name: "Le Centre des impôts" } }).text).toContain(
+      "Le label « Services Publics + » du Centre des impôts a expiré",
+    );
+  });
+});
+
+describe("French typography (src/domain/french.ts)", () => {
+  it("numbers with a comma and grouped thousands; « de » + name elided or contracted", () => {
+    expect(frenchNumber(62.5)).toBe("62,5");
+    expect(frenchNumber(12000)).toBe("12\u202f000");
+    expect(frenchNumber(1 / 3)).toBe("0,33");
+    expect(frenchNumber(null)).toBe("—");
+    expect(deName("Organisme Exemple")).toBe("d'Organisme Exemple");
+    expect(deName("Hôpital Nord")).toBe("d'Hôpital Nord");
+    expect(deName("L'Organisme")).toBe("de l'Organisme");
+    expect(deName("Le Centre")).toBe("du Centre");
+    expect(deName("Les Impôts")).toBe("des Impôts");
+    expect(deName("La Poste")).toBe("de la Poste");
+    expect(deName("Lebrun Certification")).toBe("de Lebrun Certification");
+    expect(deName("Bureau Veritas")).toBe("de Bureau Veritas");
   });
 });
 

@@ -19,10 +19,10 @@ import { config } from "../env";
 import { authenticate } from "../lib/auth";
 import { ApiError, asApiError } from "../lib/errors";
 import { log, loggableError } from "../lib/log";
-import { PROBLEM_DOCS } from "../lib/problem-docs";
 import { allowedMethods } from "../lib/router";
 import { currentRequestId } from "../lib/trace";
 import { DashboardPage, ErrorPage, LoginPage } from "../pages/admin/home";
+import { frenchRefusal } from "../pages/admin/words";
 import { renderPage } from "../pages/layout";
 import { certifierPages } from "./certifiers";
 import { deliveryPages } from "./deliveries";
@@ -30,6 +30,7 @@ import { page, readForm, seeOther } from "./forms";
 import { referentialPages } from "./referentials";
 import { type AdminEnv, DEV_COOKIE, requirePerson, sameOrigin, signInOf, wantsHtml } from "./session";
 import { structurePages } from "./structures";
+import { subscriptionPages } from "./subscriptions";
 import { userPages } from "./users";
 
 export const PREFIX = "/admin";
@@ -100,6 +101,7 @@ structurePages(adminApp);
 certifierPages(adminApp);
 deliveryPages(adminApp);
 referentialPages(adminApp);
+subscriptionPages(adminApp);
 userPages(adminApp);
 
 // Registered last: only what no page above answered reaches it (after the session check, so the
@@ -124,14 +126,7 @@ adminApp.onError(async (err, c) => {
   if (!known) log.error("unhandled error", { path: c.req.path, ...loggableError(err) });
   const problem = known ?? new ApiError("internal", "An unexpected error occurred; it has been logged");
   const body = await renderPage(
-    <ErrorPage
-      status={problem.status}
-      title={PROBLEM_DOCS[problem.code].fr.title}
-      detail={problem.message}
-      errors={problem.errors}
-      person={c.get("person") ?? null}
-      requestId={currentRequestId()}
-    />,
+    <ErrorPage refusal={frenchRefusal(problem)} person={c.get("person") ?? null} requestId={currentRequestId()} />,
   );
   return c.html(body, problem.status, problem.headers);
 });

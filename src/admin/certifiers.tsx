@@ -31,7 +31,18 @@ import {
   SecretRotatedPage,
 } from "../pages/admin/certifiers";
 import { updateCertifier } from "../services/certifiers";
-import { type AdminContext, depsOf, type Form, opt, page, parse, readForm, refusalOf, seeOther } from "./forms";
+import {
+  type AdminContext,
+  depsOf,
+  type Form,
+  forgiving,
+  opt,
+  page,
+  parse,
+  readForm,
+  refusalOf,
+  seeOther,
+} from "./forms";
 import { type AdminEnv, requireAdmin } from "./session";
 
 const Cursor = z.object({ cursor: z.string().max(512).optional() });
@@ -42,7 +53,9 @@ function bodyInput(f: Form) {
     (["from", "until", "status"] as const).map((k) => [k, opt(f, k)]).filter(([, v]) => v !== undefined),
   );
   const fields = Object.fromEntries(
-    (["name", "siret", "contactEmail"] as const).map((k) => [k, opt(f, k)]).filter(([, v]) => v !== undefined),
+    (["name", "siret", "contactEmail"] as const)
+      .map((k) => [k, k === "siret" ? forgiving.digits(opt(f, k)) : opt(f, k)])
+      .filter(([, v]) => v !== undefined),
   );
   return { ...fields, habilitation };
 }

@@ -5,7 +5,8 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { z } from "zod";
-import { ApiError, asApiError, fieldErrors } from "../lib/errors";
+import { ApiError, asApiError } from "../lib/errors";
+import { FormRefusal, type FrenchRefusal, frenchRefusal } from "../pages/admin/words";
 import { renderPage } from "../pages/layout";
 import { depsOf as apiDepsOf, type Deps } from "../services/deps";
 import type { AdminEnv } from "./session";
@@ -30,12 +31,13 @@ export const opt = (f: Form, name: string): string | undefined => {
   return v ? v : undefined;
 };
 
-/** `input` through the API's schema; a refusal is the API's 422, naming each field. */
+/**
+ * `input` through the API's schema; a refusal is the API's 422, naming each field, with the French
+ * words of each issue for the page (src/pages/admin/words.ts).
+ */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
-  if (!r.success) {
-    throw new ApiError("validation", "Some fields are not accepted", { errors: fieldErrors(r.error.issues) });
-  }
+  if (!r.success) throw new FormRefusal(r.error.issues as never);
   return r.data;
 }
 
@@ -48,17 +50,37 @@ export const seeOther = (c: AdminContext, path: string) => c.redirect(path, 303)
 
 export const depsOf = (c: AdminContext): Deps => apiDepsOf(c as never);
 
-export type Refusal = { detail: string; errors: { path: string; message: string }[]; by: Record<string, string> };
+export type Refusal = FrenchRefusal;
 
 /**
  * A form the registry refused (422, or 409 such as a code already taken), to show again with the
- * reason next to each field; null for anything else (it goes to the error page).
+ * reason next to each field, in French; null for anything else (it goes to the error page).
  */
 export function refusalOf(err: unknown): Refusal | null {
   const e = asApiError(err);
   if (!e || (e.code !== "validation" && e.code !== "unprocessable" && e.code !== "conflict")) return null;
-  const errors = e.errors ?? [];
-  const by: Record<string, string> = {};
-  for (const x of errors) by[x.path] ??= x.message;
-  return { detail: e.message, errors, by };
+  return frenchRefusal(e);
 }
+
+/**
+ * What a person types, as the API spells it, where the meaning is not in doubt: « 1 » or « 2a » for a
+ * department are 01 and 2A, spaces in a SIRET or a postcode (« 130 002 …», « 13 001 ») are ignored, a
+ * four-digit postcode lost its leading zero (a spreadsheet did it). Anything else is left as typed,
+ * for the schema to judge.
+ */
+export const forgiving = {
+  department(v: string | undefined): string | undefined {
+    if (v === undefined) return v;
+    const t = v.replace(/\s+/gu, "").toUpperCase();
+    return /^\d$/.test(t) ? `0${t}` : t;
+  },
+  digits(v: string | undefined): string | undefined {
+    if (v === undefined) return v;
+    const t = v.replace(/[\s.\u00a0\u202f]+/gu, "");
+    return /^\d+$/.test(t) ? t : v;
+  },
+  postcode(v: string | undefined): string | undefined {
+    const t = forgiving.digits(v);
+    return t !== undefined && /^\d{4}$/.test(t) ? `0${t}` : t;
+  },
+};

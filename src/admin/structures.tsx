@@ -35,7 +35,18 @@ import {
 import { changeLabelStatus } from "../services/change-label-status";
 import { recordDecision } from "../services/record-decision";
 import { createStructure, updateStructure } from "../services/structures";
-import { type AdminContext, depsOf, type Form, opt, page, parse, readForm, refusalOf, seeOther } from "./forms";
+import {
+  type AdminContext,
+  depsOf,
+  type Form,
+  forgiving,
+  opt,
+  page,
+  parse,
+  readForm,
+  refusalOf,
+  seeOther,
+} from "./forms";
 import { type AdminEnv, requireAdmin } from "./session";
 
 const PAGE = 50;
@@ -63,6 +74,13 @@ function structureInput(f: Form, withCode: boolean) {
     STRUCTURE_FIELDS.map((k) => [k, opt(f, k)]).filter(([, v]) => v !== undefined),
   );
   if (withCode) input.code = opt(f, "code");
+  for (const [k, clean] of [
+    ["department", forgiving.department],
+    ["siret", forgiving.digits],
+    ["postcode", forgiving.postcode],
+  ] as const) {
+    if (k in input) input[k] = clean(input[k] as string);
+  }
   return { ...input, contacts };
 }
 
@@ -82,7 +100,7 @@ export function structurePages(app: Hono<AdminEnv>) {
     const { items, nextCursor } = await findStructures(getDb(c.env.DB), {
       q: q.q || undefined,
       network: q.network || undefined,
-      department: q.department || undefined,
+      department: forgiving.department(q.department || undefined),
       category: q.category || undefined,
       // A body's members see the structures assigned to it, and only those.
       certifierId: person.certifierId ?? undefined,
@@ -206,7 +224,8 @@ export function structurePages(app: Hono<AdminEnv>) {
     return seeOther(c, `/admin/structures/${encodeURIComponent(code)}#labels`);
   });
 
-  app.get("/labels", requireAdmin, async (c) => {
+  // A body's members see the labels their body awarded (as the dashboard counts them), nothing else.
+  app.get("/labels", async (c) => {
     const q = parse(
       z.object({
         status: z.enum(LABEL_STATUSES).or(z.literal("")).optional(),
@@ -219,6 +238,7 @@ export function structurePages(app: Hono<AdminEnv>) {
     const { items, next } = await listCurrentLabels(getDb(c.env.DB), {
       status: q.status || undefined,
       expiring: q.expiresWithin ? { from: today, until: addDays(today, Number(q.expiresWithin)) } : undefined,
+      certifierId: c.var.person.certifierId ?? undefined,
       limit: PAGE,
       after: afterPair(q.cursor),
     });

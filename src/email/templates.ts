@@ -6,6 +6,7 @@
  */
 import type { Tier } from "../db/schema";
 import { longFrenchDate, TIER_NAMES } from "../domain/badge";
+import { deName, frenchNumber } from "../domain/french";
 
 export type LabelFacts = {
   labelNumber: string;
@@ -42,7 +43,7 @@ export const esc = (s: string) =>
 const remaining = (daysLeft: number) =>
   daysLeft === 0
     ? "aujourd'hui est son dernier jour de validité"
-    : `il reste ${daysLeft} jour${daysLeft > 1 ? "s" : ""}`;
+    : `il reste ${frenchNumber(daysLeft)} jour${daysLeft > 1 ? "s" : ""}`;
 
 function html(title: string, paragraphs: string[], f: LabelFacts): string {
   return `<!doctype html>
@@ -55,11 +56,11 @@ function html(title: string, paragraphs: string[], f: LabelFacts): string {
 ${paragraphs.map((p) => `<p>${p}</p>`).join("\n")}
 <ul>
 <li>Structure : ${esc(f.structure.name)} (Code SP+ ${esc(f.structure.code)})</li>
-<li>Niveau : ${TIER_NAMES[f.tier]}</li>
+<li>Palier : ${TIER_NAMES[f.tier]}</li>
 <li>Numéro du label : ${esc(f.labelNumber)}</li>
 <li>Dernier jour de validité : ${longFrenchDate(f.expiresOn)}</li>
 </ul>
-<p><a href="${esc(f.verifyUrl)}" style="color:#000091;text-decoration:underline">Voir la page publique de vérification du label de ${esc(f.structure.name)}</a></p>
+<p><a href="${esc(f.verifyUrl)}" style="color:#000091;text-decoration:underline">Voir la page publique de vérification du label ${esc(deName(f.structure.name))}</a></p>
 <p style="color:#3a3a3a;font-size:14px">Message automatique du registre du label « Services Publics + ». Vous le recevez en tant que contact de la structure ou organisme de certification.</p>
 </main>
 </body>
@@ -72,7 +73,7 @@ function text(title: string, paragraphs: string[], f: LabelFacts): string {
     "",
     ...paragraphs.flatMap((p) => [p, ""]),
     `- Structure : ${f.structure.name} (Code SP+ ${f.structure.code})`,
-    `- Niveau : ${TIER_NAMES[f.tier]}`,
+    `- Palier : ${TIER_NAMES[f.tier]}`,
     `- Numéro du label : ${f.labelNumber}`,
     `- Dernier jour de validité : ${longFrenchDate(f.expiresOn)}`,
     "",
@@ -91,7 +92,7 @@ export function reminderEmail(f: LabelFacts, daysLeft: number): Rendered {
   const title = `Votre label « Services Publics + » arrive à échéance le ${longFrenchDate(f.expiresOn)}`;
   const paras = (e: (s: string) => string) => [
     "Bonjour,",
-    `Le label « Services Publics + » de niveau ${TIER_NAMES[f.tier]} de la structure ${e(f.structure.name)} est valide jusqu'au ${longFrenchDate(f.expiresOn)} inclus : ${remaining(daysLeft)}.`,
+    `Le label « Services Publics + » au palier ${TIER_NAMES[f.tier]} de la structure ${e(f.structure.name)} est valide jusqu'au ${longFrenchDate(f.expiresOn)} inclus : ${remaining(daysLeft)}.`,
     `Pour le renouveler, prenez contact avec ${e(body(f))} afin de planifier l'audit de renouvellement et les enquêtes usagers et agents. Sans décision de renouvellement avant cette date, le label apparaîtra comme « expiré » sur la page publique de vérification dès le lendemain.`,
   ];
   return {
@@ -109,10 +110,10 @@ export function reminderEmail(f: LabelFacts, daysLeft: number): Rendered {
 
 /** The notice sent when the label has just expired. */
 export function expiryEmail(f: LabelFacts): Rendered {
-  const title = `Le label « Services Publics + » de ${f.structure.name} a expiré`;
+  const title = `Le label « Services Publics + » ${deName(f.structure.name)} a expiré`;
   const paras = (e: (s: string) => string) => [
     "Bonjour,",
-    `Le label « Services Publics + » de niveau ${TIER_NAMES[f.tier]} de la structure ${e(f.structure.name)} était valide jusqu'au ${longFrenchDate(f.expiresOn)} inclus. Il est désormais expiré, et la page publique de vérification l'indique.`,
+    `Le label « Services Publics + » au palier ${TIER_NAMES[f.tier]} de la structure ${e(f.structure.name)} était valide jusqu'au ${longFrenchDate(f.expiresOn)} inclus. Il est désormais expiré, et la page publique de vérification l'indique.`,
     `Pour obtenir à nouveau le label, prenez contact avec ${e(body(f))}.`,
   ];
   return {

@@ -54,6 +54,9 @@ const SubscriptionFields = {
   watch: Watch,
 };
 
+/** The body of `POST /v1/subscriptions`, also the back-office's form (src/admin/subscriptions.tsx). */
+export const SubscriptionCreate = z.object(SubscriptionFields).strict().openapi("SubscriptionCreate");
+
 const Subscription = z
   .object({
     id: z.string().openapi({ example: "sub_abcdefghijklmnop" }),
@@ -131,7 +134,7 @@ subscriptionsRouter.openapi(
       "`label.expired`, `label.expiring`. The answer carries the signing `secret`, shown this once. An " +
       "endpoint the registry must not call answers 422 at `url`.",
     security: adminSecurity,
-    request: { body: jsonBody(z.object(SubscriptionFields).strict().openapi("SubscriptionCreate")) },
+    request: { body: jsonBody(SubscriptionCreate) },
     responses: { 201: { ...json(SubscriptionWithSecret, "Created"), headers: headers.location("subscription") } },
   }),
   async (c) => {

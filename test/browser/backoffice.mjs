@@ -6,12 +6,17 @@
 //   say « suspendu » at once.
 // - A body's member sees only its own structures, finds its rejected delivery with the reason, and
 //   replays it once the admin has registered the missing structure.
+// - A failed form comes back in French, each value kept; a body's member goes from a proposed tier to
+//   the signed label.decision its page spells out, sends it, and finds the label through its tiles.
+// - No back-office page shows any of the English the code can emit (test/english-phrases.mjs).
 // - axe-core and html-validate on every back-office page; screenshots in test-results/ (`--docs` also
 //   refreshes docs/back-office.png).
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { DEMO_BODY } from "../../scripts/demo.mjs";
+import { collectEnglish, englishIn } from "../english-phrases.mjs";
 
 const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -41,6 +46,12 @@ async function deliver(base, type, data) {
  */
 export async function backofficeWalk(t) {
   const { base, check } = t;
+  const phrases = collectEnglish(sourcesOf(join(t.root, "src")));
+  check(phrases.length > 80, `the English the code can say is collected (${phrases.length} phrases)`);
+  const french = (html, what) => {
+    const english = englishIn(phrases, html);
+    check(english.length === 0, `${what} shows no English ${english.join(" | ")}`);
+  };
   const page = await t.browser.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
   // The strict CSP forbids every script and inline style: a page that needed one would log it here.
@@ -55,7 +66,9 @@ export async function backofficeWalk(t) {
   const audit = async (what) => {
     await t.axe(page, `back-office ${what}`);
     const res = await page.request.get(page.url(), { maxRedirects: 0 });
-    await t.validateHtml(await res.text(), `back-office ${what}`);
+    const html = await res.text();
+    await t.validateHtml(html, `back-office ${what}`);
+    french(await page.content(), `back-office ${what}`);
     await t.looksRight(page, `back-office ${what}`);
   };
   const go = async (path, what) => {
@@ -94,18 +107,43 @@ export async function backofficeWalk(t) {
     ["/admin/referentials", "référentiels"],
     ["/admin/referentials/2023-illustratif", "a référentiel"],
     ["/admin/users", "access"],
+    ["/admin/subscriptions", "subscriptions"],
+    ["/admin/subscriptions/new", "subscription form"],
   ]) {
     await go(path, what);
   }
 
-  // 3. Register a structure through the form.
+  // 3a. A failed form: the reasons in French next to their fields, every value kept.
+  await go("/admin/new-structure", "registration form (to be refused)");
+  await page.fill("#f-code", "BO-BROWSER-REFUSED");
+  await page.fill("#f-name", "Mairie au formulaire refusé (fictive)");
+  await page.fill("#f-network", "Communes (démo)");
+  await page.selectOption("#f-category", "collectivite_territoriale");
+  await page.fill("#f-siret", "123 456");
+  await page.fill("#f-postcode", "69001");
+  await page.fill("#f-city", "Lyon-Démo");
+  await page.fill("#f-department", "99");
+  await page.fill("#f-contact1_email", "qualite@refus.example");
+  await submit();
+  check((await text("#erreur")).includes("Certains champs ne sont pas acceptés"), "a refused form says so in French");
+  check(
+    (await text("#f-department-erreur"))?.includes("Un code de département : 01 à 95, 2A, 2B ou 971 à 976"),
+    "the department's reason, in French, under its field",
+  );
+  check((await text("#f-siret-erreur"))?.includes("14 chiffres"), "the SIRET's reason, in French, under its field");
+  check((await page.inputValue("#f-department")) === "99", "the value typed is kept");
+  check((await page.inputValue("#f-name")) === "Mairie au formulaire refusé (fictive)", "every other value is kept");
+  await audit("refused registration form");
+  await shot("refused-form");
+
+  // 3. Register a structure through the form (« 1 »-style typing forgiven: spaces in the postcode).
   const code = "BO-BROWSER-01";
   await go("/admin/new-structure", "registration form");
   await page.fill("#f-code", code);
   await page.fill("#f-name", "Maison France Services du navigateur (fictive)");
   await page.fill("#f-network", "France Services (démo)");
   await page.selectOption("#f-category", "service_deconcentre_etat");
-  await page.fill("#f-postcode", "69001");
+  await page.fill("#f-postcode", "69 001");
   await page.fill("#f-city", "Lyon-Démo");
   await page.fill("#f-department", "69");
   await page.fill("#f-contact1_email", "qualite@france-services.example");
@@ -220,6 +258,7 @@ export async function backofficeWalk(t) {
   const mAudit = async (what) => {
     await t.axe(m, `portal ${what}`);
     await t.validateHtml(await (await m.request.get(m.url(), { maxRedirects: 0 })).text(), `portal ${what}`);
+    french(await m.content(), `portal ${what}`);
   };
   await m.goto(`${base}/admin/login`, { waitUntil: "networkidle" });
   await m.fill("#f-token", DEMO_BODY.apiKey);
@@ -246,7 +285,7 @@ export async function backofficeWalk(t) {
   await mAudit("structure page");
 
   await m.goto(`${base}/admin/webhook-events?status=rejected`, { waitUntil: "networkidle" });
-  const rejected = m.locator("#livraisons tbody tr", { hasText: "Unknown structure" }).first();
+  const rejected = m.locator("#livraisons tbody tr", { hasText: "n'est pas enregistrée" }).first();
   check((await rejected.count()) === 1, "the rejected delivery is listed with its reason");
   await mAudit("deliveries");
   await Promise.all([m.waitForNavigation(), rejected.locator("a").click()]);
@@ -285,12 +324,71 @@ export async function backofficeWalk(t) {
     !evaluation.includes("Audit — absente") && evaluation.includes("Enquête usagers — absente"),
     "the replayed audit counts in the evaluation (the surveys are still awaited)",
   );
+  check(
+    (await m.locator("#prochaine-etape").textContent()).includes("survey.users.completed"),
+    "the next step names the events still missing",
+  );
+
+  // 12. The surveys arrive: a tier is proposed, and the page spells out the signed decision to send.
+  for (const [type, data] of [
+    ["survey.users.completed", { invited: 1000, respondents: 320, satisfactionRate: 85 }],
+    ["survey.agents.completed", { population: 80, respondents: 50, score: 79 }],
+  ]) {
+    const ref = `NAV-${type}-2-${Date.now()}`;
+    await deliver(base, type, {
+      structureCode: pending,
+      surveyRef: ref,
+      periodStart: day(-60),
+      periodEnd: day(-3),
+      ...data,
+    });
+  }
+  await m.goto(`${base}/admin/structures/${pending}`, { waitUntil: "networkidle" });
+  const tier = (await m.locator("#palier-propose").textContent())?.trim();
+  check(["Bronze", "Argent", "Or"].includes(tier), `the member's page proposes a tier (${tier})`);
+  const nextStep = await m.locator("#prochaine-etape").textContent();
+  check(nextStep.includes("Prochaine étape : envoyer votre décision"), "…and names the next step");
+  await mAudit("structure page, tier proposed");
+  await m.locator("#prochaine-etape").scrollIntoViewIfNeeded();
+  await m.screenshot({ path: join(t.out, "backoffice-member-next-step.png") });
+  const event = JSON.parse(await m.locator("#evenement-decision").textContent());
+  check(
+    event.type === "label.decision" && event.data.structureCode === pending && event.data.decision === "award",
+    "the event on the page is the body's decision for this structure",
+  );
+  check((await deliver(base, event.type, event.data)) === 200, "the member's body sends it, signed: applied");
+  await m.goto(`${base}/admin/structures/${pending}`, { waitUntil: "networkidle" });
+  check((await m.locator("#label-actuel").textContent()).includes("valide"), "the label is there, valid");
+
+  // 13. Its dashboard's tiles open its labels filtered by state, with a state column.
+  await m.goto(`${base}/admin`, { waitUntil: "networkidle" });
+  await Promise.all([m.waitForNavigation(), m.click("#etat-valid a")]);
+  check(m.url() === `${base}/admin/labels?status=valid`, `the « Valides » tile opens the filtered list (${m.url()})`);
+  const labels = await m.locator("#labels").textContent();
+  check(
+    labels.includes("État") && labels.includes("Agence de démonstration enregistrée plus tard"),
+    "the list has a state column and the new label",
+  );
+  check(!labels.includes("Suspendu"), "…and only valid labels");
+  await mAudit("labels, filtered");
   await memberBrowser.close();
 
-  // 12. What matches no page: a French 404 page, same frame.
+  // 14. What matches no page: a French 404 page, same frame.
   const missing = await page.goto(`${base}/admin/no-such-page`, { waitUntil: "networkidle" });
   check(missing.status() === 404, "an unknown back-office page: 404");
   await t.axe(page, "back-office 404 page");
   check(refused.length === 0, `back-office: no CSP violation ${refused.join(" | ")}`);
   await page.close();
+}
+
+/** Every source file under `dir`, path → text (what test/english.ts reads through Vite). */
+function sourcesOf(dir) {
+  const out = {};
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && /\.tsx?$/.test(e.name)) {
+      const path = join(e.parentPath ?? e.path, e.name);
+      out[path] = readFileSync(path, "utf8");
+    }
+  }
+  return out;
 }

@@ -43,6 +43,7 @@ export function CertifierListPage(props: { person: Person; items: Body[]; next: 
       </p>
       <Table
         caption="Organismes, par identifiant"
+        empty="Aucun organisme enregistré."
         head={["Organisme", "Habilitation", "Du", "Au", "Contact"]}
         id="organismes"
       >
@@ -112,7 +113,7 @@ function BodyFields(props: { v: Record<string, string>; refusal?: Refusal | null
 export function CertifierFormPage(props: { person: Person; values: Record<string, string>; refusal?: Refusal | null }) {
   return (
     <AdminPage title="Enregistrer un organisme habilité" person={props.person} section="certifiers">
-      {props.refusal ? <Refused detail={props.refusal.detail} errors={props.refusal.errors} /> : null}
+      {props.refusal ? <Refused refusal={props.refusal} /> : null}
       <p>
         Le registre lui crée une clé d'API (lectures de ses structures) et un secret <code>whsec_</code> (signature de
         ses événements), affichés une seule fois à l'étape suivante.
@@ -219,7 +220,7 @@ export function CertifierPage(props: {
       />
       <section id="habilitation">
         <h2>Habilitation et coordonnées</h2>
-        {props.refusal ? <Refused detail={props.refusal.detail} errors={props.refusal.errors} /> : null}
+        {props.refusal ? <Refused refusal={props.refusal} /> : null}
         <form method="post" action={`/admin/certifiers/${b.id}`} id="form-habilitation">
           <BodyFields v={props.values} refusal={props.refusal} editing />
           <button type="submit" class="fr-btn fr-btn--secondary">
@@ -230,7 +231,11 @@ export function CertifierPage(props: {
 
       <section id="structures">
         <h2>Structures attribuées</h2>
-        <Table caption="Les structures qui l'ont choisi (50 premières)" head={["Code SP+", "Nom", "Marché"]}>
+        <Table
+          caption="Les structures qui l'ont choisi (50 premières)"
+          head={["Code SP+", "Nom", "Marché"]}
+          empty="Aucune structure ne l'a choisi."
+        >
           {props.structures.map((s) => (
             <tr>
               <td>
@@ -247,6 +252,7 @@ export function CertifierPage(props: {
         <h2>Secrets de signature</h2>
         <Table
           caption="Secrets, du plus récent au plus ancien (jamais affichés de nouveau)"
+          empty="Aucun secret en vigueur."
           head={["Émis le", "Vérifie jusqu'au"]}
         >
           {props.secrets.map((s) => (
@@ -319,7 +325,7 @@ type KeyRow = {
 function KeyTable(props: { keys: KeyRow[]; bodies: Record<string, string>; showOwner?: boolean }) {
   const head = ["Clé", "Nom", ...(props.showOwner ? ["Rôle"] : []), "Créée le", "État", "Action"];
   return (
-    <Table caption="Clés (seul leur début est conservé en clair)" head={head} id="table-cles">
+    <Table caption="Clés (seul leur début est conservé en clair)" head={head} id="table-cles" empty="Aucune clé.">
       {props.keys.map((k) => (
         <tr>
           <td>

@@ -6,7 +6,9 @@ import type { Person } from "../../admin/session";
 import type { InboxRow } from "../../db/inbox";
 import type { findOutboxEmail, listOutbox } from "../../db/outbox";
 import { OUTBOX_STATUSES, WEBHOOK_EVENT_STATUSES } from "../../db/schema";
+import { frenchNumber } from "../../domain/french";
 import { ActionButton, AdminPage, Alert, Facts, Filters, instant, NextPage, Select, Table } from "./frame";
+import { emailError, emailKind, eventTypeName, storedRefusal } from "./words";
 
 const DELIVERY_STATUS: Record<string, [string, string]> = {
   received: ["en cours", "fr-badge--info"],
@@ -28,6 +30,22 @@ const readable = (raw: string) => {
     return raw;
   }
 };
+
+function EmailError({ error }: { error: string | null }) {
+  const e = emailError(error);
+  if (!e) return <>—</>;
+  return (
+    <>
+      {e.french}
+      {e.provider ? (
+        <>
+          {" "}
+          <code lang="en">{e.provider}</code>
+        </>
+      ) : null}
+    </>
+  );
+}
 
 export type InboxQuery = { status?: string; type?: string; certifierId?: string };
 
@@ -79,6 +97,7 @@ export function InboxPage(props: {
       </Filters>
       <Table
         caption="Livraisons, de la plus récente à la plus ancienne"
+        empty="Aucune livraison ne correspond."
         head={["Reçue le", "Organisme", "Type", "État", "Raison du rejet", "Copies"]}
         id="livraisons"
       >
@@ -89,17 +108,16 @@ export function InboxPage(props: {
             </td>
             <td>{props.bodies[e.certifierId] ?? e.certifierId}</td>
             <td>
-              <code>{e.type}</code>
+              {eventTypeName(e.type)} (<code>{e.type}</code>)
             </td>
             <td>
               <DeliveryStatus status={e.status} />
             </td>
-            <td>{e.error ?? "—"}</td>
-            <td>{e.deliveries}</td>
+            <td>{storedRefusal(e.responseBody, e.error)?.detail ?? "—"}</td>
+            <td>{frenchNumber(e.deliveries)}</td>
           </tr>
         ))}
       </Table>
-      {props.items.length === 0 ? <p>Aucune livraison ne correspond.</p> : null}
       <NextPage path="/admin/webhook-events" query={props.q} cursor={props.next} />
     </AdminPage>
   );
@@ -107,11 +125,25 @@ export function InboxPage(props: {
 
 export function DeliveryPage(props: { person: Person; e: InboxRow; bodyName: string; replayable: boolean }) {
   const { e } = props;
+  const refusal = storedRefusal(e.responseBody, e.error);
   return (
-    <AdminPage title={`Livraison ${e.type}`} person={props.person} section="webhook-events">
-      {e.status === "rejected" ? (
-        <Alert kind="error" title="Rejetée" id="raison">
-          <p>{e.error}</p>
+    <AdminPage
+      title={`Livraison : ${eventTypeName(e.type).toLowerCase()} (${e.type})`}
+      person={props.person}
+      section="webhook-events"
+    >
+      {e.status === "rejected" && refusal ? (
+        <Alert kind="error" title={`Rejetée : ${refusal.title.toLowerCase()}`} id="raison">
+          <p>{refusal.detail}</p>
+          {refusal.errors.length ? (
+            <ul>
+              {refusal.errors.map((x) => (
+                <li>
+                  <strong>{x.field}</strong> (<code>{x.path}</code>) : {x.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </Alert>
       ) : null}
       <Facts
@@ -123,7 +155,7 @@ export function DeliveryPage(props: { person: Person; e: InboxRow; bodyName: str
           ["webhook-id", <code>{e.webhookId}</code>],
           ["État", <DeliveryStatus status={e.status} />],
           ["Reçue le", instant(e.receivedAt)],
-          ["Copies reçues", e.deliveries],
+          ["Copies reçues", frenchNumber(e.deliveries)],
           ["Appliquée le", instant(e.appliedAt)],
           [
             "Rejouée",
@@ -135,7 +167,7 @@ export function DeliveryPage(props: { person: Person; e: InboxRow; bodyName: str
               "—"
             ),
           ],
-          ["Taille", e.payloadSize === null ? "—" : `${e.payloadSize} octets`],
+          ["Taille", e.payloadSize === null ? "—" : `${frenchNumber(e.payloadSize)} octets`],
         ]}
       />
       {props.replayable ? (
@@ -152,9 +184,17 @@ export function DeliveryPage(props: { person: Person; e: InboxRow; bodyName: str
         <code>{readable(e.payload)}</code>
       </pre>
       <h2>Réponse donnée (HTTP {e.responseStatus ?? "—"})</h2>
-      <pre class="fr-text--sm" id="reponse">
-        <code>{e.responseBody ? readable(e.responseBody) : "—"}</code>
-      </pre>
+      {refusal ? (
+        // A refusal's words are the API's English, for the body's developers (GET /v1/webhook-events/{id}
+        // gives them as sent): the page says the same in French.
+        <p id="reponse">
+          Refus « {refusal.title} » : {refusal.detail}
+        </p>
+      ) : (
+        <pre class="fr-text--sm" id="reponse">
+          <code>{e.responseBody ? readable(e.responseBody) : "—"}</code>
+        </pre>
+      )}
       <p>
         <a class="fr-link" href="/admin/webhook-events">
           Toutes les livraisons
@@ -211,6 +251,7 @@ export function OutboxPage(props: {
       </Filters>
       <Table
         caption="E-mails"
+        empty="Aucun e-mail ne correspond."
         head={["Créé le", "Sorte", "Label", "Destinataires", "Objet", "État", "Essais", "Dernière erreur"]}
         id="emails"
       >
@@ -219,17 +260,18 @@ export function OutboxPage(props: {
             <td>
               <a href={`/admin/outbox/${e.id}`}>{instant(e.createdAt)}</a>
             </td>
-            <td>{e.kind}</td>
+            <td>{emailKind(e.kind)}</td>
             <td>{e.labelNumber ?? "—"}</td>
             <td>{e.recipients.join(", ")}</td>
             <td>{e.subject}</td>
             <td>{EMAIL_STATUS[e.status] ?? e.status}</td>
-            <td>{e.attempts}</td>
-            <td>{e.lastError ?? "—"}</td>
+            <td>{frenchNumber(e.attempts)}</td>
+            <td>
+              <EmailError error={e.lastError} />
+            </td>
           </tr>
         ))}
       </Table>
-      {props.items.length === 0 ? <p>Aucun e-mail ne correspond.</p> : null}
       <NextPage path="/admin/outbox" query={props.q} cursor={props.next} />
     </AdminPage>
   );
@@ -243,13 +285,13 @@ export function EmailPage(props: { person: Person; e: NonNullable<Awaited<Return
         caption="E-mail"
         id="email"
         rows={[
-          ["Sorte", e.kind],
+          ["Sorte", emailKind(e.kind)],
           ["Label", e.labelNumber ?? "—"],
           ["Destinataires", e.recipients.join(", ")],
           ["État", EMAIL_STATUS[e.status] ?? e.status],
-          ["Essais", e.attempts],
+          ["Essais", frenchNumber(e.attempts)],
           ["Prochain essai", instant(e.nextAttemptAt)],
-          ["Dernière erreur", e.lastError ?? "—"],
+          ["Dernière erreur", <EmailError error={e.lastError} />],
           ["Envoyé le", instant(e.sentAt)],
           ["Transport", e.transport ?? "—"],
         ]}

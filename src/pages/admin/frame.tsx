@@ -6,9 +6,9 @@
 import type { Child } from "hono/jsx";
 import type { Person } from "../../admin/session";
 import { STATUS_NAMES, type StoredStatus, shortFrenchDate, TIER_NAMES, type Tier } from "../../domain/badge";
-import type { FieldError } from "../../domain/errors";
 import { Layout } from "../layout";
 import { BADGE_CLASS } from "../verify";
+import type { FrenchRefusal } from "./words";
 
 export type Section =
   | "dashboard"
@@ -19,6 +19,7 @@ export type Section =
   | "webhook-events"
   | "outbox"
   | "referentials"
+  | "subscriptions"
   | "users";
 
 const ADMIN_MENU: [Section, string, string][] = [
@@ -29,12 +30,14 @@ const ADMIN_MENU: [Section, string, string][] = [
   ["api-keys", "/admin/api-keys", "Clés d'API"],
   ["webhook-events", "/admin/webhook-events", "Livraisons"],
   ["outbox", "/admin/outbox", "E-mails"],
+  ["subscriptions", "/admin/subscriptions", "Abonnements"],
   ["referentials", "/admin/referentials", "Référentiels"],
   ["users", "/admin/users", "Accès"],
 ];
 const MEMBER_MENU: [Section, string, string][] = [
   ["dashboard", "/admin", "Tableau de bord"],
   ["structures", "/admin/structures", "Nos structures"],
+  ["labels", "/admin/labels", "Nos labels"],
   ["webhook-events", "/admin/webhook-events", "Nos livraisons"],
 ];
 
@@ -93,8 +96,12 @@ export function AdminPage(props: { title: string; person: Person | null; section
   );
 }
 
-/** A DSFR table with a caption (shown: it says what the rows are). */
-export function Table(props: { caption: string; head: string[]; children: Child; id?: string }) {
+/**
+ * A DSFR table with a caption (shown: it says what the rows are). `empty` is required: a table with
+ * no row says so in a row of its own (« Aucune décision »), never headers over nothing.
+ */
+export function Table(props: { caption: string; head: string[]; children: Child; id?: string; empty: string }) {
+  const rows = [props.children].flat(3).filter((c) => c !== null && c !== undefined && c !== false);
   return (
     <div class="fr-table" id={props.id}>
       <table>
@@ -106,7 +113,15 @@ export function Table(props: { caption: string; head: string[]; children: Child;
             ))}
           </tr>
         </thead>
-        <tbody>{props.children}</tbody>
+        <tbody>
+          {rows.length > 0 ? (
+            props.children
+          ) : (
+            <tr class="vide">
+              <td colspan={props.head.length}>{props.empty}</td>
+            </tr>
+          )}
+        </tbody>
       </table>
     </div>
   );
@@ -149,16 +164,19 @@ export function Alert(props: {
   );
 }
 
-/** What a refused form sent back: the registry's reason and each field it names. */
-export function Refused(props: { detail: string; errors?: readonly FieldError[] }) {
+/**
+ * What a refused form sent back: the registry's reason and each field it names, in French (a
+ * `FrenchRefusal` holds only words from src/pages/admin/words.ts, never the API's English).
+ */
+export function Refused({ refusal }: { refusal: FrenchRefusal }) {
   return (
     <Alert kind="error" title="Le registre a refusé la demande" id="erreur">
-      <p>{props.detail}</p>
-      {props.errors?.length ? (
+      <p>{refusal.detail}</p>
+      {refusal.errors.length ? (
         <ul>
-          {props.errors.map((e) => (
+          {refusal.errors.map((e) => (
             <li>
-              <code>{e.path}</code> : {e.message}
+              <strong>{e.field}</strong> : {e.message}
             </li>
           ))}
         </ul>
@@ -328,11 +346,12 @@ export function Actions(props: { children: Child[] | Child }) {
 }
 
 /** A list's filters on one row (a GET form: the result is a shareable address). */
-export function Filters(props: { action: string; children: Child[]; submit?: string }) {
+export function Filters(props: { action: string; children: Child; submit?: string }) {
   return (
     <form method="get" action={props.action} class="fr-mb-3w" id="filtres">
       <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
-        {props.children
+        {[props.children]
+          .flat()
           .filter((c) => c)
           .map((c) => (
             <div class="fr-col-12 fr-col-md-3">{c}</div>

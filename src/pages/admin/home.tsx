@@ -1,7 +1,8 @@
 /** The back-office's sign-in (local dev), its error page and its dashboard. */
 import type { Person } from "../../admin/session";
-import type { FieldError } from "../../domain/errors";
+import { deName, frenchNumber } from "../../domain/french";
 import { AdminPage, Alert, Field, Refused, Table } from "./frame";
+import type { FrenchRefusal } from "./words";
 
 export function LoginPage(props: { next: string; refused?: boolean }) {
   return (
@@ -46,18 +47,12 @@ const NEXT_STEP: Partial<Record<number, string>> = {
   500: "Une erreur inattendue est survenue ; elle est journalisée avec l'identifiant de la requête.",
 };
 
-export function ErrorPage(props: {
-  status: number;
-  title: string;
-  detail: string;
-  errors?: readonly FieldError[];
-  person: Person | null;
-  requestId?: string;
-}) {
+export function ErrorPage(props: { refusal: FrenchRefusal; person: Person | null; requestId?: string }) {
+  const { status, title } = props.refusal;
   return (
-    <AdminPage title={`${props.title} (${props.status})`} person={props.person}>
-      <Refused detail={props.detail} errors={props.errors} />
-      <p>{NEXT_STEP[props.status] ?? NEXT_STEP[Math.floor(props.status / 100) * 100]}</p>
+    <AdminPage title={`${title} (${status})`} person={props.person}>
+      <Refused refusal={props.refusal} />
+      <p>{NEXT_STEP[status] ?? NEXT_STEP[Math.floor(status / 100) * 100]}</p>
       {props.requestId ? (
         <p class="fr-text--sm">
           Identifiant de la requête : <code>{props.requestId}</code>
@@ -95,7 +90,7 @@ function Tile(props: { id: string; count: number; text: string; href: string }) 
             <h3 class="fr-tile__title">
               <a href={props.href}>{props.text}</a>
             </h3>
-            <p class="fr-tile__detail fr-h4 fr-mb-0">{props.count}</p>
+            <p class="fr-tile__detail fr-h4 fr-mb-0">{frenchNumber(props.count)}</p>
           </div>
         </div>
       </div>
@@ -109,19 +104,14 @@ export function DashboardPage({ person, d }: { person: Person; d: Dashboard }) {
     <AdminPage title="Tableau de bord" person={person} section="dashboard">
       {admin ? null : (
         <p>
-          Le portail de <strong>{person.role === "certifier" ? person.bodyName : ""}</strong> : vos structures, leur
-          évaluation et les livraisons que vous avez envoyées au registre.
+          Le portail <strong>{person.role === "certifier" ? deName(person.bodyName) : ""}</strong> : vos structures,
+          leur évaluation, vos labels et les livraisons que vous avez envoyées au registre.
         </p>
       )}
       <h2>Labels en cours, par état</h2>
       <div class="fr-grid-row fr-grid-row--gutters fr-mb-3w">
         {STATES.map(([s, text]) => (
-          <Tile
-            id={`etat-${s}`}
-            count={d.byStatus[s] ?? 0}
-            text={text}
-            href={admin ? `/admin/labels?status=${s}` : "/admin/structures"}
-          />
+          <Tile id={`etat-${s}`} count={d.byStatus[s] ?? 0} text={text} href={`/admin/labels?status=${s}`} />
         ))}
       </div>
       <h2>Labels valides arrivant à échéance</h2>
@@ -131,7 +121,7 @@ export function DashboardPage({ person, d }: { person: Person; d: Dashboard }) {
             id={`echeance-${days}`}
             count={n}
             text={`Dans les ${days} jours`}
-            href={admin ? `/admin/labels?expiresWithin=${days}` : "/admin/structures"}
+            href={`/admin/labels?expiresWithin=${days}`}
           />
         ))}
       </div>
@@ -148,12 +138,18 @@ export function DashboardPage({ person, d }: { person: Person; d: Dashboard }) {
         ) : null}
       </div>
       {admin ? null : (
-        <Table caption="Ce que le portail vous permet" head={["Page", "Pour quoi faire"]}>
+        <Table caption="Ce que le portail vous permet" head={["Page", "Pour quoi faire"]} empty="Aucune page.">
           <tr>
             <td>
               <a href="/admin/structures">Nos structures</a>
             </td>
             <td>Les structures qui vous sont attribuées, leur évaluation contrôle par contrôle, leurs labels.</td>
+          </tr>
+          <tr>
+            <td>
+              <a href="/admin/labels">Nos labels</a>
+            </td>
+            <td>Les labels que vous avez attribués, par état et par date de fin.</td>
           </tr>
           <tr>
             <td>

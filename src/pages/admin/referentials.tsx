@@ -1,6 +1,8 @@
 /** Référentiel versions: which one is active, and what each of its checks means, in French. */
+
 import type { Person } from "../../admin/session";
 import type { ReferentialView } from "../../db/referentials";
+import { frenchNumber } from "../../domain/french";
 import { engagementTitle, TIER_ORDER } from "../../domain/referential";
 import { ActionButton, AdminPage, Alert, day, Facts, instant, NextPage, Table, tierName } from "./frame";
 import { ruleText } from "./rules";
@@ -15,6 +17,7 @@ export function ReferentialListPage(props: { person: Person; items: ReferentialV
       </p>
       <Table
         caption="Versions du référentiel"
+        empty="Aucune version du référentiel."
         head={["Version", "Description", "Statut", "Active", "Utilisée depuis"]}
         id="referentiels"
       >
@@ -40,7 +43,7 @@ export function ReferentialPage({ person, r }: { person: Person; r: ReferentialV
   const scoring =
     rules.auditScore.method === "mean"
       ? "moyenne des scores des 8 engagements"
-      : `moyenne pondérée des 8 engagements (poids ${rules.auditScore.weights.join(", ")})`;
+      : `moyenne pondérée des 8 engagements (poids ${rules.auditScore.weights.map(frenchNumber).join(" ; ")})`;
   return (
     <AdminPage title={`Référentiel ${r.version}`} person={person} section="referentials">
       {r.official ? null : (
@@ -60,9 +63,9 @@ export function ReferentialPage({ person, r }: { person: Person; r: ReferentialV
           ["Score d'audit", scoring],
           [
             "Âge maximal d'une donnée",
-            `${rules.maxInputAgeMonths} mois (audit : date d'audit ; enquête : fin de période)`,
+            `${frenchNumber(rules.maxInputAgeMonths)} mois (audit : date d'audit ; enquête : fin de période)`,
           ],
-          ["Durée de validité d'un label", `${rules.validityMonths} mois`],
+          ["Durée de validité d'un label", `${frenchNumber(rules.validityMonths)} mois`],
           ["Créée le", day(r.createdAt.slice(0, 10))],
         ]}
       />
@@ -74,7 +77,7 @@ export function ReferentialPage({ person, r }: { person: Person; r: ReferentialV
         />
       )}
       <h2>Engagements</h2>
-      <Table caption="Les 8 engagements" head={["N°", "Thème", "Formulation"]}>
+      <Table caption="Les 8 engagements" head={["N°", "Thème", "Formulation"]} empty="Aucun engagement.">
         {rules.engagements.map((e) => (
           <tr>
             <td>{e.number}</td>
@@ -87,6 +90,7 @@ export function ReferentialPage({ person, r }: { person: Person; r: ReferentialV
       <p>Le palier proposé est le plus haut dont tous les contrôles sont respectés, quand l'évaluation est complète.</p>
       <Table
         caption="Chaque contrôle d'un palier"
+        empty="Aucun contrôle."
         head={["Contrôle", ...TIER_ORDER.map((t) => tierName(t))]}
         id="seuils"
       >
@@ -109,7 +113,7 @@ export function ReferentialPage({ person, r }: { person: Person; r: ReferentialV
               </td>
               {TIER_ORDER.map((t) => (
                 <td>
-                  {op} {rules.tiers[t][key]}
+                  {op} {frenchNumber(rules.tiers[t][key])}
                 </td>
               ))}
             </tr>
@@ -117,16 +121,18 @@ export function ReferentialPage({ person, r }: { person: Person; r: ReferentialV
         })}
       </Table>
       <h2>Enquêtes : échantillons admis</h2>
-      <Table caption="Contrôles de tous les paliers" head={["Contrôle", "Minimum"]}>
+      <Table caption="Contrôles de tous les paliers" head={["Contrôle", "Minimum"]} empty="Aucun contrôle.">
         {(["usagers", "agents"] as const).flatMap((k) => [
           <tr>
             <td>{ruleText(`${k}.minRespondents`)}</td>
-            <td>{rules.surveys[k].minRespondents}</td>
+            <td>{frenchNumber(rules.surveys[k].minRespondents)}</td>
           </tr>,
           <tr>
             <td>{ruleText(`${k}.minResponseRate`)}</td>
             <td>
-              {rules.surveys[k].minResponseRate === null ? "pas de minimum" : `${rules.surveys[k].minResponseRate} %`}
+              {rules.surveys[k].minResponseRate === null
+                ? "pas de minimum"
+                : `${frenchNumber(rules.surveys[k].minResponseRate)} %`}
             </td>
           </tr>,
         ])}

@@ -12,9 +12,11 @@ import type { listDecisions, listLabelEvents } from "../../db/labels";
 import type { findStructure } from "../../db/structures";
 import { EVENT_NAMES, publicStatus, TIER_NAMES } from "../../domain/badge";
 import { certificateFileName } from "../../domain/certificate";
+import { frenchNumber } from "../../domain/french";
 import { CATEGORIES, CATEGORY_LABELS, type Category } from "../../domain/identifiers";
 import { type LabelAction, nextStatus } from "../../domain/label-lifecycle";
 import { TIER_ORDER } from "../../domain/referential";
+import type { Missing } from "../../domain/tier-engine";
 import { certificatePath } from "../certificate";
 import {
   Actions,
@@ -33,7 +35,8 @@ import {
   TextArea,
   tierName,
 } from "./frame";
-import { EVALUATION_STATES, INPUTS, MISSING_REASONS, ruleText } from "./rules";
+import { EVALUATION_STATES, INPUTS, ruleText } from "./rules";
+import { missingSentence } from "./words";
 
 type Structure = NonNullable<Awaited<ReturnType<typeof findStructure>>>;
 type Label = Awaited<ReturnType<typeof labelsOfStructure>>[number];
@@ -75,6 +78,7 @@ export function StructureListPage(props: {
       ) : null}
       <Table
         caption="Structures, par code SP+"
+        empty="Aucune structure ne correspond."
         head={["Code SP+", "Nom", "Réseau", "Commune", "Organisme"]}
         id="structures"
       >
@@ -92,7 +96,6 @@ export function StructureListPage(props: {
           </tr>
         ))}
       </Table>
-      {props.items.length === 0 ? <p>Aucune structure ne correspond.</p> : null}
       <NextPage path="/admin/structures" query={props.q} cursor={props.next} />
     </AdminPage>
   );
@@ -115,7 +118,7 @@ export function StructureFormPage(props: {
   const action = editing ? `/admin/structures/${encodeURIComponent(props.code!)}` : "/admin/structures";
   return (
     <AdminPage title={title} person={props.person} section="structures">
-      {props.refusal ? <Refused detail={props.refusal.detail} errors={props.refusal.errors} /> : null}
+      {props.refusal ? <Refused refusal={props.refusal} /> : null}
       <form method="post" action={action} id="form-structure">
         {editing ? null : (
           <Field
@@ -232,7 +235,7 @@ function Verdict({ c }: { c: Check }) {
   return (
     <>
       {c.op === "gte" ? "≥ " : "≤ "}
-      {c.expected}{" "}
+      {frenchNumber(c.expected)}{" "}
       {c.passed ? (
         <span class="fr-badge fr-badge--sm fr-badge--success fr-badge--no-icon">respecté</span>
       ) : (
@@ -242,7 +245,92 @@ function Verdict({ c }: { c: Check }) {
   );
 }
 
-function EvaluationSection({ e }: { e: StructureEvaluation }) {
+/** The signed event a body sends for each input the evaluation lacks. */
+const EVENT_FOR_INPUT: Record<Missing["input"], string> = {
+  audit: "audit.completed",
+  usagers: "survey.users.completed",
+  agents: "survey.agents.completed",
+};
+
+/**
+ * What comes after the evaluation, so a page never ends on « Palier proposé » alone: for a body, the
+ * exact signed `label.decision` to send (or the events still missing); for the administration, the
+ * decision form below.
+ */
+function NextStep(props: { e: StructureEvaluation; code: string; person: Person; hasBody: boolean; today: string }) {
+  const { e, person } = props;
+  const member = person.role === "certifier";
+  if (!e.proposedTier) {
+    const events = [...new Set(e.missing.map((m) => EVENT_FOR_INPUT[m.input]))];
+    return (
+      <Alert kind="info" title="Prochaine étape : compléter l'évaluation" id="prochaine-etape">
+        <p>
+          Aucun palier n'est proposé tant que l'évaluation n'est pas complète.{" "}
+          {member
+            ? "Envoyez au registre, signés comme vos autres livraisons, les événements qui manquent :"
+            : "L'organisme attribué doit envoyer les événements signés qui manquent :"}
+        </p>
+        {events.length ? (
+          <ul>
+            {events.map((t) => (
+              <li>
+                <code>{t}</code>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </Alert>
+    );
+  }
+  const tier = tierName(e.proposedTier);
+  if (!member) {
+    return (
+      <p id="prochaine-etape">
+        Palier {tier} proposé : l'organisme attribué envoie sa décision (événement signé <code>label.decision</code>)
+        {props.hasBody ? (
+          <>
+            , ou l'administration l'enregistre en son nom : <a href="#decider">Enregistrer une décision</a>.
+          </>
+        ) : (
+          " ; aucun organisme n'est attribué à cette structure pour l'instant."
+        )}
+      </p>
+    );
+  }
+  const event = {
+    type: "label.decision",
+    timestamp: `${new Date().toISOString().slice(0, 19)}Z`,
+    data: { structureCode: props.code, decision: "award", tier: e.proposedTier, decidedOn: props.today },
+  };
+  return (
+    <Alert kind="info" title="Prochaine étape : envoyer votre décision" id="prochaine-etape">
+      <p>
+        Le palier {tier} est proposé. Pour attribuer le label, envoyez au registre cet événement signé{" "}
+        <code>label.decision</code>, comme vos autres livraisons (Standard Webhooks, signé avec votre secret{" "}
+        <code>whsec_</code>, à <code>POST /v1/webhooks/certifiers/{person.certifierId}</code>). Pour le refuser :{" "}
+        <code>"decision": "refuse"</code>, sans palier. Un autre palier que le palier proposé exige une{" "}
+        <code>justification</code>.
+      </p>
+      <pre class="fr-text--sm" id="evenement-decision">
+        <code>{JSON.stringify(event, null, 2)}</code>
+      </pre>
+      <p>
+        Chaque champ de l'événement est décrit dans la <a href="/docs">référence de l'API</a> (section Webhooks,{" "}
+        <code>label.decision</code>) ; ce que le registre en a fait se lit ensuite dans{" "}
+        <a href="/admin/webhook-events">Nos livraisons</a>, et le label dans <a href="#labels">Labels</a>.
+      </p>
+    </Alert>
+  );
+}
+
+function EvaluationSection(props: {
+  e: StructureEvaluation;
+  code: string;
+  person: Person;
+  hasBody: boolean;
+  today: string;
+}) {
+  const { e } = props;
   return (
     <section id="evaluation">
       <h2>Évaluation au {day(e.evaluatedOn)}</h2>
@@ -258,10 +346,10 @@ function EvaluationSection({ e }: { e: StructureEvaluation }) {
               {e.official ? "" : " (illustratif : seuils non officiels)"}
             </>,
           ],
-          ["Score d'audit", e.scores.audit ?? "—"],
-          ["Satisfaction usagers", e.scores.userSatisfaction ?? "—"],
-          ["Score agents", e.scores.agentScore ?? "—"],
-          ["Non-conformités bloquantes", e.scores.blockingNonConformities ?? "—"],
+          ["Score d'audit", frenchNumber(e.scores.audit)],
+          ["Satisfaction usagers", frenchNumber(e.scores.userSatisfaction)],
+          ["Score agents", frenchNumber(e.scores.agentScore)],
+          ["Non-conformités bloquantes", frenchNumber(e.scores.blockingNonConformities)],
         ]}
       />
       {e.missing.length > 0 ? (
@@ -269,21 +357,23 @@ function EvaluationSection({ e }: { e: StructureEvaluation }) {
           <ul>
             {e.missing.map((m) => (
               <li>
-                {INPUTS[m.input]} — {MISSING_REASONS[m.reason]} : {m.detail}
+                {INPUTS[m.input]} — {missingSentence(m.reason, m.detail)}
               </li>
             ))}
           </ul>
         </Alert>
       ) : null}
+      <NextStep e={e} code={props.code} person={props.person} hasBody={props.hasBody} today={props.today} />
       <Table
         caption="Contrôles des paliers : la valeur constatée, et pour chaque palier le seuil et s'il est respecté"
+        empty="Aucun contrôle : le référentiel n'en définit pas."
         head={["Contrôle", "Constaté", ...TIER_ORDER.map((t) => tierName(t))]}
         id="controles"
       >
         {byRule(e.checks.filter((c) => c.tier !== null)).map(([rule, checks]) => (
           <tr>
             <td>{ruleText(rule)}</td>
-            <td>{checks[0]!.actual ?? "—"}</td>
+            <td>{frenchNumber(checks[0]!.actual)}</td>
             {TIER_ORDER.map((t) => {
               const c = checks.find((x) => x.tier === t);
               return <td>{c ? <Verdict c={c} /> : "—"}</td>;
@@ -293,6 +383,7 @@ function EvaluationSection({ e }: { e: StructureEvaluation }) {
       </Table>
       <Table
         caption="Échantillons des enquêtes (tous paliers)"
+        empty="Aucun contrôle d'échantillon."
         head={["Contrôle", "Constaté", "Seuil"]}
         id="echantillons"
       >
@@ -301,7 +392,7 @@ function EvaluationSection({ e }: { e: StructureEvaluation }) {
           .map((c) => (
             <tr>
               <td>{ruleText(c.rule)}</td>
-              <td>{c.actual ?? "—"}</td>
+              <td>{frenchNumber(c.actual)}</td>
               <td>
                 <Verdict c={c} />
               </td>
@@ -369,6 +460,7 @@ function LabelSection(props: { label: Label; events: LabelEvent[]; admin: boolea
       </h3>
       <Table
         caption="Dates et chaîne de renouvellement"
+        empty="—"
         head={["Palier", "Attribué le", "Valide jusqu'au", "Première attribution", "Renouvelle", "Renouvelé par"]}
       >
         <tr>
@@ -382,6 +474,7 @@ function LabelSection(props: { label: Label; events: LabelEvent[]; admin: boolea
       </Table>
       <Table
         caption={`Historique du label ${l.number}`}
+        empty="Aucun événement."
         head={["Date d'effet", "Événement", "Motif", "Par", "Enregistré le"]}
       >
         {props.events.map((e) => (
@@ -475,7 +568,7 @@ export function StructurePage(props: {
         {current ? (
           <>
             <strong>{current.label.number}</strong>, palier {tierName(current.label.tier)},{" "}
-            <LabelStatus status={current.label.status} /> jusqu'au {day(current.label.expiresOn)}
+            <LabelStatus status={current.label.status} /> ; fin de validité du label : {day(current.label.expiresOn)}
           </>
         ) : (
           "aucun"
@@ -516,7 +609,11 @@ export function StructurePage(props: {
         </p>
         {admin ? (
           <>
-            <Table caption="Historique des attributions" head={["Depuis", "Organisme", "Marché", "Par"]}>
+            <Table
+              caption="Historique des attributions"
+              head={["Depuis", "Organisme", "Marché", "Par"]}
+              empty="Aucune attribution."
+            >
               {props.assignments.map((a) => (
                 <tr>
                   <td>{instant(a.assignedAt)}</td>
@@ -562,13 +659,20 @@ export function StructurePage(props: {
         ))}
       </section>
 
-      <EvaluationSection e={props.evaluation} />
+      <EvaluationSection
+        e={props.evaluation}
+        code={s.code}
+        person={person}
+        hasBody={Boolean(s.certifier)}
+        today={props.today}
+      />
       {admin && s.certifier ? <DecisionForm code={s.code} e={props.evaluation} today={props.today} /> : null}
 
       <section id="decisions">
         <h2>Décisions</h2>
         <Table
           caption="Décisions, de la plus ancienne à la plus récente"
+          empty="Aucune décision."
           head={["Date", "Décision", "Palier", "Proposé", "Justification", "Par", "Label"]}
         >
           {props.decisions.map((d) => (
@@ -628,7 +732,7 @@ export function LabelActionPage(props: {
         Structure <a href={back}>{props.structureName}</a> ({l.structureCode}) — palier {tierName(l.tier)}, actuellement{" "}
         <LabelStatus status={l.status} />.
       </p>
-      {props.refusal ? <Refused detail={props.refusal.detail} errors={props.refusal.errors} /> : null}
+      {props.refusal ? <Refused refusal={props.refusal} /> : null}
       {props.confirm ? (
         <>
           <Alert kind="warning" title="Confirmez-vous ?" id="confirmation">
@@ -726,6 +830,7 @@ export function LabelListPage(props: {
       </Filters>
       <Table
         caption="Labels en cours (le dernier de chaque chaîne de renouvellement), par date de fin"
+        empty="Aucun label ne correspond."
         head={["Label", "Structure", "Palier", "État", "Attribué le", "Valide jusqu'au", "Organisme"]}
         id="labels"
       >
@@ -745,7 +850,6 @@ export function LabelListPage(props: {
           </tr>
         ))}
       </Table>
-      {props.items.length === 0 ? <p>Aucun label ne correspond.</p> : null}
       <NextPage
         path="/admin/labels"
         query={{ status: props.status, expiresWithin: props.expiresWithin }}

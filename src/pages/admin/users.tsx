@@ -25,6 +25,7 @@ export function UsersPage(props: {
       </Alert>
       <Table
         caption="Personnes, les actives d'abord"
+        empty="Personne n'a encore accès au back-office."
         head={["Adresse", "Rôle", "Ajoutée", "Dernière modification", "État", "Action"]}
         id="personnes"
       >
@@ -67,7 +68,7 @@ export function UsersPage(props: {
         ))}
       </Table>
       <h2>Ajouter une personne, ou changer son rôle</h2>
-      {props.refusal ? <Refused detail={props.refusal.detail} errors={props.refusal.errors} /> : null}
+      {props.refusal ? <Refused refusal={props.refusal} /> : null}
       <form method="post" action="/admin/users" id="form-personne">
         <Field
           name="email"
