@@ -1,7 +1,16 @@
+import { decodeList } from "@digitalbazaar/vc-bitstring-status-list";
 import { describe, expect, it } from "vitest";
 import { addDays, labelExpiresOn, todayUtc } from "../src/domain/label-dates";
-import { makeAssignment, makeAudit, makeCertifier, makeInputs, makeStructure, makeSurvey } from "./factories";
-import { call } from "./helpers";
+import {
+  makeAssignment,
+  makeAudit,
+  makeCertifier,
+  makeInputs,
+  makeLabel,
+  makeStructure,
+  makeSurvey,
+} from "./factories";
+import { call, daily, labelOf, sql } from "./helpers";
 
 const today = todayUtc();
 const recent = addDays(today, -10);
@@ -254,6 +263,25 @@ describe("decisions", () => {
     await makeInputs(code, oc.id, { on: "2025-03-01" });
     const r = await call("GET", `/v1/structures/${code}/evaluation?on=2025-02-28`);
     expect(r.json.state).toBe("incomplete");
+  });
+});
+
+describe("expiry", () => {
+  it("a suspended label that expires leaves its suspension list: the bit is cleared (found by test/interleavings.test.ts)", async () => {
+    const label = await makeLabel({ status: "suspended", expiresOn: addDays(today, -1) });
+    const bit = async () => {
+      const [row] = await sql<{ idx: number; document: string }>(
+        "SELECT e.idx, s.document FROM status_entries e JOIN status_lists s ON s.list = e.list AND s.purpose = 'suspension' WHERE e.label_number = ?",
+        label.number,
+      );
+      return (await decodeList({ encodedList: JSON.parse(row!.document).credentialSubject.encodedList })).getStatus(
+        row!.idx,
+      );
+    };
+    expect(await bit()).toBe(true);
+    await daily(today);
+    expect((await labelOf(label.number)).status).toBe("expired");
+    expect(await bit()).toBe(false);
   });
 });
 

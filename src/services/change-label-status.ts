@@ -8,12 +8,14 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { afterChange } from "../changes/effects";
 import {
   type Intent,
+  insertIntents,
   intentsOf,
   labelEventStatements,
   NOTIFY_INTENT,
   type PublicChange,
   publicChangeStatements,
 } from "../changes/public-change";
+import { listOfLabel } from "../credentials/model";
 import { bumpLabelVersions, guardLabelVersion, staleLabelState } from "../db/label-version";
 import {
   bulkStatusChange,
@@ -158,7 +160,21 @@ export async function expireLabels(
     db,
     sql`(select ${labels.structureCode} from ${labels} where +${labels.status} in ${TRANSITIONS.expire.from} and ${labels.number} in ${numbers})`,
   );
-  const done = await db.batch([events, ...extra, bump, update, refresh, ...notify]);
-  await afterChange(deps, [NOTIFY_INTENT], now);
+  // A suspended label that expires leaves the suspension list: its bit must be cleared (the
+  // revocation list does not change; a list without a flipped bit is not signed again).
+  const lists: Intent[] = [...new Set(numbers.map(listOfLabel))].map((list) => ({
+    kind: "status-list",
+    subject: `suspension/${list}`,
+  }));
+  const done = await db.batch([
+    events,
+    ...extra,
+    bump,
+    update,
+    refresh,
+    ...notify,
+    ...insertIntents(db, lists, opts.nowIso),
+  ]);
+  await afterChange(deps, [NOTIFY_INTENT, ...lists], now);
   return done[2 + extra.length] as { number: string; structureCode: string }[];
 }
