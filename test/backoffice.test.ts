@@ -546,6 +546,42 @@ describe("actions go through the API's functions, in the signed-in person's name
   });
 });
 
+describe("a form sent twice is carried out once (Idempotency-Key)", () => {
+  it("every form that changes something carries a key drawn with the page", async () => {
+    const { code } = await bodyWithMember("Organisme Double Clic");
+    const page = await office("GET", `/admin/structures/${code}`, { as: ALICE });
+    const forms = page.text.match(/<form method="post"[^>]*>/g) ?? [];
+    expect(forms.length).toBeGreaterThan(0);
+    const keys = page.text.match(/name="idempotencyKey" value="([0-9a-f-]{36})"/g) ?? [];
+    expect(keys.length).toBe(forms.filter((f) => !f.includes("/admin/logout")).length);
+  });
+
+  it("a double click on « Enregistrer la décision » records one decision and one label, both answers the same", async () => {
+    const { body, code } = await bodyWithMember("Organisme Deux Clics");
+    const { makeInputs } = await import("./factories");
+    await makeInputs(code, body.id, { on: day(-10) });
+    const form = {
+      decision: "award",
+      tier: "",
+      decidedOn: day(0),
+      justification: "",
+      idempotencyKey: crypto.randomUUID(),
+    };
+    const [a, b] = await Promise.all([
+      office("POST", `/admin/structures/${code}/decisions`, { as: ALICE, form }),
+      office("POST", `/admin/structures/${code}/decisions`, { as: ALICE, form }),
+    ]);
+    expect([a.status, b.status]).toEqual([303, 303]);
+    expect(b.headers.get("Location")).toBe(a.headers.get("Location"));
+    expect(await sql("SELECT id FROM decisions WHERE structure_code = ?", code)).toHaveLength(1);
+    expect(await sql("SELECT number FROM labels WHERE structure_code = ?", code)).toHaveLength(1);
+    // Without the key (an older page), the second is a decision of its own: a renewal.
+    const { idempotencyKey: _, ...bare } = form;
+    expect((await office("POST", `/admin/structures/${code}/decisions`, { as: ALICE, form: bare })).status).toBe(303);
+    expect(await sql("SELECT id FROM decisions WHERE structure_code = ?", code)).toHaveLength(2);
+  });
+});
+
 describe("the pages themselves", () => {
   it("every page is private (no-store) and strict (CSP without script); errors too", async () => {
     const { body, code } = await bodyWithMember("Organisme pages");

@@ -18,15 +18,17 @@ import { addDays } from "../domain/label-dates";
 import { config } from "../env";
 import { authenticate } from "../lib/auth";
 import { ApiError, asApiError } from "../lib/errors";
+import { idempotency } from "../lib/idempotency";
 import { log, loggableError } from "../lib/log";
 import { allowedMethods } from "../lib/router";
 import { currentRequestId } from "../lib/trace";
+import { ONCE_FIELD } from "../pages/admin/frame";
 import { DashboardPage, ErrorPage, LoginPage } from "../pages/admin/home";
 import { frenchRefusal } from "../pages/admin/words";
 import { renderPage } from "../pages/layout";
 import { certifierPages } from "./certifiers";
 import { deliveryPages } from "./deliveries";
-import { page, readForm, seeOther } from "./forms";
+import { type AdminContext, page, readForm, seeOther } from "./forms";
 import { referentialPages } from "./referentials";
 import { type AdminEnv, DEV_COOKIE, requirePerson, sameOrigin, signInOf, wantsHtml } from "./session";
 import { structurePages } from "./structures";
@@ -41,6 +43,21 @@ const OPEN = new Set([`${PREFIX}/login`, `${PREFIX}/logout`]);
 
 adminApp.use("*", sameOrigin);
 adminApp.use("*", (c, next) => (OPEN.has(c.req.path) ? next() : requirePerson(c, next)));
+// Every form that changes something carries a key (OnceField): sent twice, it is carried out once, and the
+// second submission sees what the first one did. Keys are the signed-in person's.
+adminApp.use(
+  "*",
+  idempotency({
+    identify: async (c) => {
+      const person = (c as AdminContext).get("person");
+      const key = person ? (await readForm(c as AdminContext))[ONCE_FIELD] : undefined;
+      return person && key ? { key, scope: person.actor } : undefined;
+    },
+    refuse: (_c, error) => {
+      throw error;
+    },
+  }),
+);
 
 /** Where to go after signing in: a back-office path as written, never another site (an open redirect). */
 function safeNext(next: string | undefined): string {

@@ -47,8 +47,14 @@ export type IdempotencyOptions = {
 export function idempotency(o: IdempotencyOptions): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== "POST") return next();
+    // The body as sent, for the fingerprint: read from a copy, before `identify` may parse the original (a
+    // form parsed first would come back re-encoded, with a new multipart boundary each time).
+    const copy = c.req.raw.clone();
     const who = await o.identify(c);
-    if (!who) return next();
+    if (!who) {
+      await copy.body?.cancel();
+      return next();
+    }
     const { key } = who;
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       return o.refuse(
@@ -60,7 +66,7 @@ export function idempotency(o: IdempotencyOptions): MiddlewareHandler {
     }
     const db = getDb(c.env.DB);
     const scope = await sha256Hex(who.scope);
-    const fingerprint = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+    const fingerprint = await sha256Hex(`${c.req.method} ${c.req.path}\n${await copy.text()}`);
     const claimed = await db
       .insert(idempotencyKeys)
       .values({ scope, key, fingerprint })

@@ -18,6 +18,7 @@ import {
   Field,
   instant,
   NextPage,
+  OnceField,
   Refused,
   Select,
   ShownOnce,
@@ -119,6 +120,7 @@ export function CertifierFormPage(props: { person: Person; values: Record<string
         ses événements), affichés une seule fois à l'étape suivante.
       </p>
       <form method="post" action="/admin/certifiers" id="form-organisme">
+        <OnceField />
         <BodyFields v={props.values} refusal={props.refusal} editing={false} />
         <button type="submit" class="fr-btn">
           Enregistrer l'organisme
@@ -222,6 +224,7 @@ export function CertifierPage(props: {
         <h2>Habilitation et coordonnées</h2>
         {props.refusal ? <Refused refusal={props.refusal} /> : null}
         <form method="post" action={`/admin/certifiers/${b.id}`} id="form-habilitation">
+          <OnceField />
           <BodyFields v={props.values} refusal={props.refusal} editing />
           <button type="submit" class="fr-btn fr-btn--secondary">
             Enregistrer
@@ -269,6 +272,7 @@ export function CertifierPage(props: {
           ))}
         </Table>
         <form method="post" action={`/admin/certifiers/${b.id}/webhook-secrets`} id="form-secret">
+          <OnceField />
           <Checkbox
             name="revokePrevious"
             label="Révoquer les secrets précédents dès maintenant"
@@ -284,6 +288,7 @@ export function CertifierPage(props: {
         <h2>Clés d'API</h2>
         <KeyTable keys={props.keys.map((k) => ({ ...k, role: "certifier" as const, certifierId: b.id }))} bodies={{}} />
         <form method="post" action="/admin/api-keys" id="form-cle">
+          <OnceField />
           <input type="hidden" name="certifierId" value={b.id} />
           <Field
             name="name"
@@ -370,6 +375,7 @@ export function ApiKeysPage(props: {
       <NextPage path="/admin/api-keys" query={{}} cursor={props.next} />
       <h2>Créer une clé</h2>
       <form method="post" action="/admin/api-keys" id="form-cle">
+        <OnceField />
         <Select
           name="certifierId"
           label="Pour"

@@ -313,6 +313,15 @@ export function Checkbox(props: { name: string; label: string; hint?: string; ch
   );
 }
 
+/**
+ * The first field of every form that changes something: a key made when the page is drawn, so that the
+ * same form sent twice (a double click, a resent page) is carried out once (src/lib/idempotency.ts).
+ */
+export const ONCE_FIELD = "idempotencyKey";
+export function OnceField() {
+  return <input type="hidden" name={ONCE_FIELD} value={crypto.randomUUID()} />;
+}
+
 /** A one-button form (POST): an action on the page it sits in; put several in `Actions`. */
 export function ActionButton(props: {
   action: string;
@@ -323,6 +332,7 @@ export function ActionButton(props: {
 }) {
   return (
     <form method="post" action={props.action}>
+      <OnceField />
       {Object.entries(props.hidden ?? {}).map(([k, v]) => (
         <input type="hidden" name={k} value={v} />
       ))}

@@ -29,6 +29,7 @@ import {
   instant,
   LabelStatus,
   NextPage,
+  OnceField,
   Refused,
   Select,
   Table,
@@ -120,6 +121,7 @@ export function StructureFormPage(props: {
     <AdminPage title={title} person={props.person} section="structures">
       {props.refusal ? <Refused refusal={props.refusal} /> : null}
       <form method="post" action={action} id="form-structure">
+        <OnceField />
         {editing ? null : (
           <Field
             name="code"
@@ -413,6 +415,7 @@ function DecisionForm({ code, e, today }: { code: string; e: StructureEvaluation
         justification.
       </p>
       <form method="post" action={`/admin/structures/${encodeURIComponent(code)}/decisions`} id="form-decision">
+        <OnceField />
         <Select
           name="decision"
           label="Décision"
@@ -628,6 +631,7 @@ export function StructurePage(props: {
               ))}
             </Table>
             <form method="post" action={`/admin/structures/${code}/certifier`} id="form-attribution">
+              <OnceField />
               <Select
                 name="certifierId"
                 label="Organisme choisi par la structure"
@@ -748,6 +752,7 @@ export function LabelActionPage(props: {
             ]}
           />
           <form method="post" action={url} id="form-confirmer">
+            <OnceField />
             <input type="hidden" name="reason" value={props.values.reason ?? ""} />
             <input type="hidden" name="effectiveOn" value={props.values.effectiveOn ?? ""} />
             <input type="hidden" name="confirm" value="oui" />
@@ -763,6 +768,7 @@ export function LabelActionPage(props: {
         </>
       ) : (
         <form method="post" action={url} id="form-motif">
+          <OnceField />
           <p>{text.effect}</p>
           <TextArea
             name="reason"

@@ -17,6 +17,7 @@ import {
   Filters,
   instant,
   NextPage,
+  OnceField,
   Refused,
   Select,
   ShownOnce,
@@ -122,6 +123,7 @@ export function SubscriptionFormPage(props: {
     <AdminPage title="Nouvel abonnement" person={props.person} section="subscriptions">
       {props.refusal ? <Refused refusal={props.refusal} /> : null}
       <form method="post" action="/admin/subscriptions" id="form-abonnement">
+        <OnceField />
         <Field name="name" label="Nom" value={v.name} required maxlength={200} error={err("name")} />
         <Field
           name="contactEmail"
@@ -240,6 +242,7 @@ export function SubscriptionPage(props: {
       </Actions>
       <h2>Secret de signature</h2>
       <form method="post" action={`${base}/secrets`} id="form-secret">
+        <OnceField />
         <p>
           Un nouveau secret est affiché une fois ; les précédents vérifient encore pendant la période de grâce, ou plus
           du tout si vous cochez la case (après une fuite).

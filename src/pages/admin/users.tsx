@@ -2,7 +2,7 @@
 import type { Refusal } from "../../admin/forms";
 import type { Person } from "../../admin/session";
 import type { listUsers } from "../../db/backoffice-users";
-import { ActionButton, AdminPage, Alert, Field, instant, Refused, Select, Table } from "./frame";
+import { ActionButton, AdminPage, Alert, Field, instant, OnceField, Refused, Select, Table } from "./frame";
 
 type User = Awaited<ReturnType<typeof listUsers>>[number];
 
@@ -70,6 +70,7 @@ export function UsersPage(props: {
       <h2>Ajouter une personne, ou changer son rôle</h2>
       {props.refusal ? <Refused refusal={props.refusal} /> : null}
       <form method="post" action="/admin/users" id="form-personne">
+        <OnceField />
         <Field
           name="email"
           label="Adresse électronique"
