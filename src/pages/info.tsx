@@ -6,9 +6,9 @@
  */
 import { Layout, SERVICE_NAME } from "./layout";
 
-export function LegalPage() {
+export function LegalPage({ indexable }: { indexable: boolean }) {
   return (
-    <Layout title={`Mentions légales — ${SERVICE_NAME}`}>
+    <Layout title={`Mentions légales — ${SERVICE_NAME}`} indexable={indexable}>
       <h1>Mentions légales</h1>
       <h2>Éditeur</h2>
       <p>
@@ -36,9 +36,9 @@ export function LegalPage() {
   );
 }
 
-export function AccessibilityPage() {
+export function AccessibilityPage({ indexable }: { indexable: boolean }) {
   return (
-    <Layout title={`Accessibilité — ${SERVICE_NAME}`}>
+    <Layout title={`Accessibilité — ${SERVICE_NAME}`} indexable={indexable}>
       <h1>Accessibilité</h1>
       <h2>État de conformité</h2>
       <p>
@@ -70,10 +70,10 @@ export function AccessibilityPage() {
   );
 }
 
-export function IntegrationPage({ base }: { base: string }) {
+export function IntegrationPage({ base, indexable }: { base: string; indexable: boolean }) {
   const u = (path: string) => new URL(path, base).toString();
   return (
-    <Layout title={`Intégrer le badge — ${SERVICE_NAME}`}>
+    <Layout title={`Intégrer le badge — ${SERVICE_NAME}`} indexable={indexable}>
       <h1>Intégrer le badge à un site</h1>
       <p class="fr-text--lead">
         Un service public labellisé peut afficher sur son site un badge qui se tient à jour tout seul : s'il est

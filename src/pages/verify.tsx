@@ -154,11 +154,21 @@ function Credential({ labelNumber, base }: { labelNumber: string; base: string }
   );
 }
 
-export function VerifyPage({ l, history, base }: { l: PublicLabel; history: readonly HistoryItem[]; base: string }) {
+export function VerifyPage({
+  l,
+  history,
+  base,
+  indexable,
+}: {
+  l: PublicLabel;
+  history: readonly HistoryItem[];
+  base: string;
+  indexable: boolean;
+}) {
   const json = new URL(`/v1/public/labels/${encodeURIComponent(l.structure.code)}`, base).toString();
   const headline = statusSentence(l.status, l.tier);
   return (
-    <Layout title={`${headline} — ${l.structure.name}`}>
+    <Layout title={`${headline} — ${l.structure.name}`} indexable={indexable}>
       <h1>{l.structure.name}</h1>
       <p class="fr-text--lead">
         <span class={`fr-badge fr-badge--lg ${BADGE_CLASS[l.status]}`} id="statut">
