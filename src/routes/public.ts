@@ -29,7 +29,8 @@ export const publicRouter = router();
 export const publicCors = cors({
   origin: "*",
   allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
-  exposeHeaders: ["ETag", REQUEST_ID_HEADER],
+  // Link: the CSV listing's next page, which a page on another origin reads to follow it.
+  exposeHeaders: ["ETag", REQUEST_ID_HEADER, "Link"],
 });
 publicRouter.use("*", publicCors);
 
@@ -254,7 +255,9 @@ publicRouter.openapi(
           headers: {
             ...headers.cache,
             Link: {
-              description: 'CSV only: `<…>; rel="next"`, the next page, absent on the last one',
+              description:
+                'CSV only: `<…>; rel="next"`, the next page, absent on the last one; readable from any origin ' +
+                "(`Access-Control-Expose-Headers: Link`)",
               required: false,
               schema: { type: "string" },
             },
