@@ -41,14 +41,14 @@ export const CodeSp = z
       "Code SP+ of the structure (« code_sp_de_la_structure »): 1–40 letters, digits, `.`, `_` or `-`, " +
       "starting with a letter or digit, never shaped like a label number `SPP-YYYY-NNNNNN` in any case, and " +
       `never a word the API's paths use beside a reference (${RESERVED_CODES.map((w) => `\`${w}\``).join(", ")}, in any case)`,
-    example: "DEMO-PREF-13",
+    example: "DEMO-PREF-01",
   });
 
 export const LabelNumber = z
   .string()
   .max(15)
   .regex(LABEL_NUMBER_PATTERN, "A label number is SPP-YYYY-NNNNNN")
-  .openapi({ description: "Label number `SPP-YYYY-NNNNNN`, as issued by the registry", example: "SPP-2026-000042" });
+  .openapi({ description: "Label number `SPP-YYYY-NNNNNN`, as issued by the registry", example: "SPP-2026-000001" });
 
 export const Siret = z
   .string()

@@ -70,7 +70,7 @@ badgeRouter.openapi(
         "edge ≤ 300 s and never past midnight (Paris), purged everywhere on every change.",
       request: {
         params: z.object({
-          file: z.string().openapi({ param: { name: "file", in: "path" }, example: "DEMO-PREF-13.svg" }),
+          file: z.string().openapi({ param: { name: "file", in: "path" }, example: "DEMO-PREF-01.svg" }),
         }),
       },
       responses: {

@@ -16,7 +16,7 @@ import { apiRoute, canonicalRedirect, headers, noSecurity, notModified } from ".
 export const verifyRouter = router();
 
 const Ref = z.object({
-  ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-13" }),
+  ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-01" }),
 });
 
 verifyRouter.openapi(
