@@ -14,4 +14,4 @@ function migration(root, suffix) {
 export const backfillFile = (root = ".") => migration(root, "_backfill_public_labels.sql");
 
 /** The full-text search index (structures_search), dropped and rebuilt from structures. */
-export const searchIndexFile = (root = ".") => migration(root, "_structures_search.sql");
+export const searchIndexFile = (root = ".") => migration(root, "_structures_search_folded.sql");

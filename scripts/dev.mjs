@@ -3,11 +3,28 @@
 // Node and copied the assets). 1. .dev.vars from .dev.vars.example (once); 2. local D1 migrations and
 // the demo body; 3. wrangler dev; 4. once it answers, the demo data through the API and signed
 // webhooks (idempotent). Extra arguments go to wrangler dev (e.g. `npm run dev -- --port 8788`).
-import { devAdminToken, prepareLocalDb, seedAndTell, startDev } from "./local.mjs";
+import {
+  devAdminToken,
+  markDevRunning,
+  portOf,
+  prepareLocalDb,
+  runningDevServer,
+  seedAndTell,
+  startDev,
+} from "./local.mjs";
 
+const args = process.argv.slice(2);
+const running = await runningDevServer();
+if (running) {
+  console.error(
+    `npm run dev is already running (http://localhost:${running}/). Stop it first (Ctrl+C in its terminal).`,
+  );
+  process.exit(1);
+}
+markDevRunning(portOf(args));
 const token = devAdminToken();
 prepareLocalDb();
-const { dev, base } = await startDev(process.argv.slice(2));
+const { dev, base } = await startDev(args);
 dev.on("exit", (code) => process.exit(code ?? 0));
 try {
   await seedAndTell(base, token);

@@ -2,13 +2,52 @@
 // demo body, a `wrangler dev` child, and the demo data seeded into it (scripts/demo.mjs).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { DEMO_BODY, seedDemo } from "./demo.mjs";
 
+// Offline and quiet: no fetch of Cloudflare's `Request.cf` sample (an ENOTFOUND error offline; a placeholder
+// does locally), no metrics, no prompt.
+const QUIET_ENV = { ...process.env, CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+
+/** Runs wrangler, its output kept unless it fails (then shown whole, and this process stops). */
 const wrangler = (args) => {
-  const r = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env: { ...process.env, CI: "true" } });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  const r = spawnSync("npx", ["wrangler", ...args], { encoding: "utf8", env: QUIET_ENV });
+  if (r.status !== 0) {
+    process.stdout.write(r.stdout ?? "");
+    process.stderr.write(r.stderr ?? "");
+    process.exit(r.status ?? 1);
+  }
+  return r.stdout ?? "";
 };
+
+/** Where a running `npm run dev` says so: its pid and port (removed when it stops). */
+const DEV_MARK = ".wrangler/dev-server.json";
+
+/** Marks this process as the running `npm run dev` on `port`, until it exits. */
+export function markDevRunning(port) {
+  mkdirSync(".wrangler", { recursive: true });
+  writeFileSync(DEV_MARK, JSON.stringify({ pid: process.pid, port }));
+  const clear = () => rmSync(DEV_MARK, { force: true });
+  process.on("exit", clear);
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => process.exit(130));
+}
+
+/**
+ * The port of a `npm run dev` running on this checkout's local database, or null: its mark, if its process
+ * is alive, or anything answering /health on the usual port 8787.
+ */
+export async function runningDevServer() {
+  try {
+    const { pid, port } = JSON.parse(readFileSync(DEV_MARK, "utf8"));
+    process.kill(pid, 0);
+    return port;
+  } catch {}
+  try {
+    const r = await fetch("http://localhost:8787/health", { signal: AbortSignal.timeout(1000) });
+    if (r.ok) return 8787;
+  } catch {}
+  return null;
+}
 
 /**
  * .dev.vars from .dev.vars.example on first run, with a fresh local Ed25519 key to sign credentials
@@ -36,8 +75,13 @@ export function devAdminToken() {
 
 /** Migrations, then the demo body (its credentials are fixed, so it is written as SQL). */
 export function prepareLocalDb() {
-  // CI=true makes `migrations apply` skip its confirmation prompt.
-  wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+  // CI=true makes `migrations apply` skip its confirmation prompt. One line says what it did.
+  const applied = wrangler(["d1", "migrations", "apply", "DB", "--local"]).match(/^│ (\d{4}_\S+\.sql)\s+│ ✅/gm) ?? [];
+  console.log(
+    applied.length
+      ? `Local database: ${applied.length} migration(s) applied (${applied.map((l) => l.slice(2, 6)).join(", ")})`
+      : "Local database: up to date",
+  );
   wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-data.sql"]);
 }
 
@@ -53,7 +97,14 @@ export async function startDev(args, { stdio = "inherit" } = {}) {
   const port = portOf(args);
   const base = `http://localhost:${port}`;
   const extra = args.some((a) => a.startsWith("PUBLIC_BASE_URL:")) ? [] : ["--var", `PUBLIC_BASE_URL:${base}`];
-  const dev = spawn("npx", ["wrangler", "dev", ...args, ...extra], { stdio, detached: stdio !== "inherit" });
+  // `--log-level warn`: no banner, bindings table or line per request (the demo data is hundreds); warnings and
+  // errors still show. `npm run dev -- --log-level info` brings them back.
+  const level = args.some((a) => a.startsWith("--log-level")) ? [] : ["--log-level", "warn"];
+  const dev = spawn("npx", ["wrangler", "dev", ...args, ...level, ...extra], {
+    stdio,
+    detached: stdio !== "inherit",
+    env: QUIET_ENV,
+  });
   for (let i = 0; i < 240 && dev.exitCode === null; i++) {
     try {
       if ((await fetch(`${base}/health`)).ok) return { dev, base };

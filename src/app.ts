@@ -30,6 +30,7 @@ import { pagesRouter } from "./routes/pages";
 import { problemsRouter } from "./routes/problems";
 import { publicRouter } from "./routes/public";
 import { referentialsRouter } from "./routes/referentials";
+import { seoRouter } from "./routes/seo";
 import { structuresRouter } from "./routes/structures";
 import { subscriptionsRouter } from "./routes/subscriptions";
 import { verifyRouter } from "./routes/verify";
@@ -131,6 +132,7 @@ app.route("/", badgeRouter);
 app.route("/", certificateRouter);
 app.route("/", verifyRouter);
 app.route("/", pagesRouter);
+app.route("/", seoRouter);
 app.route("/v1/outbox", outboxRouter);
 app.route("/v1/subscriptions", subscriptionsRouter);
 app.route("/dev/outbox", devOutboxRouter);
@@ -157,7 +159,9 @@ export function openApiDocument(origin: string) {
         "certification bodies, audits and surveys received by signed webhooks, tiers computed from a " +
         "versioned référentiel, and public verification.\n\n" +
         "Errors are RFC 9457 `application/problem+json` with a stable `code`. An unknown path answers 404; a " +
-        "known path asked with a method it does not serve answers 405 with `Allow`. Unknown query parameters " +
+        "known path asked with a method it does not serve answers 405 with `Allow`, once the request may know the " +
+        "path: on a path that needs a key, a request without the right one gets 401 or 403 first, whatever the " +
+        "method. Unknown query parameters " +
         "are refused (422 naming them), except on the public reads that depend on the path alone (label, " +
         "shields, badge, verification page), which ignore any query string. `HEAD` is answered wherever " +
         "`GET` is. The events certification bodies send are under `webhooks`.",

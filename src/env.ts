@@ -104,6 +104,12 @@ const EnvSchema = z
       .transform((u) => u.replace(/\/+$/, ""))
       .optional(),
     ACCESS_AUD: z.string().min(1).max(200).optional(),
+    /**
+     * "on" (production only): the home page, the verification pages and the guides are offered to search
+     * engines (no `noindex`; /robots.txt allows them and names /sitemap.xml). "off" (dev, previews):
+     * every page says `noindex` and /robots.txt disallows everything. The back-office never is.
+     */
+    SEARCH_ENGINE_INDEXING: z.enum(["on", "off"]).default("off"),
     /** "on": /admin/login accepts ADMIN_TOKEN or an API key (local dev only; never with Access). */
     BACKOFFICE_DEV_LOGIN: z.enum(["on", "off"]).default("off"),
   })

@@ -484,7 +484,7 @@ export async function makeStructuresInBulk(inputs: readonly StructureInput[]): P
     await d.batch([
       d.insert(structures).values(chunk.map((s) => ({ ...s, searchText: searchText(s) }))),
       refreshPublicLabels(d, codes),
-      ...reindexStructures(d, codes),
+      ...reindexStructures(d, chunk),
     ]);
   }
 }

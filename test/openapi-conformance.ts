@@ -9,7 +9,7 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 
 type Schema = Record<string, unknown>;
-type Operation = { responses?: Record<string, ResponseDoc> };
+type Operation = { responses?: Record<string, ResponseDoc>; security?: unknown[] };
 type ResponseDoc = {
   headers?: Record<string, { required?: boolean }>;
   content?: Record<string, { schema?: Schema }>;
@@ -71,6 +71,13 @@ export class Conformance {
     if (!op) {
       const allowed = METHODS.filter((m) => item[m]).map((m) => m.toUpperCase());
       const allow = (r.headers.get("Allow") ?? "").split(/,\s*/);
+      // As the document's description says: on a path every operation of which needs a key, a request
+      // without the right one is answered 401 or 403 before the method is looked at.
+      const guarded = allowed.every(
+        (m) => ((item[m.toLowerCase() as (typeof METHODS)[number]]?.security as unknown[]) ?? []).length > 0,
+      );
+      if (guarded && (r.status === 401 || r.status === 403))
+        return this.problemBody(r, type, "#/components/schemas/Problem");
       const out: string[] = [];
       if (r.status !== 405) out.push(`${r.method} ${match.template} is not documented (answered ${r.status}, not 405)`);
       for (const m of allowed) if (!allow.includes(m)) out.push(`405 Allow lacks documented ${m}`);

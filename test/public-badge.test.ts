@@ -164,3 +164,31 @@ describe("GET /verify/{code}", () => {
     expect(unknown.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
   });
 });
+
+describe("/badge.js: the badge's status for screen readers", () => {
+  it("is a small dependency-free script any site may load, and the verification page offers both embeds", async () => {
+    const r = await call("GET", "/badge.js", { token: null });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("Content-Type")).toBe("text/javascript; charset=utf-8");
+    expect(r.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(r.headers.get("Cross-Origin-Resource-Policy")).toBe("cross-origin");
+    expect(r.text.length).toBeLessThan(2000);
+    expect(r.text).not.toMatch(/\bimport\b|\brequire\(|document\.cookie|localStorage|eval\(/);
+    // It writes the badge's own accessible sentence into the image's alt, nothing else.
+    expect(r.text).toContain('getAttribute("aria-label")');
+    expect(r.text).toContain("img.alt = said");
+    const etag = r.headers.get("ETag")!;
+    expect((await call("GET", "/badge.js", { token: null, headers: { "If-None-Match": etag } })).status).toBe(304);
+
+    const { code, name } = await makeStructure({ code: "EMBED-1", name: "Mairie d'Embed" });
+    const oc = await makeCertifier();
+    await makeLabel({ structureCode: code, certifierId: oc.id });
+    const page = (await call("GET", `/verify/${code}`, { token: null })).text;
+    expect(page).toContain(`&lt;script src=&quot;http://localhost:8787/badge.js&quot; async&gt;&lt;/script&gt;`);
+    expect(page).toContain('id="code-integration-sans-script"');
+    // The plain snippet's alt says what stays true: whose badge, and where its status is.
+    expect(page).toContain(
+      `alt=&quot;Label Services Publics + de ${name.replace("'", "&#39;")} : statut à jour sur la page de vérification du registre&quot;`,
+    );
+  });
+});

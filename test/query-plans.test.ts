@@ -105,9 +105,10 @@ const HOT: [string, Query, string?][] = [
   ...searches("public listing", publicSearchScope(publicListingWhere({ status: "expired", today: day }))),
   ...searches("home page", publicSearchScope([])),
   // Its maintenance reads the structures written by code.
-  ...reindexStructures(db, ["S-1", "S-2"]).map(
-    (q, i) => [`search index upkeep (${i + 1})`, q, "sqlite_autoindex_structures_1"] as [string, Query, string],
-  ),
+  ...reindexStructures(
+    db,
+    ["S-1", "S-2"].map((code) => ({ code, name: "Œillet", city: "Ｎîmes", network: "CAF" })),
+  ).map((q, i) => [`search index upkeep (${i + 1})`, q, "sqlite_autoindex_structures_1"] as [string, Query, string]),
   // Its writes: the upsert reads the structure, its current label and body by index; a rename by body.
   ["public model refresh (one)", refreshPublicLabels(db, "DEMO-PREF-01"), "labels_structure"],
   ["public model refresh (chunk)", refreshPublicLabels(db, ["S-1", "S-2", "S-3"]), "labels_structure"],

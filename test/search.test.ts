@@ -66,6 +66,10 @@ beforeAll(async () => {
   await makeStructure({ code: "PCT-1", name: "%Spécial", city: "Lyon" });
   await makeStructure({ code: "PCT-2", name: "Aspécial_x", city: "Lyon" });
   await makeStructure({ code: "PART-98765", name: "Bureau", city: "Lyon" });
+  await makeStructure({ code: "LIG-1", name: "Maison de l'Œillet", city: "Lyon" });
+  await makeStructure({ code: "LIG-2", name: "Cœur de ville", city: "Lyon" });
+  await makeStructure({ code: "LIG-3", name: "Guichet", city: "Lyon", network: "Réseau Ex æquo" });
+  await makeStructure({ code: "FW-1", name: "Ｋｉｏｓｑｕｅ ｚéphyr", city: "Lyon" });
 });
 
 describe("what q matches", () => {
@@ -74,6 +78,27 @@ describe("what q matches", () => {
       expect(await adminCodes(q), q).toEqual(["EV-1"]);
     }
     for (const q of ["besancon", "Besançon", "lycée de besancon"]) expect(await adminCodes(q), q).toEqual(["EV-2"]);
+  });
+
+  it("folds the French ligatures œ and æ, on both sides of the index", async () => {
+    for (const q of ["oeillet", "l'oeillet", "l'Œillet", "OEILLET", "maison de l'oeil"]) {
+      expect(await adminCodes(q), q).toEqual(["LIG-1"]);
+    }
+    // « coeur » and « cœur » both start the folded name (tier 2) and are inside it (tier 3).
+    for (const q of ["coeur", "Cœur", "COEUR DE", "ville coeur"]) expect(await adminCodes(q), q).toEqual(["LIG-2"]);
+    for (const q of ["aequo", "ex æquo", "EX ÆQUO"]) expect(await adminCodes(q), q).toEqual(["LIG-3"]);
+    // The home page's search box (the public read model's copy of the folded name).
+    const page = await call("GET", `/verify?q=${encodeURIComponent("oeillet")}`, { token: null, headers: fromNewIp() });
+    expect(page.text).toContain('href="/verify/LIG-1"');
+  });
+
+  it("folds compatibility forms: fullwidth and mathematical letters match plain ones", async () => {
+    // Indexed in fullwidth letters, found in plain ones, and the other way round.
+    for (const q of ["zephyr", "kiosque zéphyr", "ＺＥＰＨＹＲ", "𝐳𝐞𝐩𝐡𝐲𝐫", "𝖟𝖊𝖕𝖍𝖞𝖗"]) {
+      expect(await adminCodes(q), q).toEqual(["FW-1"]);
+    }
+    for (const q of ["ＢＥＳＡＮＣＯＮ", "𝐛𝐞𝐬𝐚𝐧𝐜𝐨𝐧"]) expect(await adminCodes(q), q).toEqual(["EV-2"]);
+    expect(fold("Ｃœｕｒ ＆ 𝐀𝐞 ﬁn")).toBe("coeur & ae fin");
   });
 
   it("finds a town even when the name does not hold it", async () => {

@@ -21,7 +21,7 @@ function referential(over: Partial<Referential> = {}): Referential {
       number: i + 1,
       heading: "Un service public plus proche",
       wording: i === 7 ? null : `Engagement ${i + 1}`,
-    })),
+    })) as Referential["engagements"],
     auditScore: { method: "mean" },
     surveys: {
       usagers: { minRespondents: 30, minResponseRate: null },

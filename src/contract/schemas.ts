@@ -41,14 +41,14 @@ export const CodeSp = z
       "Code SP+ of the structure (« code_sp_de_la_structure »): 1–40 letters, digits, `.`, `_` or `-`, " +
       "starting with a letter or digit, never shaped like a label number `SPP-YYYY-NNNNNN` in any case, and " +
       `never a word the API's paths use beside a reference (${RESERVED_CODES.map((w) => `\`${w}\``).join(", ")}, in any case)`,
-    example: "DEMO-PREF-13",
+    example: "DEMO-PREF-01",
   });
 
 export const LabelNumber = z
   .string()
   .max(15)
   .regex(LABEL_NUMBER_PATTERN, "A label number is SPP-YYYY-NNNNNN")
-  .openapi({ description: "Label number `SPP-YYYY-NNNNNN`, as issued by the registry", example: "SPP-2026-000042" });
+  .openapi({ description: "Label number `SPP-YYYY-NNNNNN`, as issued by the registry", example: "SPP-2026-000001" });
 
 export const Siret = z
   .string()
@@ -218,18 +218,31 @@ export const CertifierWithSecrets = Certifier.extend({
     .openapi({ description: "Standard Webhooks signing secret, shown this once", example: "whsec_…" }),
 }).openapi("CertifierWithSecrets");
 
+const keyName = cleanText(200).optional().openapi({ example: "import script" });
+
+/**
+ * Role `admin` ⇒ no `certifierId`; role `certifier` ⇒ `certifierId`: said by the schema itself (`oneOf`
+ * on `role`), so a client's validator knows it too. A missing or extra `certifierId` is a 422 naming it.
+ */
 export const ApiKeyCreate = z
-  .object({
-    role: z.enum(["admin", "certifier"]),
-    certifierId: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .openapi({ description: "Required for role `certifier`, absent for role `admin`" }),
-    name: cleanText(200).optional().openapi({ example: "import script" }),
-  })
-  .strict()
+  .discriminatedUnion("role", [
+    z
+      .object({ role: z.literal("admin"), name: keyName })
+      .strict()
+      .openapi("ApiKeyCreateAdmin", { description: "An admin key: it belongs to no body (no `certifierId`)" }),
+    z
+      .object({
+        role: z.literal("certifier"),
+        certifierId: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ description: "The id of a registered certification body (404 otherwise)", example: "oc_demo" }),
+        name: keyName,
+      })
+      .strict()
+      .openapi("ApiKeyCreateCertifier", { description: "A key for a certification body" }),
+  ])
   .openapi("ApiKeyCreate", {
     description:
       "Role `admin` ⇒ no `certifierId`; role `certifier` ⇒ `certifierId` of a registered body " +

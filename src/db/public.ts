@@ -205,3 +205,18 @@ export async function listPublicLabels(db: Db, f: PublicListFilter) {
   const last = items.at(-1);
   return { items, next: rows.length > f.limit && last ? last.code : null };
 }
+
+/**
+ * Codes SP+ of the public read model in code order (the primary key's), `limit` from `offset`: the
+ * verification pages a sitemap lists. Every known structure has one, labelled or not.
+ */
+export async function publicCodes(db: Db, offset: number, limit: number): Promise<string[]> {
+  const rows = await db.select({ code: p.code }).from(p).orderBy(p.code).limit(limit).offset(offset);
+  return rows.map((r) => r.code);
+}
+
+/** How many verification pages there are (one per known structure). */
+export async function countPublicCodes(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(p);
+  return row?.n ?? 0;
+}

@@ -14,8 +14,10 @@
  * reads every occurrence of the words in the other columns, 5 ms for « education » at 100,000
  * structures, and the split doubled the worst case; docs/benchmarks.md.)
  *
- * The full-text index (`structures_search`, migrations/*_structures_search.sql) is FTS5 with the
- * trigram tokenizer: any substring of 3 characters or more, case and diacritics ignored. A word of
+ * The full-text index (`structures_search`, migrations/*_structures_search*.sql) is FTS5 with the
+ * trigram tokenizer: any substring of 3 characters or more, case and diacritics ignored; its words
+ * are folded by `fold` (src/lib/text.ts) when written, as `q` is when read, so ligatures (« œ »,
+ * « æ ») and compatibility forms (fullwidth, mathematical letters) match their plain spelling. A word of
  * `q` shorter than that cannot be looked up in it: it is left out of tier 3, and a `q` without any
  * word of 3 characters searches tiers 1–2 only (prefixes). Words are what lies between characters
  * other than letters and digits, and each is quoted: `%`, `_`, `"`, `*`, `:` or `NEAR` are never
@@ -45,15 +47,19 @@ export const structuresSearch = sqliteTable("structures_search", {
   typology: text("typology").notNull(),
 });
 
+/** What a structure's full-text row is made of. */
+export type IndexedStructure = { code: string; name: string; city: string; network: string; typology?: string | null };
+
 /**
- * The batch items that (re)write the search rows of `codes` from `structures` as they stand at this
- * point of the batch: spread them into the batch of every write that creates a structure or changes
- * its name, city, network or typology, after that write. One Code SP+, or at most ~95 (one bound
- * parameter each). Unknown codes are ignored.
+ * The batch items that (re)write the search rows of `rows` (the structures as they stand once the
+ * batch's write is done): spread them into the batch of every write that creates a structure or
+ * changes its name, city, network or typology, after that write. The words are folded here
+ * (`fold`: ligatures, compatibility forms, case, diacritics), as the query is, because SQLite cannot
+ * fold them (its trigram tokenizer only removes case and diacritics). At most ~15 structures a batch
+ * item (six bound parameters each). Unknown codes are ignored.
  */
-export function reindexStructures(db: Db, codes: string | readonly string[]) {
-  const list = typeof codes === "string" ? [codes] : [...new Set(codes)];
-  const written = inArray(structures.code, list);
+export function reindexStructures(db: Db, rows: IndexedStructure | readonly IndexedStructure[]) {
+  const list = "code" in rows ? [rows as IndexedStructure] : [...(rows as readonly IndexedStructure[])];
   return [
     // The index row shares the structure's rowid: drop the previous words, then write the current ones.
     db.delete(structuresSearch).where(
@@ -62,21 +68,29 @@ export function reindexStructures(db: Db, codes: string | readonly string[]) {
         db
           .select({ rowid: sql<number>`${structures}.rowid` })
           .from(structures)
-          .where(written),
+          .where(
+            inArray(
+              structures.code,
+              list.map((r) => r.code),
+            ),
+          ),
       ),
     ),
-    db.insert(structuresSearch).select(
-      db
-        .select({
-          rowid: sql<number>`${structures}.rowid`.as("rowid"),
-          code: structures.code,
-          name: structures.name,
-          city: structures.city,
-          network: structures.network,
-          typology: sql<string>`coalesce(${structures.typology}, '')`.as("typology"),
-        })
-        .from(structures)
-        .where(written),
+    ...list.map((r) =>
+      db.insert(structuresSearch).select(
+        db
+          .select({
+            rowid: sql<number>`${structures}.rowid`.as("rowid"),
+            // Raw: tier 3 joins its hits to the scope's table by this code.
+            code: sql<string>`${r.code}`.as("code"),
+            name: sql<string>`${fold(r.name)}`.as("name"),
+            city: sql<string>`${fold(r.city)}`.as("city"),
+            network: sql<string>`${fold(r.network)}`.as("network"),
+            typology: sql<string>`${fold(r.typology ?? "")}`.as("typology"),
+          })
+          .from(structures)
+          .where(inArray(structures.code, [r.code])),
+      ),
     ),
   ] as const;
 }

@@ -85,10 +85,12 @@ export function isDepartment(value: string): boolean {
  * then a domain of letter-or-digit labels (inner hyphens only) ending in a TLD of 2+ letters. Narrower
  * than RFC 5321 (no quoted local parts, no IP literals, no internationalised domains in Unicode form),
  * so every address it accepts is also a JSON Schema `format: email`: the OpenAPI document carries
- * this pattern, and a client that checks it agrees with the registry.
+ * this pattern, and a client that checks it agrees with the registry. With RFC 5321's lengths
+ * (§4.5.3.1): a local part of at most 64 octets (these characters are one octet each), domain labels
+ * of at most 63 (RFC 1035); the whole address at most 254 (the schema's `maxLength`).
  */
 export const EMAIL_PATTERN =
-  /^[A-Za-z0-9_'+-]+(?:\.[A-Za-z0-9_'+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
+  /^(?=[^@]{1,64}@)[A-Za-z0-9_'+-]+(?:\.[A-Za-z0-9_'+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 /** Who is in scope of the label (DOMAIN.md « Who is in scope »). */
 export const CATEGORIES = [

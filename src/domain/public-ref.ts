@@ -3,7 +3,7 @@
  * form once, at the edge of the public routes: every later step (cache key, lookup, Cache-Tag) uses the
  * canonical form only, so one answer has one cache entry and one purge reaches it. Pure: no I/O.
  *
- * Canonical form: a label number is upper case (`SPP-2026-000042`); a Code SP+ keeps the spelling
+ * Canonical form: a label number is upper case (`SPP-2026-000001`); a Code SP+ keeps the spelling
  * the registry holds, which only the registry knows (codes are unique regardless of case): the route
  * redirects to it after its lookup.
  */

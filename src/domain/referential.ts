@@ -15,14 +15,16 @@ export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const Score = z.number().min(0).max(100);
 
-export const EngagementSchema = z
-  .object({
-    number: z.number().int().min(1).max(8),
-    heading: cleanText(200),
-    /** null until an administrator fills it (engagement 8's exact wording is not public). */
-    wording: cleanText(1000).nullable(),
-  })
-  .strict();
+/** Engagement `n` (1–8) of a référentiel. */
+const engagement = (n: number) =>
+  z
+    .object({
+      number: z.literal(n),
+      heading: cleanText(200),
+      /** null until an administrator fills it (engagement 8's exact wording is not public). */
+      wording: cleanText(1000).nullable(),
+    })
+    .strict();
 
 export const TierRuleSchema = z
   .object({
@@ -60,8 +62,20 @@ export const AuditScoringSchema = z.discriminatedUnion("method", [
 
 export const ReferentialRulesSchema = z
   .object({
-    // min + max rather than length(8): the OpenAPI generator documents these as minItems/maxItems.
-    engagements: z.array(EngagementSchema).min(8, "Exactly 8 engagements").max(8, "Exactly 8 engagements"),
+    // The 8 engagements, numbered 1 to 8 in order: a tuple, which the document says with `prefixItems` (each
+    // item's `number` a `const`) and `minItems`/`maxItems` 8, so a client's validator knows it too.
+    engagements: z
+      .tuple([
+        engagement(1),
+        engagement(2),
+        engagement(3),
+        engagement(4),
+        engagement(5),
+        engagement(6),
+        engagement(7),
+        engagement(8),
+      ])
+      .openapi({ minItems: 8, maxItems: 8 }),
     auditScore: AuditScoringSchema,
     surveys: z.object({ usagers: SurveyRuleSchema, agents: SurveyRuleSchema }).strict(),
     /** An audit (audit date) or survey (end of period) older than this is stale. */
@@ -72,11 +86,6 @@ export const ReferentialRulesSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    r.engagements.forEach((e, i) => {
-      if (e.number !== i + 1) {
-        ctx.addIssue({ code: "custom", path: ["engagements", i, "number"], message: `Expected engagement ${i + 1}` });
-      }
-    });
     // A higher tier is never easier than the one below it: the proposal is the highest tier passed.
     for (let i = 1; i < TIER_ORDER.length; i++) {
       const lo = r.tiers[TIER_ORDER[i - 1]!];

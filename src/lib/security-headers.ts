@@ -57,7 +57,11 @@ export const isPrivatePath = (path: string) =>
 export function withSecurityHeaders(res: Response, path: string): Response {
   const out = new Response(res.body, res);
   out.headers.set("X-Content-Type-Options", "nosniff");
-  if (isPrivatePath(path)) out.headers.set("Cache-Control", "no-store");
+  if (isPrivatePath(path)) {
+    out.headers.set("Cache-Control", "no-store");
+    // Whatever the deployment offers search engines, never the back-office, the API's private answers or dev pages.
+    out.headers.set("X-Robots-Tag", "noindex, nofollow");
+  }
   if (/^text\/html\b/i.test(out.headers.get("Content-Type") ?? "")) {
     for (const [name, value] of Object.entries(HTML_SECURITY_HEADERS)) {
       if (!out.headers.has(name)) out.headers.set(name, value);

@@ -43,9 +43,9 @@ function Reuse() {
   );
 }
 
-export function HomePage() {
+export function HomePage({ indexable }: { indexable: boolean }) {
   return (
-    <Layout title={SERVICE_NAME}>
+    <Layout title={SERVICE_NAME} indexable={indexable}>
       <h1>Ce service public est-il labellisé « Services Publics + » ?</h1>
       <p class="fr-text--lead">
         Cherchez un service public par son nom, sa commune ou son code SP+ : le registre vous dit s'il détient le label,

@@ -4,13 +4,13 @@
  * a given deployment) is said to be unknown, never made up: docs/operators.md asks the operator to
  * complete it before going live.
  */
-
+import { embedSnippet } from "../public/embed";
 import { CertificateGuide } from "./certificate";
 import { Layout, SERVICE_NAME } from "./layout";
 
-export function LegalPage() {
+export function LegalPage({ indexable }: { indexable: boolean }) {
   return (
-    <Layout title={`Mentions légales — ${SERVICE_NAME}`}>
+    <Layout title={`Mentions légales — ${SERVICE_NAME}`} indexable={indexable}>
       <h1>Mentions légales</h1>
       <h2>Éditeur</h2>
       <p>
@@ -38,9 +38,9 @@ export function LegalPage() {
   );
 }
 
-export function AccessibilityPage() {
+export function AccessibilityPage({ indexable }: { indexable: boolean }) {
   return (
-    <Layout title={`Accessibilité — ${SERVICE_NAME}`}>
+    <Layout title={`Accessibilité — ${SERVICE_NAME}`} indexable={indexable}>
       <h1>Accessibilité</h1>
       <h2>État de conformité</h2>
       <p>
@@ -53,11 +53,14 @@ export function AccessibilityPage() {
         <li>les pages utilisent le Système de design de l'État (DSFR) et fonctionnent sans JavaScript ;</li>
         <li>
           chaque version est vérifiée automatiquement : aucune erreur relevée par axe-core ni par html-validate sur la
-          page d'accueil et les pages de vérification, dans chacun des statuts ;
+          page d'accueil et les pages de vérification, dans chacun des statuts, et aucun défilement horizontal sur un
+          écran de 320 pixels de large ;
         </li>
         <li>
-          le badge à intégrer est une image SVG dotée d'un texte alternatif qui donne le statut en toutes lettres, avec
-          des couleurs contrastées (rapport d'au moins 4,5:1).
+          le badge à intégrer est une image SVG dont le texte accessible donne le statut en toutes lettres, avec des
+          couleurs contrastées (rapport d'au moins 4,5:1) ; intégré avec le script du registre, il donne aussi ce statut
+          aux lecteurs d'écran sur le site qui l'affiche (sans script, son texte de remplacement renvoie à la page de
+          vérification).
         </li>
       </ul>
       <p>
@@ -72,10 +75,10 @@ export function AccessibilityPage() {
   );
 }
 
-export function IntegrationPage({ base }: { base: string }) {
+export function IntegrationPage({ base, indexable }: { base: string; indexable: boolean }) {
   const u = (path: string) => new URL(path, base).toString();
   return (
-    <Layout title={`Intégrer le badge — ${SERVICE_NAME}`}>
+    <Layout title={`Intégrer le badge — ${SERVICE_NAME}`} indexable={indexable}>
       <h1>Intégrer le badge à un site</h1>
       <p class="fr-text--lead">
         Un service public labellisé peut afficher sur son site un badge qui se tient à jour tout seul : s'il est
@@ -84,11 +87,41 @@ export function IntegrationPage({ base }: { base: string }) {
       <h2>Le code à copier</h2>
       <p>
         Cherchez le service public sur la <a href="/">page d'accueil</a> : sa page de vérification donne, tant que le
-        label est valide, le code HTML à coller sur le site. Il a cette forme, où <code>CODE</code> est le code SP+ :
+        label est valide, le code HTML à coller sur le site. Il a cette forme, où <code>CODE</code> est le code SP+ et{" "}
+        <code>NOM</code> le nom du service public :
       </p>
-      <pre>
-        <code>{`<a href="${u("/verify/CODE")}"><img src="${u("/badge/CODE.svg")}" alt="Label Services Publics + : voir le statut de …" height="20"></a>`}</code>
-      </pre>
+      <div class="fr-input-group">
+        <label class="fr-label" for="code-avec-script">
+          Le code recommandé
+          <span class="fr-hint-text">
+            Le badge, et un petit script du registre qui donne son statut aux lecteurs d'écran.
+          </span>
+        </label>
+        <textarea class="fr-input" id="code-avec-script" readonly rows={5}>
+          {embedSnippet({ base, code: "CODE", name: "NOM", script: true })}
+        </textarea>
+      </div>
+      <p>
+        L'image dit le statut à qui la voit. Mais le texte de remplacement d'une image (<code>alt</code>) est écrit une
+        fois pour toutes, quand le code est copié : il ne peut pas dire le statut du jour. Le script{" "}
+        <code>badge.js</code> le complète : il lit le badge auprès du registre et en recopie le texte accessible (par
+        exemple « Label Services Publics + : palier Or, label suspendu ») dans le texte de remplacement, pour que les
+        lecteurs d'écran l'annoncent. Il ne dépose aucun cookie et ne change rien d'autre à la page. Si votre site
+        applique une politique de sécurité du contenu (CSP), autorisez l'adresse du registre dans{" "}
+        <code>script-src</code> et <code>connect-src</code>.
+      </p>
+      <div class="fr-input-group">
+        <label class="fr-label" for="code-sans-script">
+          Le code sans script
+          <span class="fr-hint-text">
+            Pour les sites qui n'autorisent aucun script : le texte de remplacement renvoie alors à la page de
+            vérification, sans pouvoir donner le statut.
+          </span>
+        </label>
+        <textarea class="fr-input" id="code-sans-script" readonly rows={4}>
+          {embedSnippet({ base, code: "CODE", name: "NOM", script: false })}
+        </textarea>
+      </div>
       <p>
         Le lien mène à la page de vérification : le visiteur y voit le statut, les dates et l'historique du label, tels
         que le registre les connaît.

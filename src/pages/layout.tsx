@@ -21,14 +21,22 @@ export const FOOTER_LINKS = [
  * back-office gives its own home link and a `nav` shown under the header (a plain list: the DSFR's header
  * menu needs JavaScript on small screens).
  */
-export function Layout(props: { title: string; tagline?: string; home?: string; nav?: Child; children: Child }) {
+export function Layout(props: {
+  title: string;
+  tagline?: string;
+  home?: string;
+  nav?: Child;
+  /** Offered to search engines (production's public pages: `indexable(env)`); otherwise `noindex`. */
+  indexable?: boolean;
+  children: Child;
+}) {
   const home = props.home ?? "/";
   return (
     <html lang="fr" data-fr-scheme="light">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
+        {props.indexable ? null : <meta name="robots" content="noindex" />}
         <title>{props.title}</title>
         <link rel="stylesheet" href="/vendor/dsfr/dsfr.min.css" />
         <link rel="icon" href="/vendor/dsfr/favicon/favicon.svg" type="image/svg+xml" />
@@ -116,6 +124,9 @@ export function Layout(props: { title: string; tagline?: string; home?: string; 
     </html>
   );
 }
+
+/** Whether this deployment offers its public pages to search engines (SEARCH_ENGINE_INDEXING, wrangler.toml). */
+export const indexable = (env: { SEARCH_ENGINE_INDEXING?: string }) => env.SEARCH_ENGINE_INDEXING === "on";
 
 /** A page as the browser receives it. */
 export async function renderPage(page: Child): Promise<string> {

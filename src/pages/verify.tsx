@@ -14,6 +14,7 @@ import {
   TIER_NAMES,
   tierShown,
 } from "../domain/badge";
+import { embedSnippet } from "../public/embed";
 import type { PublicLabel } from "../public/present";
 import { CertificateLink } from "./certificate";
 import { Layout, SearchForm } from "./layout";
@@ -106,23 +107,40 @@ function History({ history }: { history: readonly HistoryItem[] }) {
 
 function Embed({ l, base }: { l: PublicLabel; base: string }) {
   const code = encodeURIComponent(l.structure.code);
-  const badge = new URL(`/badge/${code}.svg`, base).toString();
-  const snippet =
-    `<a href="${l.permalink}">` +
-    `<img src="${badge}" alt="Label Services Publics + : voir le statut de ${l.structure.name.replace(/"/g, "&quot;")}" height="20">` +
-    "</a>";
+  const snippet = (script: boolean) => embedSnippet({ base, code: l.structure.code, name: l.structure.name, script });
   return (
     <>
       <p>Pour afficher le badge sur le site de ce service public, copiez ce code :</p>
       <p>
-        <img src={`/badge/${code}.svg`} alt={`Label Services Publics + : ${statusSentence(l.status, l.tier)}`} />
+        {/* fr-fluid-img: never wider than the screen (a valid badge is ~340 px wide; 320 px phones). */}
+        <img
+          class="fr-fluid-img"
+          src={`/badge/${code}.svg`}
+          alt={`Label Services Publics + : ${statusSentence(l.status, l.tier)}`}
+        />
       </p>
       <div class="fr-input-group">
         <label class="fr-label" for="code-integration">
           Code HTML du badge
+          <span class="fr-hint-text">
+            Avec le petit script du registre, les lecteurs d'écran annoncent le statut du badge (« suspendu », « retiré
+            »…).
+          </span>
         </label>
-        <textarea class="fr-input" id="code-integration" readonly rows={4}>
-          {snippet}
+        <textarea class="fr-input" id="code-integration" readonly rows={5}>
+          {snippet(true)}
+        </textarea>
+      </div>
+      <div class="fr-input-group">
+        <label class="fr-label" for="code-integration-sans-script">
+          Code HTML du badge, sans script
+          <span class="fr-hint-text">
+            Pour les sites qui n'autorisent aucun script : le texte de remplacement de l'image ne peut alors pas donner
+            le statut, il renvoie à la page de vérification.
+          </span>
+        </label>
+        <textarea class="fr-input" id="code-integration-sans-script" readonly rows={4}>
+          {snippet(false)}
         </textarea>
       </div>
       <p class="fr-text--sm">
@@ -155,11 +173,21 @@ function Credential({ labelNumber, base }: { labelNumber: string; base: string }
   );
 }
 
-export function VerifyPage({ l, history, base }: { l: PublicLabel; history: readonly HistoryItem[]; base: string }) {
+export function VerifyPage({
+  l,
+  history,
+  base,
+  indexable,
+}: {
+  l: PublicLabel;
+  history: readonly HistoryItem[];
+  base: string;
+  indexable: boolean;
+}) {
   const json = new URL(`/v1/public/labels/${encodeURIComponent(l.structure.code)}`, base).toString();
   const headline = statusSentence(l.status, l.tier);
   return (
-    <Layout title={`${headline} — ${l.structure.name}`}>
+    <Layout title={`${headline} — ${l.structure.name}`} indexable={indexable}>
       <h1>{l.structure.name}</h1>
       <p class="fr-text--lead">
         <span class={`fr-badge fr-badge--lg ${BADGE_CLASS[l.status]}`} id="statut">

@@ -12,7 +12,8 @@ import { badgeRefSegment } from "../domain/public-ref";
 import { ApiError } from "../lib/errors";
 import { log, loggableError } from "../lib/log";
 import { router } from "../lib/router";
-import { weakEtag } from "../public/cache";
+import { conditional, weakEtag } from "../public/cache";
+import { BADGE_SCRIPT } from "../public/embed";
 import { badgeFor } from "../public/present";
 import { servePublic } from "../public/serve";
 import { apiRoute, canonicalRedirect, headers, noSecurity, notModified } from "./openapi-common";
@@ -69,7 +70,7 @@ badgeRouter.openapi(
         "edge ≤ 300 s and never past midnight (Paris), purged everywhere on every change.",
       request: {
         params: z.object({
-          file: z.string().openapi({ param: { name: "file", in: "path" }, example: "DEMO-PREF-13.svg" }),
+          file: z.string().openapi({ param: { name: "file", in: "path" }, example: "DEMO-PREF-01.svg" }),
         }),
       },
       responses: {
@@ -112,6 +113,47 @@ badgeRouter.openapi(
       if (throttled) res.headers.set("Retry-After", err.headers?.["Retry-After"] ?? "60");
       return res;
     }
+  },
+);
+
+badgeRouter.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/badge.js",
+      operationId: "getBadgeScript",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "Script telling screen readers the badges' status",
+      description:
+        'Optional, for sites that allow a script (`<script src="…/badge.js" async></script>` after the badge): ' +
+        "for every `<img>` showing a badge of this registry, it fetches the badge and writes its accessible " +
+        "French sentence (its `aria-label`, e.g. « Label Services Publics + : palier Or, label suspendu ») into " +
+        "the image's `alt`, so assistive technology says the status the picture shows. No dependency, no " +
+        "cookie, nothing else changed. The host page's CSP must allow this origin in `script-src` and " +
+        "`connect-src`. CORS open; cached an hour.",
+      responses: {
+        200: {
+          description: "The script",
+          headers: { ETag: headers.cache.ETag },
+          content: { "text/javascript": { schema: z.string() } },
+        },
+        304: notModified,
+      },
+    },
+    { ignoresQuery: true },
+  ),
+  async (c) => {
+    const res = new Response(BADGE_SCRIPT, {
+      headers: {
+        "Content-Type": "text/javascript; charset=utf-8",
+        "Access-Control-Allow-Origin": "*",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+        "Cache-Control": "public, max-age=3600",
+        ETag: await weakEtag(BADGE_SCRIPT),
+      },
+    });
+    return conditional(c.req.raw, res) as never;
   },
 );
 

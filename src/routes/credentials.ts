@@ -276,7 +276,7 @@ const CredentialCheckSchema = z
       example: "valid",
     }),
     reason: z.string().openapi({ example: "The proof verifies with the registry's key and no status bit is set" }),
-    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000042" }),
+    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000001" }),
     checkedAt: z.string().openapi({ example: "2026-11-28T09:00:00.000Z" }),
   })
   .openapi("CredentialCheck");

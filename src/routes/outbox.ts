@@ -22,7 +22,7 @@ const OutboxItem = z
       description: "`reminder-<days>` (renewal reminder, days before the last valid day) or `expiry`",
       example: "reminder-90",
     }),
-    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000042" }),
+    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000001" }),
     recipients: z.array(z.string()).openapi({ example: ["qualite@demo.example", "contact@oc.example"] }),
     subject: z.string(),
     status: z.enum(OUTBOX_STATUSES).openapi({

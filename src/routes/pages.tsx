@@ -16,7 +16,7 @@ import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { HomePage, SEARCH_PAGE_SIZE, SearchPage } from "../pages/home";
 import { AccessibilityPage, IntegrationPage, LegalPage } from "../pages/info";
-import { renderPage } from "../pages/layout";
+import { indexable, renderPage } from "../pages/layout";
 import { weakEtag } from "../public/cache";
 import { toPublicLabel } from "../public/present";
 import { apiRoute, noSecurity } from "./openapi-common";
@@ -40,21 +40,33 @@ const htmlPage = (description: string) => ({
 });
 
 const STATIC_PAGES = [
-  ["/", "getHomePage", "Home page (French, HTML)", "What the label is, and the search", () => <HomePage />],
-  ["/mentions-legales", "getLegalNotice", "Mentions légales (French, HTML)", "The legal notice", () => <LegalPage />],
+  [
+    "/",
+    "getHomePage",
+    "Home page (French, HTML)",
+    "What the label is, and the search",
+    (_: string, index: boolean) => <HomePage indexable={index} />,
+  ],
+  [
+    "/mentions-legales",
+    "getLegalNotice",
+    "Mentions légales (French, HTML)",
+    "The legal notice",
+    (_: string, index: boolean) => <LegalPage indexable={index} />,
+  ],
   [
     "/accessibilite",
     "getAccessibilityStatement",
     "Accessibility statement (French, HTML)",
     "The RGAA status of the public pages, honestly stated",
-    () => <AccessibilityPage />,
+    (_: string, index: boolean) => <AccessibilityPage indexable={index} />,
   ],
   [
     "/integration",
     "getIntegrationGuide",
     "Integration guide (French, HTML)",
     "How a site embeds the badge and links to the verification page",
-    (base: string) => <IntegrationPage base={base} />,
+    (base: string, index: boolean) => <IntegrationPage base={base} indexable={index} />,
   ],
 ] as const;
 
@@ -68,12 +80,12 @@ for (const [path, operationId, summary, description, render] of STATIC_PAGES) {
         security: noSecurity,
         tags: ["public"],
         summary,
-        description: `${description}. DSFR, no JavaScript.`,
+        description: `${description}. DSFR, no JavaScript. Offered to search engines when the deployment says so (SEARCH_ENGINE_INDEXING), \`noindex\` otherwise.`,
         responses: htmlPage("The page"),
       },
       { ignoresQuery: true },
     ),
-    async (c) => staticPage(render(c.env.PUBLIC_BASE_URL)) as never,
+    async (c) => staticPage(render(c.env.PUBLIC_BASE_URL, indexable(c.env))) as never,
   );
 }
 

@@ -29,7 +29,8 @@ export const publicRouter = router();
 export const publicCors = cors({
   origin: "*",
   allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
-  exposeHeaders: ["ETag", REQUEST_ID_HEADER],
+  // Link: the CSV listing's next page, which a page on another origin reads to follow it.
+  exposeHeaders: ["ETag", REQUEST_ID_HEADER, "Link"],
 });
 publicRouter.use("*", publicCors);
 
@@ -46,7 +47,7 @@ export const Ref = z
     description:
       "Code SP+ of the structure, or a label number `SPP-YYYY-NNNNNN`, in any case: another spelling than " +
       "the registry's answers 301 to the canonical URL",
-    example: "DEMO-PREF-13",
+    example: "DEMO-PREF-01",
   });
 
 const Tier = z.enum(TIERS).nullable().openapi({ description: "Palier: bronze, argent or or", example: "or" });
@@ -60,7 +61,7 @@ export const PublicLabelSchema = z
       example: "valid",
     }),
     tier: Tier,
-    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000042" }),
+    labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000001" }),
     awardedOn: Day.openapi({ description: "Decision date", example: "2026-03-31" }),
     expiresOn: Day.openapi({ description: "Last valid day (inclusive)", example: "2029-03-30" }),
     supersededBy: z
@@ -68,7 +69,7 @@ export const PublicLabelSchema = z
       .nullable()
       .openapi({ description: "The renewal that replaced this label, if any", example: null }),
     structure: z.object({
-      code: z.string().openapi({ example: "DEMO-PREF-13" }),
+      code: z.string().openapi({ example: "DEMO-PREF-01" }),
       name: z.string().openapi({ example: "Préfecture de démonstration" }),
       network: z.string().openapi({ example: "Préfectures" }),
       city: z.string().openapi({ example: "Marseille" }),
@@ -81,7 +82,7 @@ export const PublicLabelSchema = z
       description: "When the registry computed this answer (at most 300 s before it is served, never the day before)",
       example: "2026-11-27T09:00:00.000Z",
     }),
-    permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-13" }),
+    permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-01" }),
   })
   .openapi("PublicLabel");
 
@@ -254,7 +255,9 @@ publicRouter.openapi(
           headers: {
             ...headers.cache,
             Link: {
-              description: 'CSV only: `<…>; rel="next"`, the next page, absent on the last one',
+              description:
+                'CSV only: `<…>; rel="next"`, the next page, absent on the last one; readable from any origin ' +
+                "(`Access-Control-Expose-Headers: Link`)",
               required: false,
               schema: { type: "string" },
             },
@@ -365,7 +368,7 @@ publicRouter.openapi(
                 .array(z.string().min(1).max(100))
                 .min(1)
                 .max(MAX_BULK_REFS)
-                .openapi({ example: ["DEMO-PREF-01", "spp-2026-000042", "DEMO-INCONNU-99"] }),
+                .openapi({ example: ["DEMO-PREF-01", "spp-2026-000001", "DEMO-INCONNU-99"] }),
             })
             .strict()
             .openapi("VerifyLabelsRequest"),
@@ -403,16 +406,16 @@ publicRouter.openapi(
 const PublicHistorySchema = z
   .object({
     structure: z.object({
-      code: z.string().openapi({ example: "DEMO-PREF-13" }),
+      code: z.string().openapi({ example: "DEMO-PREF-01" }),
       name: z.string().openapi({ example: "Préfecture de démonstration" }),
     }),
     labelNumber: z
       .string()
       .nullable()
-      .openapi({ description: "The current label, if any", example: "SPP-2026-000042" }),
+      .openapi({ description: "The current label, if any", example: "SPP-2026-000001" }),
     items: z.array(
       z.object({
-        labelNumber: z.string().openapi({ example: "SPP-2026-000042" }),
+        labelNumber: z.string().openapi({ example: "SPP-2026-000001" }),
         type: z.enum(["awarded", "renewed", "suspended", "reinstated", "withdrawn", "expired"]).openapi({
           description: "`renewed`: the award of a label that replaced the previous one",
           example: "suspended",
@@ -424,7 +427,7 @@ const PublicHistorySchema = z
         effectiveOn: z.string().openapi({ description: "The day it took effect", example: "2026-06-01" }),
       }),
     ),
-    permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-13" }),
+    permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-01" }),
   })
   .openapi("PublicHistory");
 

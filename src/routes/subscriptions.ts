@@ -91,7 +91,7 @@ const Delivery = z
       example: "ntf_lev_abcdefghijklmnop",
     }),
     type: z.enum(NOTIFICATION_TYPES).openapi({ example: "label.suspended" }),
-    labelNumber: z.string().openapi({ example: "SPP-2026-000042" }),
+    labelNumber: z.string().openapi({ example: "SPP-2026-000001" }),
     status: z.enum(DELIVERY_STATUSES).openapi({
       description:
         "`pending` (to be queued), `queued` (in the queue, or waiting for its next try), `delivered` (a 2xx " +

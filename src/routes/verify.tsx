@@ -7,7 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { publicHistory } from "../db/public";
 import { router } from "../lib/router";
-import { renderPage } from "../pages/layout";
+import { indexable, renderPage } from "../pages/layout";
 import { NotFoundPage, VerifyPage } from "../pages/verify";
 import { weakEtag } from "../public/cache";
 import { rawSegment, redirect, servePublic } from "../public/serve";
@@ -16,7 +16,7 @@ import { apiRoute, canonicalRedirect, headers, noSecurity, notModified } from ".
 export const verifyRouter = router();
 
 const Ref = z.object({
-  ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-13" }),
+  ref: z.string().openapi({ param: { name: "ref", in: "path" }, example: "DEMO-PREF-01" }),
 });
 
 verifyRouter.openapi(
@@ -63,7 +63,9 @@ verifyRouter.openapi(
         // No current label means no label at all (every renewal chain ends in a current one): no history.
         // Read from the primary, like the label: this page is cached too.
         const history = l.labelNumber ? await publicHistory(getDb(c.env.DB), l.structure.code) : [];
-        const body = await renderPage(<VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} />);
+        const body = await renderPage(
+          <VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} indexable={indexable(c.env)} />,
+        );
         const { checkedAt: _, ...stable } = l;
         return new Response(body, { headers: { ...html, ETag: await weakEtag(JSON.stringify([stable, history])) } });
       },

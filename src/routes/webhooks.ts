@@ -150,7 +150,7 @@ export const EVENT_EXAMPLES: { [T in EventType]: Extract<WebhookEvent, { type: T
     type: "audit.completed",
     timestamp: "2026-03-13T08:00:00Z",
     data: {
-      structureCode: "DEMO-PREF-13",
+      structureCode: "DEMO-PREF-01",
       auditRef: "AUD-2026-0042",
       kind: "initial",
       auditedOn: "2026-03-12",
@@ -167,7 +167,7 @@ export const EVENT_EXAMPLES: { [T in EventType]: Extract<WebhookEvent, { type: T
     type: "survey.users.completed",
     timestamp: "2026-03-13T08:00:00Z",
     data: {
-      structureCode: "DEMO-PREF-13",
+      structureCode: "DEMO-PREF-01",
       surveyRef: "ENQ-U-2026-07",
       periodStart: "2026-01-01",
       periodEnd: "2026-02-28",
@@ -181,7 +181,7 @@ export const EVENT_EXAMPLES: { [T in EventType]: Extract<WebhookEvent, { type: T
     type: "survey.agents.completed",
     timestamp: "2026-03-13T08:00:00Z",
     data: {
-      structureCode: "DEMO-PREF-13",
+      structureCode: "DEMO-PREF-01",
       surveyRef: "ENQ-A-2026-03",
       periodStart: "2026-01-15",
       periodEnd: "2026-02-15",
@@ -193,22 +193,22 @@ export const EVENT_EXAMPLES: { [T in EventType]: Extract<WebhookEvent, { type: T
   "label.decision": {
     type: "label.decision",
     timestamp: "2026-04-02T14:30:00Z",
-    data: { structureCode: "DEMO-PREF-13", decision: "award", tier: "argent", decidedOn: "2026-04-02" },
+    data: { structureCode: "DEMO-PREF-01", decision: "award", tier: "argent", decidedOn: "2026-04-02" },
   },
   "label.suspended": {
     type: "label.suspended",
     timestamp: "2026-06-01T09:00:00Z",
-    data: { labelNumber: "SPP-2026-000042", reason: "Audit de suivi non réalisé", effectiveOn: "2026-06-01" },
+    data: { labelNumber: "SPP-2026-000001", reason: "Audit de suivi non réalisé", effectiveOn: "2026-06-01" },
   },
   "label.reinstated": {
     type: "label.reinstated",
     timestamp: "2026-07-01T09:00:00Z",
-    data: { labelNumber: "SPP-2026-000042", reason: "Audit de suivi réalisé", effectiveOn: "2026-07-01" },
+    data: { labelNumber: "SPP-2026-000001", reason: "Audit de suivi réalisé", effectiveOn: "2026-07-01" },
   },
   "label.withdrawn": {
     type: "label.withdrawn",
     timestamp: "2026-09-01T09:00:00Z",
-    data: { labelNumber: "SPP-2026-000042", reason: "Non-conformité majeure confirmée", effectiveOn: "2026-09-01" },
+    data: { labelNumber: "SPP-2026-000001", reason: "Non-conformité majeure confirmée", effectiveOn: "2026-09-01" },
   },
 };
 

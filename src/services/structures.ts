@@ -44,7 +44,7 @@ export async function createStructure(deps: Deps, input: StructureInput) {
       .returning({ code: structures.code }),
     // On a conflict these recompute the existing structure's rows, and purge its answers: harmless.
     refreshPublicLabels(db, input.code),
-    ...reindexStructures(db, input.code),
+    ...reindexStructures(db, input),
     ...publicChangeStatements(db, change, now),
   ]);
   // Recorded intents are carried out whatever the answer (on a conflict: a harmless purge).
@@ -94,7 +94,7 @@ async function updateStructureOnce(deps: Deps, code: string, patch: Partial<Omit
       })
       .where(eq(structures.code, code)),
     refreshPublicLabels(db, code),
-    ...reindexStructures(db, code),
+    ...reindexStructures(db, { ...current, ...patch, code }),
     ...publicChangeStatements(db, change, now),
   ]);
   await afterChange(deps, intentsOf(change), now);

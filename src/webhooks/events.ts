@@ -13,7 +13,7 @@ const ref = (example: string, description: string) => cleanText(100).openapi({ d
 
 const LabelNumber = cleanText(64).openapi({
   description: "Label number, as issued by the registry",
-  example: "SPP-2026-000042",
+  example: "SPP-2026-000001",
 });
 
 const noDuplicates =

@@ -15,6 +15,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -177,30 +178,69 @@ try {
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
 
-  // 5. A third-party page embedding the badge in every state, as the snippet says.
+  // 5. A third-party site (another origin, a strict CSP of its own) embedding the badge in every state with the
+  // code a verification page offers: the recommended one (the badge and the registry's /badge.js, which gives
+  // the badge's status to assistive technology) and the one without script (an honest `alt`).
+  const decode = (h) =>
+    h
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&");
+  const offered = await (await fetch(`${base}/verify/BR-OR`)).text();
+  const snippetOf = (id) =>
+    decode(offered.match(new RegExp(`<textarea[^>]*id="${id}"[^>]*>([^<]*)</textarea>`))?.[1] ?? "");
+  const withScript = snippetOf("code-integration");
+  const withoutScript = snippetOf("code-integration-sans-script");
+  check(
+    withScript.includes(`${base}/badge.js`) && !withoutScript.includes("<script"),
+    "verify page offers both embed codes",
+  );
+  const forCode = (snippet, code) =>
+    snippet.replaceAll("BR-OR", code).replace("Structure de démonstration BR-OR", `Structure de démonstration ${code}`);
   const rows = STATES.map(
     ([code, , , , state]) =>
-      `<tr><th scope="row">${state}</th><td><a href="${base}/verify/${code}"><img id="b-${code}" src="${base}/badge/${code}.svg" alt="Label Services Publics + : voir le statut (${code})" height="20"></a></td></tr>`,
+      `<tr><th scope="row">${state}</th><td id="s-${code}">${forCode(withScript, code)}</td></tr>`,
   ).join("\n");
-  await page.setContent(
-    `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Badges</title>
-<style>body{font-family:sans-serif;margin:16px;background:#fff}th{text-align:left;padding:4px 12px 4px 0;font-weight:normal;color:#555}</style>
-</head><body><table id="badges">${rows}</table></body></html>`,
-    { waitUntil: "load" },
-  );
+  // The code without script on a page of its own: /badge.js, where present, tells every badge of its page.
+  const plainRows = STATES.map(([code]) => `<p id="n-${code}">${forCode(withoutScript, code)}</p>`).join("\n");
+  // Served from another origin on this machine (Chromium keeps public origins from loading loopback resources).
+  const thirdPartyHtml = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Badges</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${base}; connect-src ${base}; img-src ${base}; style-src 'unsafe-inline'">
+<style>body{font-family:sans-serif;margin:16px;background:#fff}th{text-align:left;padding:4px 12px 4px 0;font-weight:normal;color:#555}td{padding:4px 12px 4px 0}</style>
+</head><body><table id="badges">${rows}</table></body></html>`;
+  const site = createHttpServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(
+      req.url === "/sans-script"
+        ? thirdPartyHtml.replace(/<table id="badges">.*<\/table>/s, plainRows)
+        : thirdPartyHtml,
+    );
+  });
+  await new Promise((resolve) => site.listen(0, "localhost", resolve));
+  const thirdParty = `http://localhost:${site.address().port}/`;
+  process.on("exit", () => site.close());
+  await page.goto(thirdParty, { waitUntil: "load" });
+  const plainPage = await browser.newPage();
+  await plainPage.goto(`${thirdParty}sans-script`, { waitUntil: "load" });
   for (const [code, , , , state, text] of STATES) {
-    const img = await page.$eval(`#b-${code}`, (el) => ({
+    const img = await page.$eval(`#s-${code} img`, (el) => ({
       complete: el.complete,
       w: el.naturalWidth,
       h: el.naturalHeight,
       shown: el.getBoundingClientRect().width,
-      alt: el.alt,
     }));
     check(
       img.complete && img.w > 60 && img.h === 20 && img.shown > 60,
       `badge ${code} (${state}) renders ${img.w}×${img.h}`,
     );
-    check(img.alt.startsWith("Label Services Publics +"), `badge ${code} has alt text`);
+    const plainAlt = await plainPage.$eval(`#n-${code} img`, (el) => el.alt);
+    check(
+      plainAlt ===
+        `Label Services Publics + de Structure de démonstration ${code} : statut à jour sur la page de vérification du registre`,
+      `badge ${code} without script: honest alt « ${plainAlt} »`,
+    );
     const res = await page.request.get(`${base}/badge/${code}.svg`);
     const svg = await res.text();
     const aria = svg.match(/^<svg[^>]* aria-label="([^"]*)"/)?.[1] ?? "";
@@ -210,7 +250,28 @@ try {
     );
     check(svg.includes(`>${text.replace(/'/g, "&apos;")}</text>`), `badge ${code} says « ${text} »`);
     check(res.headers()["x-label-status"] === state, `badge ${code} status ${state}`);
+    // What a screen reader is given: the link's accessible name in Chromium's accessibility tree.
+    const spoken = aria.replace(/&apos;/g, "'");
+    const word = {
+      valid: "valide jusqu'au",
+      suspended: "suspendu",
+      withdrawn: "retiré",
+      expired: "expiré",
+      none: "non labellisé",
+      unknown: "inconnue",
+    }[state];
+    // (YAML: a quoted line doubles its single quotes.)
+    let tree = "";
+    for (let i = 0; i < 50 && !tree.includes(spoken); i++) {
+      tree = (await page.locator(`#s-${code} a`).ariaSnapshot()).replace(/''/g, "'");
+      if (!tree.includes(spoken)) await page.waitForTimeout(100);
+    }
+    check(
+      tree.includes(`link "${spoken}"`) && tree.includes(word),
+      `badge ${code} with /badge.js: accessible name says « ${word} » (${tree.split("\n")[0]})`,
+    );
   }
+  await plainPage.close();
   const table = await page.$("#badges");
   await table.screenshot({ path: join(out, "badges.png") });
   if (process.argv.includes("--docs")) await table.screenshot({ path: join(root, "docs/badges.png") });
@@ -362,6 +423,44 @@ try {
   );
   check(p.transform === "uppercase" && p.scripts === 0, "problem page DSFR stylesheet applied, no script");
   await page.screenshot({ path: join(out, "problem-conflict.png"), fullPage: true });
+  // 7b. Every public page on a 320 px wide screen, without horizontal scrolling (WCAG 1.4.10 « Reflow »): the
+  // page never scrolls sideways; a data table may scroll inside its own frame (the DSFR's .fr-table).
+  const phone = await browser.newPage();
+  await phone.setViewportSize({ width: 320, height: 640 });
+  const PUBLIC_PAGES = [
+    "/",
+    "/verify",
+    `/verify?q=${encodeURIComponent("Démoville")}`,
+    ...PATHS.map(([, code]) => `/verify/${code}`),
+    "/verify/INCONNU-404",
+    "/mentions-legales",
+    "/accessibilite",
+    "/integration",
+    "/problems/conflict",
+  ];
+  for (const path of PUBLIC_PAGES) {
+    await phone.goto(`${base}${path}`, { waitUntil: "networkidle" });
+    const wide = await phone.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const inScroller = (el) => el.closest(".fr-table, .fr-table__wrapper, textarea");
+      const over = [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !inScroller(el))
+        .map(
+          (el) =>
+            `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} ${Math.round(el.getBoundingClientRect().right)} px`,
+        );
+      return { scroll: document.documentElement.scrollWidth, width, over: over.slice(0, 5) };
+    });
+    check(
+      wide.scroll <= wide.width && wide.over.length === 0,
+      `${path} at 320 px: no horizontal scrolling (${wide.scroll} px) ${wide.over.join(" | ")}`,
+    );
+  }
+  await phone.screenshot({ path: join(out, "phone-problem.png"), fullPage: true });
+  await phone.goto(`${base}/integration`, { waitUntil: "networkidle" });
+  await phone.screenshot({ path: join(out, "phone-integration.png"), fullPage: true });
+  await phone.close();
+
   check(violations.length === 0, `no CSP violation ${violations.join(" | ")}`);
   check(failed.length === 0, `no failed request ${failed.join(" ")}`);
 
