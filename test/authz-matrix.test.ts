@@ -2,11 +2,12 @@
  * Authorisation matrix, derived from the app's own route table: every route × every kind of caller →
  * the expected outcome. A route added without a row here fails the first test.
  */
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import app from "../src/app";
 import { accessToken, forgerKey, grant, office, serveAccessKeys } from "./access";
 import { auditEvent, makeAssignment, makeCertifier, makeLabel, makeStructure } from "./factories";
-import { BASE, call, sql } from "./helpers";
+import { call, sql } from "./helpers";
 import { deliver } from "./webhooks-helpers";
 
 // The back-office's callers sign in through Cloudflare Access: the team's keys are served here.
@@ -303,7 +304,10 @@ describe("authorisation matrix", () => {
         const form = row.form
           ? {
               raw: new URLSearchParams(row.form).toString(),
-              headers: { Origin: BASE, "Content-Type": "application/x-www-form-urlencoded" },
+              headers: {
+                Origin: new URL(env.PUBLIC_BASE_URL).origin,
+                "Content-Type": "application/x-www-form-urlencoded",
+              },
             }
           : {};
         const r = await call(method, row.path(f), { token: tokens[caller], body: row.body, ...form });

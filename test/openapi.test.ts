@@ -4,6 +4,7 @@
  * schemas enforce, unknown query parameters and unsupported methods, the webhook events; and the
  * response-conformance check that every other test goes through can fail, and cannot be bypassed.
  */
+import { env } from "cloudflare:test";
 import { fc, test } from "@fast-check/vitest";
 import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
@@ -199,7 +200,10 @@ describe("query strings and methods", () => {
   it("answers 405 with Allow, derived from the route table, for every known path and an unsupported method", async () => {
     const paths = [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => r.path))];
     // The back-office answers people signed in through Access, and forms sent from its own origin.
-    const office = { Origin: BASE, "Cf-Access-Jwt-Assertion": await accessToken("admin@openapi.example") };
+    const office = {
+      Origin: new URL(env.PUBLIC_BASE_URL).origin,
+      "Cf-Access-Jwt-Assertion": await accessToken("admin@openapi.example"),
+    };
     for (const path of paths) {
       const concrete = path.replace(/:\w+/g, "X");
       const allow = allowedMethods(app.routes, concrete);

@@ -17,6 +17,7 @@ import {
 import type { PublicLabel } from "../public/present";
 import { CertificateLink } from "./certificate";
 import { Layout, SearchForm } from "./layout";
+import { StaleNotice } from "./stale-notice";
 
 export const BADGE_CLASS: Record<PublicStatus, string> = {
   valid: "fr-badge--success",
@@ -167,10 +168,14 @@ export function VerifyPage({ l, history, base }: { l: PublicLabel; history: read
         </span>
       </p>
       <p id="explication">{STATUS_EXPLANATIONS[l.status]}</p>
-      <p id="verifie-le" class="fr-text--sm">
-        Vérifié le <time datetime={l.checkedAt}>{parisTime(l.checkedAt)}</time> (heure de Paris), à partir du registre
-        du label.
-      </p>
+      {l.stale && l.factsAt ? (
+        <StaleNotice factsAt={l.factsAt} />
+      ) : (
+        <p id="verifie-le" class="fr-text--sm">
+          Vérifié le <time datetime={l.checkedAt}>{parisTime(l.checkedAt)}</time> (heure de Paris), à partir du registre
+          du label.
+        </p>
+      )}
       <div class="fr-table">
         <table>
           <caption>{l.labelNumber ? "Le service public et son label" : "Le service public"}</caption>

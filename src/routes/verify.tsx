@@ -58,11 +58,15 @@ verifyRouter.openapi(
       c,
       "page",
       rawSegment(c, "/verify/"),
-      async (l, ref) => {
+      async (l, ref, _now, known) => {
         if (!l) return notFoundPage(ref.value);
         // No current label means no label at all (every renewal chain ends in a current one): no history.
-        // Read from the primary, like the label: this page is cached too.
-        const history = l.labelNumber ? await publicHistory(getDb(c.env.DB), l.structure.code) : [];
+        // Read from the primary, like the label: this page is cached too. D1 down: the last known history.
+        const history = known
+          ? known.history
+          : l.labelNumber
+            ? await publicHistory(getDb(c.env.DB), l.structure.code)
+            : [];
         const body = await renderPage(<VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} />);
         const { checkedAt: _, ...stable } = l;
         return new Response(body, { headers: { ...html, ETag: await weakEtag(JSON.stringify([stable, history])) } });
