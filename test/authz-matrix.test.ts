@@ -48,6 +48,8 @@ type Row = { policy: Policy; path: (f: Fixture) => string; body?: unknown; form?
 
 const ROUTES: Record<string, Row> = {
   "GET /health": { policy: "public", path: () => "/health" },
+  // The status for all; the details for an admin (test/health.test.ts).
+  "GET /health/ready": { policy: "public", path: () => "/health/ready" },
   "GET /openapi.json": { policy: "public", path: () => "/openapi.json" },
   "GET /docs": { policy: "public", path: () => "/docs" },
   "GET /v1/public/labels": { policy: "public", path: () => "/v1/public/labels" },
@@ -131,6 +133,8 @@ const ROUTES: Record<string, Row> = {
   // Local dev only (EMAIL_TRANSPORT=local and a loopback host): 404 on the tests' public host, for all.
   "GET /dev/outbox": { policy: "public", path: () => "/dev/outbox" },
   "GET /dev/outbox/:id": { policy: "public", path: () => "/dev/outbox/eml_unknown" },
+  // The load run's D1 outage: DEV_FAULTS is off in tests, as in production: 404 for all.
+  "POST /dev/faults/d1": { policy: "public", path: () => "/dev/faults/d1" },
   // Deliveries authenticate by Standard Webhooks signature, not bearer keys: whatever key is sent,
   // an unsigned delivery is 401 (signature checks themselves are in webhooks.test.ts).
   "POST /v1/webhooks/certifiers/:certifierId": {

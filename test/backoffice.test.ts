@@ -67,6 +67,8 @@ describe("sign-in through Cloudflare Access", () => {
       unsigned: `${btoa(JSON.stringify({ alg: "none", kid: "test-run-key" })).replace(/=+$/, "")}.${(await accessToken(ALICE)).split(".")[1]}.`,
       garbage: "not.a.token",
       "no e-mail (service token)": await accessToken(null, { claims: { common_name: "svc.access" } }),
+      // A token without an expiry would open sessions forever: Access always sets one.
+      "no expiry": await accessToken(ALICE, { claims: { exp: undefined } }),
     };
     for (const [what, token] of Object.entries(bad)) {
       const r = await office("GET", "/admin", { as: { token } });
@@ -75,6 +77,16 @@ describe("sign-in through Cloudflare Access", () => {
     }
     // The same request with a genuine token gets in.
     expect((await office("GET", "/admin", { as: ALICE })).status).toBe(200);
+  });
+
+  it("e-mails match ASCII-only: a token for \u212Aelvin@… (Kelvin sign) never opens kelvin@…'s session", async () => {
+    await grant("kelvin@ditp.example");
+    expect((await office("GET", "/admin", { as: "kelvin@ditp.example" })).status).toBe(200);
+    expect((await office("GET", "/admin", { as: "KELVIN@DITP.EXAMPLE" })).status).toBe(200);
+    // "\u212A".toLowerCase() is "k": Unicode folding would have matched the row of kelvin@.
+    const r = await office("GET", "/admin", { as: "\u212Aelvin@ditp.example" });
+    expect(r.status).toBe(403);
+    expect(r.text).not.toContain("Labels en cours");
   });
 
   it("a genuine token for an e-mail the table does not know, or no longer lets in: 403", async () => {
@@ -243,6 +255,8 @@ describe("forms come from the back-office itself", () => {
       ["no Origin, cross-site", { origin: null, headers: { "Sec-Fetch-Site": "cross-site" } }],
       ["no Origin, no Sec-Fetch-Site", { origin: null }],
       ["another port", { origin: `${BASE}:8443` }],
+      // The request's own host is not the registry's (a rebinding name under `npm run dev`): PUBLIC_BASE_URL decides.
+      ["the request's Host, not PUBLIC_BASE_URL", { origin: BASE }],
     ];
     for (const [what, o] of refusals) {
       const r = await office("POST", "/admin/structures", { as: ALICE, form, ...o });

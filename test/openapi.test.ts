@@ -52,6 +52,14 @@ beforeAll(async () => {
 serveAccessKeys();
 await grant("admin@openapi.example");
 
+describe("the document's own answer", () => {
+  it("names PUBLIC_BASE_URL as its server whatever Host was asked, and may be cached an hour", async () => {
+    const r = await call("GET", "/openapi.json", { token: null, headers: { Host: "rebind.attacker.example" } });
+    expect(r.json.servers).toEqual([{ url: new URL(env.PUBLIC_BASE_URL).origin }]);
+    expect(r.headers.get("Cache-Control")).toBe("public, max-age=3600");
+  });
+});
+
 describe("every operation documents itself", () => {
   it("has a unique operationId, a summary, a description, one declared tag and its security", () => {
     const declared = new Set(doc.tags.map((t) => t.name));
