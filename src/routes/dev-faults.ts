@@ -1,10 +1,13 @@
 /**
- * `POST /dev/faults/d1?seconds=N` (local development only): makes this Worker's D1 fail for N seconds, so the
+ * `POST /dev/faults/d1?seconds=N` (local development only; body `{"coldCache": [codes]}` optional): makes this Worker's D1 fail for N seconds, so the
  * load run (scripts/load.mjs) can show what an outage does to every public answer. It exists only when
  * DEV_FAULTS=on, which the configuration refuses unless PUBLIC_BASE_URL is on loopback (src/env.ts), as it
  * does for the dev outbox and the dev sign-in; and it asks for ADMIN_TOKEN. The outage lives in this isolate's
  * memory: `wrangler dev` runs one. Not in /openapi.json: not part of the API.
  */
+
+import { codeTag } from "../changes/public-change";
+import { purgeLocally } from "../changes/purge";
 import { config } from "../env";
 import { timingSafeEqualStrings } from "../lib/crypto";
 import { outageD1 } from "../lib/d1-outage";
@@ -34,7 +37,12 @@ devFaultsRouter.post("/d1", async (c) => {
       errors: [{ path: "seconds", message: "A whole number from 0 to 600" }],
     });
   }
+  // `{"coldCache": ["CODE", …]}`: this data centre's cached answers about these structures are dropped first,
+  // so the outage meets them cold (as a data centre that has not served them for five minutes would).
+  const body = (await c.req.json().catch(() => ({}))) as { coldCache?: unknown };
+  const codes = Array.isArray(body.coldCache) ? body.coldCache.filter((x): x is string => typeof x === "string") : [];
+  await purgeLocally(codes.map(codeTag));
   outageUntil = Date.now() + seconds * 1000;
-  log.warn("dev fault: D1 made to fail", { seconds });
+  log.warn("dev fault: D1 made to fail", { seconds, coldCache: codes.length });
   return c.json({ d1: "failing", until: new Date(outageUntil).toISOString() });
 });
