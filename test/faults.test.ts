@@ -8,6 +8,7 @@
 import { env } from "cloudflare:test";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
+import backfill from "../migrations/0022_last_known_backfill.sql?raw";
 import { PURGE_API } from "../src/changes/purge";
 import { getDb } from "../src/db/client";
 import { type PublicStatus, statusSentence } from "../src/domain/badge";
@@ -18,7 +19,15 @@ import { deliverOutbox } from "../src/jobs/deliver";
 import { outageD1 } from "../src/lib/d1-outage";
 import { type LastKnown, lastKnownKey } from "../src/public/last-known";
 import { CRONS } from "../src/scheduled";
-import { auditEvent, makeAssignedStructure, makeInputs, makeLabel, structurePayload, uniqueId } from "./factories";
+import {
+  auditEvent,
+  makeAssignedStructure,
+  makeInputs,
+  makeLabel,
+  makeLegacyLabel,
+  structurePayload,
+  uniqueId,
+} from "./factories";
 import { call, daily, outboxOf, runCron, sql } from "./helpers";
 import { mockNetwork } from "./network";
 import { deliver } from "./webhooks-helpers";
@@ -509,5 +518,41 @@ describe("every other dependency failing loses nothing", () => {
     expect(await statusOf()).toEqual(["queued"]);
     expect(JSON.stringify(sent)).toContain(sub.json.id);
     await call("PATCH", `/v1/subscriptions/${sub.json.id}`, { body: { status: "disabled" } });
+  });
+});
+
+describe("structures from before the last known answers get theirs", () => {
+  it("migration 0022 queues one per structure, the minute cron writes them; a structure then survives an outage", async () => {
+    // A label written as the registry held it before this round (no intents), its structure's KV entry gone
+    // (registered before KV existed): nothing known.
+    const legacy = await makeLegacyLabel({ status: "suspended" });
+    const key = lastKnownKey({ kind: "code", value: legacy.structureCode });
+    await env.LAST_KNOWN.delete(key);
+    expect((await publicCall(`/badge/${legacy.structureCode}.svg`, d1Down())).headers.get("X-Label-Status")).toBe(
+      "unavailable",
+    );
+    await env.DB.prepare(backfill).run();
+    expect(
+      await count("effects", "kind = 'last-known' AND status = 'pending' AND subject = ?", legacy.structureCode),
+    ).toBe(1);
+    // The cron takes them at its pace (50 a run): a few runs for whatever this file left pending.
+    for (let run = 0; run < 5; run++) await runCron(CRONS.effects, Date.now() + (run + 2) * 3_600_000);
+    expect((await env.LAST_KNOWN.get<LastKnown>(key, "json"))!.row.status).toBe("suspended");
+    const page = await publicCall(`/verify/${legacy.number}`, d1Down());
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("momentanément injoignable");
+  });
+
+  it("a fresh read of a structure whose facts are missing or old stores them again, after the answer", async () => {
+    const label = await makeLabel({ status: "withdrawn" });
+    const key = lastKnownKey({ kind: "code", value: label.structureCode });
+    await env.LAST_KNOWN.delete(key);
+    // `env: {}`: through the handler with its execution context awaited (the refresh runs in waitUntil).
+    const r = await call("GET", `/v1/public/labels/${label.structureCode}`, { token: null, env: {} });
+    expect(r.json.status).toBe("withdrawn");
+    expect(r.json.stale).toBeUndefined();
+    const known = await env.LAST_KNOWN.get<LastKnown>(key, "json");
+    expect(known!.row.status).toBe("withdrawn");
+    expect(Date.now() - Date.parse(known!.factsAt)).toBeLessThan(60_000);
   });
 });
