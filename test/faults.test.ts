@@ -346,6 +346,10 @@ describe("D1 down: the public answers tell the last known truth, marked stale", 
       expect(badge.headers.get("X-Label-Status")).toBe("unavailable");
       expect(badge.headers.get("Cache-Control")).toBe("no-store");
       expect(badge.text).toContain("vérification indisponible");
+      const page = await publicCall(`/verify/${code}`, over);
+      expect(page.status, why).toBe(503);
+      expect(page.headers.get("Content-Type")).toMatch(/^text\/html/);
+      expect(page.text).toContain("Vérification indisponible");
     }
   });
 });

@@ -22,6 +22,7 @@ import { OUTAGE_RETRY_AFTER_SECONDS, withinBudget } from "../lib/d1-outage";
 import { ApiError, asApiError } from "../lib/errors";
 import { log, loggableError } from "../lib/log";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
+import { unavailablePage } from "../pages/stale-notice";
 import { depsOf } from "../services/deps";
 import { cachedAnswer, cacheKey, conditional, maxAgeAt } from "./cache";
 import { type LastKnown, lastKnownAnswer, outageSettings, refreshIfOld, STALE_MAX_AGE_SECONDS } from "./last-known";
@@ -87,6 +88,7 @@ export async function servePublic(
     if (asApiError(err)) throw err;
     const stale = await lastKnownAnswer(c.env, ref, now, { surface, cause: err });
     if (!stale) {
+      if (surface === "page") return unavailablePage(OUTAGE_RETRY_AFTER_SECONDS);
       throw new ApiError("unavailable", "The registry's database does not answer and nothing recent is known", {
         headers: { "Retry-After": String(OUTAGE_RETRY_AFTER_SECONDS) },
       });

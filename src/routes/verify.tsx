@@ -42,6 +42,13 @@ verifyRouter.openapi(
           description: "Unknown structure or label (a French page)",
           content: { "text/html": { schema: z.string() } },
         },
+        503: {
+          description:
+            "The database does not answer and nothing recent is known: « Vérification indisponible » (a French page, " +
+            "`Retry-After`, never stored). With a recent last known answer, the page answers 200, dated.",
+          headers: headers.retryAfter(),
+          content: { "text/html": { schema: z.string() } },
+        },
       },
     },
     { ignoresQuery: true, rateLimited: true },
