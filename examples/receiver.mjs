@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// A subscriber: listens on PORT, subscribes to every label event of the registry under `npm run dev`,
-// then prints each event whose Standard Webhooks signature verifies. Override REGISTRY_URL, ADMIN_TOKEN.
 import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
+// A subscriber: listens on PORT, subscribes to every label event of the registry under `npm run dev`,
+// then prints each event whose Standard Webhooks signature verifies. Override REGISTRY_URL, ADMIN_TOKEN.
+import { adminTokenOfDev } from "./dev-token.mjs";
 
 const registry = process.env.REGISTRY_URL ?? "http://localhost:8787";
 const port = Number(process.env.PORT ?? 8789);
 const url = `http://localhost:${port}/`;
-const token = process.env.ADMIN_TOKEN ?? "dev-admin-token-change-me";
+const token = adminTokenOfDev();
 let wh;
 const server = createServer(async (req, answer) => {
   let body = "";

@@ -6,6 +6,13 @@
 // Then, with the Worker stopped, counts in D1 that every accepted webhook id is stored exactly once
 // and every accepted audit/survey reference exactly once. Exit 1 on any 5xx, network error,
 // unexpected status or count mismatch. Env: LOAD_REQUESTS (10000), LOAD_CONCURRENCY (64).
+//
+// In the middle of the run, D1 fails for LOAD_OUTAGE_SECONDS (30; 0 for none) through the dev-only
+// POST /dev/faults/d1 (DEV_FAULTS=on, loopback only). Meanwhile: public reads of a label (JSON, badge, page,
+// shields) must answer 200 with the state the label is in — no 5xx, every badge an SVG — from the last known
+// answers; writes answer 503 with Retry-After, and every delivery refused so is sent again once D1 is back,
+// then must be applied once (the counts below). The listing is not kept as a last known answer: its 503s
+// during the outage are counted apart.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,6 +26,7 @@ const TOTAL = Number(process.env.LOAD_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 64);
 /** Bodies to spread deliveries over: WEBHOOK_LIMITER allows 600 a minute per body. */
 const BODIES = 12;
+const OUTAGE_SECONDS = Number(process.env.LOAD_OUTAGE_SECONDS ?? 30);
 const ADMIN = `load-${randomBytes(16).toString("hex")}`;
 const persist = mkdtempSync(join(tmpdir(), "spp-load-"));
 
@@ -66,6 +74,11 @@ async function startWorker(port) {
       `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
       "--var",
       "EMAIL_TRANSPORT:local",
+      // The dev-only outage switch (refused unless PUBLIC_BASE_URL is on loopback, as it is here).
+      "--var",
+      "DEV_FAULTS:on",
+      "--var",
+      `PUBLIC_BASE_URL:http://127.0.0.1:${port}`,
       "--log-level",
       "error",
       "--show-interactive-dev-session=false",
@@ -176,7 +189,7 @@ function plan(bodies) {
         `/verify/${code}`,
         `/v1/public/labels/${code}/shields.json`,
       ]);
-      items.push({ kind: "public", method: "GET", path, ok: [200] });
+      items.push({ kind: "public", method: "GET", path, ok: [200], ip: `198.51.100.${1 + (i % 200)}` });
     } else if (r < 0.47) {
       // The listing is not cached: every call counts against PUBLIC_LIMITER (300/min per IP).
       items.push({
@@ -184,6 +197,7 @@ function plan(bodies) {
         method: "GET",
         path: pick(["/v1/public/labels", "/v1/public/labels?format=csv"]),
         ok: [200],
+        ip: "203.0.113.7", // one open-data client
       });
     } else if (r < 0.6) {
       const path = pick([
@@ -223,7 +237,46 @@ async function send(base, item) {
       body: d.raw,
     });
   }
-  return fetch(`${base}${item.path}`, { headers: item.admin ? { Authorization: `Bearer ${ADMIN}` } : {} });
+  // Public reads come from many citizens, as in production (PUBLIC_LIMITER counts misses per client IP):
+  // during an outage stale answers are kept 10 s only, so one address asking for every label would be
+  // throttled by its own misses.
+  const headers = item.admin ? { Authorization: `Bearer ${ADMIN}` } : { "CF-Connecting-IP": item.ip };
+  return fetch(`${base}${item.path}`, { headers });
+}
+
+/** Makes the Worker's D1 fail for OUTAGE_SECONDS (dev only: DEV_FAULTS=on). */
+async function startOutage(base, codes) {
+  const r = await fetch(`${base}/dev/faults/d1?seconds=${OUTAGE_SECONDS}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${ADMIN}`, "Content-Type": "application/json" },
+    // The edge cache dropped first: the outage's public reads are answered by the last known answers.
+    body: JSON.stringify({ coldCache: codes }),
+  });
+  if (!r.ok) throw new Error(`POST /dev/faults/d1: ${r.status} ${await r.text()}`);
+}
+
+/**
+ * What a public answer must be, outage or not: the state of its label (JSON `status`, the badge's
+ * `X-Label-Status`), every badge an SVG, a stale page dated. Null when right.
+ */
+function checkAnswer(item, res, body, stateOf) {
+  if (item.kind !== "public") return null;
+  const code = decodeURIComponent(item.path.match(/^\/(?:v1\/public\/labels|badge|verify)\/([^/.]+)/)?.[1] ?? "");
+  const want = stateOf.get(code);
+  if (item.path.startsWith("/badge/")) {
+    if (!(res.headers.get("Content-Type") ?? "").startsWith("image/svg+xml") || !body.includes("<svg"))
+      return `not an SVG (${res.status})`;
+    const drawn = res.headers.get("X-Label-Status");
+    return drawn === want ? null : `badge says ${drawn}, the label is ${want}`;
+  }
+  if (res.status !== 200) return null; // counted as a 5xx or an unexpected status
+  if (item.path.endsWith("/shields.json")) return null;
+  if (item.path.startsWith("/verify/")) {
+    const stale = res.headers.get("X-Cache") === "STALE";
+    return stale && !body.includes("le registre est momentanément injoignable") ? "stale page not dated" : null;
+  }
+  const json = JSON.parse(body);
+  return json.status === want ? null : `JSON says ${json.status}, the label is ${want}`;
 }
 
 async function main() {
@@ -234,7 +287,15 @@ async function main() {
   wrangler(["d1", "migrations", "apply", "DB"]);
   wrangler(["d1", "execute", "DB", "--file", "scripts/demo-data.sql"]);
   const { dev, base, log } = await startWorker(port);
-  const stats = { status: {}, webhook200: 0, fivexx: 0, network: 0, unexpected: [], latencies: [] };
+  const stats = {
+    status: {},
+    webhook200: 0,
+    fivexx: 0,
+    network: 0,
+    unexpected: [],
+    latencies: [],
+    outage: { requests: 0, stale: 0, refused: {}, retried: 0 },
+  };
   const accepted = new Map(); // webhook id → delivery
   let failed = false;
   let seconds = 0;
@@ -242,22 +303,47 @@ async function main() {
     // The demo structures of `npm run dev`, in every public state, for the public requests.
     const demo = await seedDemo(base, ADMIN);
     if (demo.some((r) => r.state === "error")) throw new Error(`demo data: ${JSON.stringify(demo)}`);
-    const items = plan(await fixtures(base));
+    const bodies = await fixtures(base);
+    // The state each public answer must tell, outage or not: the demo's, and « none » for this run's structures.
+    const stateOf = new Map([...demo.map((r) => [r.code, r.state]), ...bodies.map((b) => [b.code, "none"])]);
+    const items = plan(bodies);
     let next = 0;
+    let outage = null; // { from, until } in performance.now() ms
+    const inOutage = (t) => outage !== null && t >= outage.from && t <= outage.until;
+    const retry = []; // deliveries refused with 503 during the outage: their sender sends them again
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
+      Array.from({ length: CONCURRENCY }, async (_, worker) => {
         while (next < items.length) {
+          if (worker === 0 && outage === null && OUTAGE_SECONDS > 0 && next >= items.length / 3) {
+            await startOutage(base, [...stateOf.keys()]);
+            outage = { from: performance.now(), until: performance.now() + OUTAGE_SECONDS * 1000 };
+            // Paced so that half of the remaining requests spread over the outage, the rest after it.
+            outage.paceMs = (CONCURRENCY * OUTAGE_SECONDS * 1000) / Math.max(1, (items.length - next) / 2);
+          }
+          if (outage && performance.now() < outage.until) await new Promise((r) => setTimeout(r, outage.paceMs));
           const item = items[next++];
           const t = performance.now();
+          const during = inOutage(t);
           try {
             const res = await send(base, item);
-            await res.arrayBuffer();
+            const body = await res.text();
             stats.latencies.push(performance.now() - t);
             stats.status[res.status] = (stats.status[res.status] ?? 0) + 1;
-            if (res.status >= 500) stats.fivexx++;
-            if (!item.ok.includes(res.status))
-              stats.unexpected.push(`${item.kind} ${item.path ?? item.delivery.id} → ${res.status}`);
+            const ended = inOutage(performance.now()) || during;
+            if (ended) stats.outage.requests++;
+            const problem = checkAnswer(item, res, body, stateOf);
+            if (problem) stats.unexpected.push(`${item.kind} ${item.path} ${ended ? "(outage) " : ""}→ ${problem}`);
+            if (ended && res.status === 503) {
+              stats.outage.refused[item.kind] = (stats.outage.refused[item.kind] ?? 0) + 1;
+              if (!res.headers.get("Retry-After")) stats.unexpected.push(`${item.kind} 503 without Retry-After`);
+              if (item.delivery) retry.push(item.delivery);
+            } else {
+              if (res.status >= 500) stats.fivexx++;
+              if (!item.ok.includes(res.status))
+                stats.unexpected.push(`${item.kind} ${item.path ?? item.delivery.id} → ${res.status}`);
+            }
+            if (ended && item.kind === "public" && res.headers.get("X-Cache") === "STALE") stats.outage.stale++;
             if (item.delivery && res.status === 200) {
               accepted.set(item.delivery.id, item.delivery);
               stats.webhook200++;
@@ -269,6 +355,28 @@ async function main() {
         }
       }),
     );
+    // D1 back: every delivery refused during the outage is sent again (as a Standard Webhooks sender retries).
+    if (outage) {
+      const wait = outage.until - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait + 500));
+      for (const d of retry) {
+        const res = await send(base, { delivery: d });
+        await res.arrayBuffer();
+        stats.status[res.status] = (stats.status[res.status] ?? 0) + 1;
+        if (res.status !== 200) stats.unexpected.push(`retried delivery ${d.id} → ${res.status}`);
+        else {
+          accepted.set(d.id, d);
+          stats.webhook200++;
+        }
+      }
+      stats.outage.retried = retry.length;
+      // The effects a failing D1 left pending: the minute cron carries them out (wrangler dev runs no cron).
+      const cron = await fetch(`${base}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`);
+      if (!cron.ok) stats.unexpected.push(`cron after the outage → ${cron.status}`);
+      const ready = await fetch(`${base}/health/ready`, { headers: { Authorization: `Bearer ${ADMIN}` } });
+      stats.outage.ready = ready.status;
+      stats.outage.backlog = (await ready.json()).backlog;
+    }
     seconds = (performance.now() - started) / 1000;
   } finally {
     await stop(dev);
@@ -303,6 +411,19 @@ async function main() {
     ],
     [audits === auditRefs, `audits ${audits} = ${auditRefs} refs`],
     [surveys === surveyRefs, `surveys ${surveys} = ${surveyRefs} refs`],
+    ...(OUTAGE_SECONDS > 0
+      ? [
+          [
+            stats.outage.requests > 0 && stats.outage.stale > 0 && !stats.outage.refused.public,
+            `outage ${OUTAGE_SECONDS} s: ${stats.outage.requests} requests, ${stats.outage.stale} stale public answers, ` +
+              `503 (Retry-After) ${JSON.stringify(stats.outage.refused)}, ${stats.outage.retried} deliveries sent again`,
+          ],
+          [
+            stats.outage.ready === 200 && stats.outage.backlog?.pendingEffects === 0,
+            `after the outage: ready ${stats.outage.ready}, ${stats.outage.backlog?.pendingEffects} effects pending`,
+          ],
+        ]
+      : []),
   ];
   failed = checks.some(([ok]) => !ok);
   for (const u of stats.unexpected.slice(0, 10)) console.error(`  unexpected: ${u}`);

@@ -10,6 +10,7 @@ import { adminApp } from "./admin/app";
 import type { AppEnv } from "./app-env";
 import { authenticate } from "./lib/auth";
 import { base64 } from "./lib/crypto";
+import { asOutage } from "./lib/d1-outage";
 import { ApiError, asApiError, toProblem } from "./lib/errors";
 import { idempotency } from "./lib/idempotency";
 import { log, loggableError } from "./lib/log";
@@ -21,6 +22,7 @@ import { badgeRouter } from "./routes/badge";
 import { certificateRouter } from "./routes/certificate";
 import { certifiersRouter } from "./routes/certifiers";
 import { credentialsRouter } from "./routes/credentials";
+import { devFaultsRouter } from "./routes/dev-faults";
 import { evaluationsRouter } from "./routes/evaluations";
 import { healthRouter } from "./routes/health";
 import { labelsRouter } from "./routes/labels";
@@ -136,6 +138,7 @@ app.route("/", seoRouter);
 app.route("/v1/outbox", outboxRouter);
 app.route("/v1/subscriptions", subscriptionsRouter);
 app.route("/dev/outbox", devOutboxRouter);
+app.route("/dev/faults", devFaultsRouter);
 app.route("/problems", problemsRouter);
 // The back-office: pages for people, kept out of /openapi.json (src/admin/app.tsx says why).
 app.route("/admin", adminApp);
@@ -179,11 +182,24 @@ app.openapi(
     operationId: "getOpenApiDocument",
     tags: ["meta"],
     summary: "This OpenAPI 3.1 document",
-    description: "Generated from the routes' own zod schemas: the ones that validate requests are the ones documented.",
+    description:
+      "Generated from the routes' own zod schemas: the ones that validate requests are the ones documented. " +
+      "Its `servers` is the registry's public base URL, whatever host was asked. Cacheable for an hour " +
+      "(`Cache-Control: public, max-age=3600`): it changes only with a deployment.",
     security: noSecurity,
-    responses: { 200: json(z.record(z.string(), z.unknown()), "The OpenAPI 3.1 document") },
+    responses: {
+      200: {
+        ...json(z.record(z.string(), z.unknown()), "The OpenAPI 3.1 document"),
+        headers: { "Cache-Control": { description: "`public, max-age=3600`", schema: { type: "string" } } },
+      },
+    },
   }),
-  (c) => c.json(openApiDocument(new URL(c.req.url).origin) as unknown as Record<string, unknown>, 200),
+  // PUBLIC_BASE_URL, never the request's Host: a document fetched through another name (a rebinding host, a
+  // proxy) must not send clients' keys there.
+  (c) =>
+    c.json(openApiDocument(new URL(c.env.PUBLIC_BASE_URL).origin) as unknown as Record<string, unknown>, 200, {
+      "Cache-Control": "public, max-age=3600",
+    }),
 );
 
 app.openapi(
@@ -246,6 +262,12 @@ app.notFound((c) => {
 
 app.onError((err, c) => {
   let problem = asApiError(err);
+  const outage = problem ? null : asOutage(err);
+  if (outage) {
+    // Loud: every refused write of an outage is a line (the sender retries; nothing was recorded).
+    log.error("D1 unavailable: request refused with 503", { path: c.req.path, ...loggableError(err) });
+    problem = outage;
+  }
   if (!problem) {
     // Log the error, never the request: headers carry keys and bodies carry signatures; and never a
     // query's bound values (see loggableError).

@@ -112,6 +112,17 @@ const EnvSchema = z
     SEARCH_ENGINE_INDEXING: z.enum(["on", "off"]).default("off"),
     /** "on": /admin/login accepts ADMIN_TOKEN or an API key (local dev only; never with Access). */
     BACKOFFICE_DEV_LOGIN: z.enum(["on", "off"]).default("off"),
+    /** Milliseconds a public read may wait for D1 before answering from the last known facts (ADR 0010). */
+    D1_READ_BUDGET_MS: z.coerce.number().int().min(50).max(30_000).default(1500),
+    /** Hours past which the last known facts are too old to be shown (then « vérification indisponible »). */
+    LAST_KNOWN_MAX_AGE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24)
+      .default(168),
+    /** "on": POST /dev/faults can make D1 fail for a while (the load run's outage; local dev only). */
+    DEV_FAULTS: z.enum(["on", "off"]).default("off"),
   })
   .refine((e) => !e.ACCESS_TEAM_DOMAIN === !e.ACCESS_AUD, {
     message: "ACCESS_TEAM_DOMAIN and ACCESS_AUD go together",
@@ -131,12 +142,39 @@ const EnvSchema = z
     message: "NOTIFY_ALLOW_LOOPBACK_HTTP=on is for local development: PUBLIC_BASE_URL must be on localhost",
     path: ["NOTIFY_ALLOW_LOOPBACK_HTTP"],
   })
+  // A registry whose public base URL is not on loopback is a production one (there is no other sign a Worker
+  // can trust): its did:web and permalinks must resolve, so `https://` and a bare origin (did:web has no port
+  // nor path here; a path would make every permalink and credential id point elsewhere).
+  .refine((e) => isLoopbackHost(new URL(e.PUBLIC_BASE_URL).hostname) || isProductionBaseUrl(e.PUBLIC_BASE_URL), {
+    message:
+      "PUBLIC_BASE_URL must be an https:// origin without path, query or fragment (e.g. https://registre.example)",
+    path: ["PUBLIC_BASE_URL"],
+  })
+  .refine((e) => e.DEV_FAULTS === "off" || isLoopbackHost(new URL(e.PUBLIC_BASE_URL).hostname), {
+    message: "DEV_FAULTS=on is for local development: PUBLIC_BASE_URL must be on localhost",
+    path: ["DEV_FAULTS"],
+  })
   .refine((e) => e.EMAIL_TRANSPORT !== "brevo" || e.BREVO_API_KEY, {
     message: "EMAIL_TRANSPORT=brevo needs the BREVO_API_KEY secret",
     path: ["BREVO_API_KEY"],
   });
 
+/** An `https://` origin, nothing after it but an optional `/`. */
+export function isProductionBaseUrl(raw: string): boolean {
+  const u = new URL(raw);
+  return (
+    u.protocol === "https:" && u.pathname === "/" && !u.search && !u.hash && !raw.includes("?") && !raw.includes("#")
+  );
+}
+
 export type Config = z.infer<typeof EnvSchema>;
+
+/** The configuration's problems, one line each (for readiness), or [] when it is valid. */
+export function configProblems(env: Env): string[] {
+  const parsed = EnvSchema.safeParse(env);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((i) => `${i.path.join(".") || "configuration"}: ${i.message}`);
+}
 
 let cached: { env: Env; config: Config } | undefined;
 

@@ -9,6 +9,7 @@ import { log } from "./lib/log";
 import { newTraceId, withTrace } from "./lib/trace";
 import { handleQueue } from "./notifications/consume";
 import type { NotifyMessage } from "./notifications/enqueue";
+import { withDevFaults } from "./routes/dev-faults";
 import { scheduled } from "./scheduled";
 
 /** Benchmarks only (`D1_METRICS = "on"`): the D1 binding counts the rows each request reads. */
@@ -16,7 +17,9 @@ const metricsOn = (env: Env) => (env.D1_METRICS as string) === "on";
 const metered = (env: Env, counter: D1Counter): Env => ({ ...env, DB: meterD1(env.DB, counter) });
 
 export default {
-  async fetch(request, env, ctx) {
+  async fetch(request, rawEnv, ctx) {
+    // The load run's dev-only D1 outage (src/routes/dev-faults.ts): the env as it is unless DEV_FAULTS=on.
+    const env = withDevFaults(rawEnv);
     if (!metricsOn(env)) return app.fetch(request, env, ctx);
     const counter = newCounter();
     const res = await app.fetch(request, metered(env, counter), ctx);
@@ -28,8 +31,9 @@ export default {
     return out;
   },
   // A cron run answers nobody: its log lines share a `runId` instead of a request id.
-  scheduled: (controller, env, ctx) =>
+  scheduled: (controller, rawEnv, ctx) =>
     withTrace({ runId: newTraceId() }, async () => {
+      const env = withDevFaults(rawEnv);
       if (!metricsOn(env)) return scheduled(controller, env, ctx);
       // A scheduled run has no response: its count goes to the log, where bench/run.mjs reads it.
       const counter = newCounter();

@@ -92,7 +92,7 @@ export async function office(method: string, path: string, o: OfficeOptions = {}
   if (o.as) headers["Cf-Access-Jwt-Assertion"] = typeof o.as === "string" ? await accessToken(o.as) : o.as.token;
   let body: string | undefined;
   if (method !== "GET" && method !== "HEAD") {
-    const origin = o.origin === undefined ? BASE : o.origin;
+    const origin = o.origin === undefined ? new URL(env.PUBLIC_BASE_URL).origin : o.origin;
     if (origin !== null) headers.Origin = origin;
     if (o.form) {
       headers["Content-Type"] = "application/x-www-form-urlencoded";

@@ -2,11 +2,12 @@
  * Authorisation matrix, derived from the app's own route table: every route × every kind of caller →
  * the expected outcome. A route added without a row here fails the first test.
  */
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import app from "../src/app";
 import { accessToken, forgerKey, grant, office, serveAccessKeys } from "./access";
 import { auditEvent, makeAssignment, makeCertifier, makeLabel, makeStructure } from "./factories";
-import { BASE, call, sql } from "./helpers";
+import { call, sql } from "./helpers";
 import { deliver } from "./webhooks-helpers";
 
 // The back-office's callers sign in through Cloudflare Access: the team's keys are served here.
@@ -47,6 +48,8 @@ type Row = { policy: Policy; path: (f: Fixture) => string; body?: unknown; form?
 
 const ROUTES: Record<string, Row> = {
   "GET /health": { policy: "public", path: () => "/health" },
+  // The status for all; the details for an admin (test/health.test.ts).
+  "GET /health/ready": { policy: "public", path: () => "/health/ready" },
   "GET /openapi.json": { policy: "public", path: () => "/openapi.json" },
   "GET /docs": { policy: "public", path: () => "/docs" },
   "GET /v1/public/labels": { policy: "public", path: () => "/v1/public/labels" },
@@ -134,6 +137,8 @@ const ROUTES: Record<string, Row> = {
   // Local dev only (EMAIL_TRANSPORT=local and a loopback host): 404 on the tests' public host, for all.
   "GET /dev/outbox": { policy: "public", path: () => "/dev/outbox" },
   "GET /dev/outbox/:id": { policy: "public", path: () => "/dev/outbox/eml_unknown" },
+  // The load run's D1 outage: DEV_FAULTS is off in tests, as in production: 404 for all.
+  "POST /dev/faults/d1": { policy: "public", path: () => "/dev/faults/d1" },
   // Deliveries authenticate by Standard Webhooks signature, not bearer keys: whatever key is sent,
   // an unsigned delivery is 401 (signature checks themselves are in webhooks.test.ts).
   "POST /v1/webhooks/certifiers/:certifierId": {
@@ -326,7 +331,10 @@ describe("authorisation matrix", () => {
         const form = row.form
           ? {
               raw: new URLSearchParams(row.form).toString(),
-              headers: { Origin: BASE, "Content-Type": "application/x-www-form-urlencoded" },
+              headers: {
+                Origin: new URL(env.PUBLIC_BASE_URL).origin,
+                "Content-Type": "application/x-www-form-urlencoded",
+              },
             }
           : {};
         const r = await call(method, row.path(f), { token: tokens[caller], body: row.body, ...form });

@@ -4,11 +4,13 @@
  * see and do, forms refused from another origin, and every action landing through the API's own
  * functions with the signed-in person as its actor.
  */
+
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { disableUser } from "../src/db/backoffice-users";
 import { getDb } from "../src/db/client";
 import { config } from "../src/env";
+import { outageD1 } from "../src/lib/d1-outage";
 import { AUD, accessToken, forgerKey, grant, jwksFetches, office, serveAccessKeys, TEAM } from "./access";
 import { auditEvent, makeAssignment, makeCertifier, makeStructure, structurePayload } from "./factories";
 import { ADMIN, BASE, call, sql } from "./helpers";
@@ -67,6 +69,8 @@ describe("sign-in through Cloudflare Access", () => {
       unsigned: `${btoa(JSON.stringify({ alg: "none", kid: "test-run-key" })).replace(/=+$/, "")}.${(await accessToken(ALICE)).split(".")[1]}.`,
       garbage: "not.a.token",
       "no e-mail (service token)": await accessToken(null, { claims: { common_name: "svc.access" } }),
+      // A token without an expiry would open sessions forever: Access always sets one.
+      "no expiry": await accessToken(ALICE, { claims: { exp: undefined } }),
     };
     for (const [what, token] of Object.entries(bad)) {
       const r = await office("GET", "/admin", { as: { token } });
@@ -75,6 +79,39 @@ describe("sign-in through Cloudflare Access", () => {
     }
     // The same request with a genuine token gets in.
     expect((await office("GET", "/admin", { as: ALICE })).status).toBe(200);
+  });
+
+  it("e-mails match ASCII-only: a token for \u212Aelvin@… (Kelvin sign) never opens kelvin@…'s session", async () => {
+    await grant("kelvin@ditp.example");
+    expect((await office("GET", "/admin", { as: "kelvin@ditp.example" })).status).toBe(200);
+    expect((await office("GET", "/admin", { as: "KELVIN@DITP.EXAMPLE" })).status).toBe(200);
+    // "\u212A".toLowerCase() is "k": Unicode folding would have matched the row of kelvin@.
+    const r = await office("GET", "/admin", { as: "\u212Aelvin@ditp.example" });
+    expect(r.status).toBe(403);
+    expect(r.text).not.toContain("Labels en cours");
+  });
+
+  it("D1 down: a form answers 503 in French with Retry-After and records nothing; the dashboard shows readiness", async () => {
+    const payload = structurePayload();
+    const form = {
+      code: payload.code,
+      name: payload.name,
+      network: payload.network,
+      category: payload.category,
+      postcode: "13001",
+      city: "Marseille",
+      department: "13",
+      contact1_email: "a@b.example",
+    };
+    const r = await office("POST", "/admin/structures", { as: ALICE, form, env: { ...env, DB: outageD1() } as Env });
+    expect(r.status).toBe(503);
+    expect(r.headers.get("Retry-After")).toBe("30");
+    expect(r.text).toContain("Registre momentanément indisponible");
+    expect(r.text).toContain("Réessayez dans une minute");
+    expect((await call("GET", `/v1/structures/${payload.code}`)).status).toBe(404);
+    const home = await office("GET", "/admin", { as: ALICE });
+    expect(home.text).toContain("État du registre");
+    expect(home.text).toMatch(/id="etat-base"[^>]*>\s*Base de données : répond/);
   });
 
   it("a genuine token for an e-mail the table does not know, or no longer lets in: 403", async () => {
@@ -242,6 +279,8 @@ describe("forms come from the back-office itself", () => {
       ["no Origin, cross-site", { origin: null, headers: { "Sec-Fetch-Site": "cross-site" } }],
       ["no Origin, no Sec-Fetch-Site", { origin: null }],
       ["another port", { origin: `${BASE}:8443` }],
+      // The request's own host is not the registry's (a rebinding name under `npm run dev`): PUBLIC_BASE_URL decides.
+      ["the request's Host, not PUBLIC_BASE_URL", { origin: BASE }],
     ];
     for (const [what, o] of refusals) {
       const r = await office("POST", "/admin/structures", { as: ALICE, form, ...o });

@@ -51,6 +51,21 @@ describe("endpoint rules (SSRF)", () => {
     expect(endpointProblem("not a url", prod)).toMatch(/absolute URL/);
   });
 
+  it("refuses host names with empty labels, which slipped past the local-name and IP checks", () => {
+    for (const url of [
+      "https://a.localhost../",
+      "https://127.0.0.1../",
+      "https://portail..example/",
+      "https://.portail.example/",
+    ]) {
+      expect(endpointProblem(url, prod), url).toMatch(/empty labels/);
+      expect(endpointProblem(url, dev), url).not.toBeNull();
+    }
+    // One final dot is the DNS root: the name is still checked as without it.
+    expect(endpointProblem("https://portail.example./", prod)).toBeNull();
+    expect(endpointProblem("https://a.localhost./", prod)).toMatch(/local or private/);
+  });
+
   it("local development allows loopback (http or https), and nothing else more", () => {
     for (const url of [
       "http://localhost:8789/hook",

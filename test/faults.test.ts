@@ -1,18 +1,34 @@
 /**
  * Fault injection: D1 failures made real with SQLite triggers created in this file's database (they
- * RAISE on one table, exactly where a constraint or an outage would strike), and an e-mail provider
- * that never answers. Whatever fails, nothing is half-written and nothing is lost.
+ * RAISE on one table, exactly where a constraint or an outage would strike), an e-mail provider that never
+ * answers, and outages of each dependency — D1 (errors, timeouts, failing right after a batch), KV, the
+ * Cache API, the purge API, the queue — through bindings wrapped for one request. Whatever fails, nothing
+ * is half-written and nothing is lost; the public keeps the last known truth, marked stale.
  */
 import { env } from "cloudflare:test";
 import { HttpResponse, http } from "msw";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import backfill from "../migrations/0022_last_known_backfill.sql?raw";
+import { PURGE_API } from "../src/changes/purge";
 import { getDb } from "../src/db/client";
+import { type PublicStatus, statusSentence } from "../src/domain/badge";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { retryDelayMs } from "../src/domain/retry";
 import { BREVO_URL, brevoTransport } from "../src/email/brevo";
 import { deliverOutbox } from "../src/jobs/deliver";
-import { auditEvent, makeAssignedStructure, makeInputs, makeLabel, uniqueId } from "./factories";
-import { call, daily, outboxOf, sql } from "./helpers";
+import { outageD1 } from "../src/lib/d1-outage";
+import { type LastKnown, lastKnownKey } from "../src/public/last-known";
+import { CRONS } from "../src/scheduled";
+import {
+  auditEvent,
+  makeAssignedStructure,
+  makeInputs,
+  makeLabel,
+  makeLegacyLabel,
+  structurePayload,
+  uniqueId,
+} from "./factories";
+import { call, daily, outboxOf, runCron, sql } from "./helpers";
 import { mockNetwork } from "./network";
 import { deliver } from "./webhooks-helpers";
 
@@ -180,5 +196,367 @@ describe("an e-mail provider timing out loses nothing", () => {
     expect(row).toMatchObject({ status: "sent", attempts: 2, providerId: "<ok@brevo>" });
     await deliverOutbox(db, brevoTransport("xkeysib-test", 200), env.EMAIL_FROM, t0 + 3_600_000);
     expect(sent.filter((s) => s === row!.subject)).toHaveLength(1);
+  });
+});
+
+// ─── Outages: D1, KV, the Cache API, the queue, the purge API ────────────────────────────────────────────
+// Bindings are wrapped for one request (`call(…, { env })`), never switched in the Worker: a test outage is
+// not a production backdoor. Each test says what people see, and that nothing is lost.
+
+/** D1 down for this request: every query fails (`error`), or hangs then fails (`hang`). */
+const d1Down = (mode: "error" | "hang" = "error") => ({ DB: outageD1(mode) });
+
+/** The real D1 until the first batch has landed, then down: an outage starting right after a change. */
+function d1DownAfterFirstBatch(): D1Database {
+  let down = false;
+  const broken = outageD1("error");
+  const db = {
+    prepare: (q: string) => (down ? broken.prepare(q) : env.DB.prepare(q)),
+    batch: async (statements: D1PreparedStatement[]) => {
+      if (down) return broken.batch(statements);
+      const out = await env.DB.batch(statements);
+      down = true;
+      return out;
+    },
+    exec: (q: string) => (down ? broken.exec(q) : env.DB.exec(q)),
+    withSession: () => db,
+  };
+  return db as unknown as D1Database;
+}
+
+/** A KV namespace that fails every call. */
+const kvDown = {
+  get: async () => Promise.reject(new Error("KV GET failed: 503 (injected)")),
+  put: async () => Promise.reject(new Error("KV PUT failed: 503 (injected)")),
+} as unknown as KVNamespace;
+
+const publicCall = (path: string, over?: Record<string, unknown>) => call("GET", path, { token: null, env: over });
+
+/** The minute cron, everything healthy again, an hour and more later (past any backoff). */
+const effectsCron = () => runCron(CRONS.effects, Date.now() + 2 * 3_600_000);
+
+const pendingEffects = (code: string, labelNumber?: string) =>
+  count(
+    "effects",
+    "status != 'done' AND (subject IN (?, ?) OR subject = ?)",
+    code,
+    `spp-code-${code}`,
+    labelNumber ? `spp-label-${labelNumber}` : "-",
+  );
+
+describe("D1 down: the public answers tell the last known truth, marked stale", () => {
+  it("a valid, a suspended and a withdrawn label: JSON (by code and number), badge, page and credential keep their state, dated, kept 10 s", async () => {
+    const made = {
+      valid: await makeLabel({ tier: "or" }),
+      suspended: await makeLabel({ status: "suspended" }),
+      withdrawn: await makeLabel({ status: "withdrawn" }),
+    };
+    for (const [state, label] of Object.entries(made)) {
+      const code = label.structureCode;
+      // JSON: the same state, `stale: true` and the time of the facts; seconds at the edge, never minutes.
+      for (const ref of [code, label.number]) {
+        const r = await publicCall(`/v1/public/labels/${ref}`, d1Down());
+        expect(r.status, `${state} ${ref}`).toBe(200);
+        expect(r.json).toMatchObject({
+          status: state,
+          valid: state === "valid",
+          labelNumber: label.number,
+          stale: true,
+        });
+        expect(Date.parse(r.json.factsAt)).toBeLessThanOrEqual(Date.now());
+        expect(Date.now() - Date.parse(r.json.factsAt)).toBeLessThan(120_000);
+        expect(r.headers.get("Cache-Control")).toBe("public, max-age=10");
+        expect(r.headers.get("X-Cache")).toBe("STALE");
+        expect(r.headers.get("X-Facts-At")).toBe(r.json.factsAt);
+      }
+      // The badge: a picture of the same state (a suspended label never turns valid).
+      const badge = await publicCall(`/badge/${code}.svg`, d1Down());
+      expect(badge.status).toBe(200);
+      expect(badge.headers.get("Content-Type")).toMatch(/^image\/svg\+xml/);
+      expect(badge.headers.get("X-Label-Status")).toBe(state);
+      expect(badge.text).toContain("<svg");
+      expect(badge.headers.get("Cache-Control")).toBe("public, max-age=10");
+      // The page: the state's headline, and when the facts are from, in French, Paris time.
+      const page = await publicCall(`/verify/${code}`, d1Down());
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(statusSentence(state as PublicStatus, label.tier));
+      expect(page.text).toMatch(
+        /Informations du \d{1,2} \S+ \d{4} à \d{2}:\d{2} ; le registre est momentanément injoignable/,
+      );
+      expect(page.text).not.toContain("Vérifié le");
+    }
+    // The credential: the one D1 holds, as signed (its status lists tell the suspension or withdrawal).
+    for (const label of Object.values(made)) {
+      const [stored] = await sql<{ document: string }>(
+        "SELECT document FROM credentials WHERE label_number = ?",
+        label.number,
+      );
+      const r = await publicCall(`/v1/public/labels/${label.number}/credential`, d1Down());
+      expect(r.status).toBe(200);
+      expect(r.text).toBe(stored!.document);
+      expect(r.headers.get("X-Cache")).toBe("STALE");
+    }
+  });
+
+  it("D1 slower than D1_READ_BUDGET_MS: the stale answer comes within the budget, not after D1's silence", async () => {
+    const label = await makeLabel({ status: "suspended" });
+    const started = Date.now();
+    const r = await publicCall(`/v1/public/labels/${label.structureCode}`, {
+      ...d1Down("hang"),
+      D1_READ_BUDGET_MS: "200",
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ status: "suspended", valid: false, stale: true });
+  });
+
+  it("the status is computed for today: a label whose last day passed during the outage shows expired", async () => {
+    const label = await makeLabel();
+    const key = lastKnownKey({ kind: "code", value: label.structureCode });
+    const known = (await env.LAST_KNOWN.get<LastKnown>(key, "json"))!;
+    expect(known.row.status).toBe("valid");
+    await env.LAST_KNOWN.put(
+      key,
+      JSON.stringify({ ...known, row: { ...known.row, expiresOn: addDays(todayUtc(), -2) } }),
+    );
+    const r = await publicCall(`/v1/public/labels/${label.structureCode}`, d1Down());
+    expect(r.json).toMatchObject({ status: "expired", valid: false, stale: true });
+  });
+
+  it("nothing known, facts past LAST_KNOWN_MAX_AGE_HOURS, or KV failing too: « vérification indisponible », never a guess", async () => {
+    const label = await makeLabel();
+    const key = lastKnownKey({ kind: "code", value: label.structureCode });
+    const known = (await env.LAST_KNOWN.get<LastKnown>(key, "json"))!;
+    await env.LAST_KNOWN.put(
+      key,
+      JSON.stringify({ ...known, factsAt: new Date(Date.now() - 2 * 3_600_000).toISOString() }),
+    );
+    const cases: [string, string, Record<string, unknown>][] = [
+      ["nothing known", "NEVER-KNOWN-01", d1Down()],
+      ["too old", label.structureCode, { ...d1Down(), LAST_KNOWN_MAX_AGE_HOURS: "1" }],
+      ["KV failing", label.structureCode, { ...d1Down(), LAST_KNOWN: kvDown }],
+    ];
+    for (const [why, code, over] of cases) {
+      const json = await publicCall(`/v1/public/labels/${code}`, over);
+      expect(json.status, why).toBe(503);
+      expect(json.json.code).toBe("unavailable");
+      expect(json.headers.get("Retry-After")).toBe("30");
+      const badge = await publicCall(`/badge/${code}.svg`, over);
+      expect(badge.status, why).toBe(200);
+      expect(badge.headers.get("X-Label-Status")).toBe("unavailable");
+      expect(badge.headers.get("Cache-Control")).toBe("no-store");
+      expect(badge.text).toContain("vérification indisponible");
+      const page = await publicCall(`/verify/${code}`, over);
+      expect(page.status, why).toBe(503);
+      expect(page.headers.get("Content-Type")).toMatch(/^text\/html/);
+      expect(page.text).toContain("Vérification indisponible");
+    }
+  });
+});
+
+describe("D1 down: writes fail whole and loudly, and are applied once D1 is back", () => {
+  it("admin API: 503 unavailable with Retry-After, nothing lands; the same request lands after", async () => {
+    const payload = structurePayload();
+    const r = await call("POST", "/v1/structures", { body: payload, env: d1Down() });
+    expect(r.status).toBe(503);
+    expect(r.json).toMatchObject({ code: "unavailable", status: 503 });
+    expect(r.headers.get("Retry-After")).toBe("30");
+    expect(await count("structures", "code = ?", payload.code)).toBe(0);
+    expect((await call("POST", "/v1/structures", { body: payload })).status).toBe(201);
+  });
+
+  it("a certification body's signed delivery: 503, so its sender retries; the retry applies it once", async () => {
+    const { certifier, secret, code } = await makeAssignedStructure();
+    const id = uniqueId("msg");
+    const body = auditEvent(code);
+    const down = await deliver(certifier.id, { secret, body, id, env: d1Down() });
+    expect(down.status).toBe(503);
+    expect(down.headers.get("Retry-After")).toBe("30");
+    expect(await count("webhook_events", "webhook_id = ?", id)).toBe(0);
+    const back = await deliver(certifier.id, { secret, body, id });
+    expect(back.status).toBe(200);
+    expect((await deliver(certifier.id, { secret, body, id })).json).toEqual(back.json);
+    expect(await count("audits", "structure_code = ?", code)).toBe(1);
+  });
+
+  it("D1 failing right after a change's batch: the change is whole, its effects wait, the minute cron catches up", async () => {
+    const label = await makeLabel();
+    const code = label.structureCode;
+    const r = await call("POST", `/v1/labels/${label.number}/suspend`, {
+      body: { reason: "Contrôle en cours" },
+      env: { DB: d1DownAfterFirstBatch() },
+    });
+    // The batch landed whole (label, event, read model, intents); reading it back may fail: 200 or 503.
+    expect([200, 503]).toContain(r.status);
+    expect((await sql<{ status: string }>("SELECT status FROM labels WHERE number = ?", label.number))[0]!.status).toBe(
+      "suspended",
+    );
+    expect(await count("label_events", "label_number = ? AND type = 'suspended'", label.number)).toBe(1);
+    expect(await pendingEffects(code, label.number)).toBeGreaterThanOrEqual(3); // credential, last-known, purges
+    // Still the last known truth meanwhile: what was stored before the suspension.
+    expect((await publicCall(`/v1/public/labels/${label.number}`, d1Down())).json.status).toBe("valid");
+
+    await effectsCron();
+    expect(await pendingEffects(code, label.number)).toBe(0);
+    const stale = await publicCall(`/v1/public/labels/${label.number}`, d1Down());
+    // The stale copy cached 10 s before may still answer here: its facts must be the new ones once past it.
+    const known = await env.LAST_KNOWN.get<LastKnown>(lastKnownKey({ kind: "label", value: label.number }), "json");
+    expect(known!.row.status).toBe("suspended");
+    expect(stale.status).toBe(200);
+  });
+});
+
+describe("every other dependency failing loses nothing", () => {
+  const server = mockNetwork();
+
+  it("KV failing on write: the change answers, its last-known effect is retried until the facts are stored", async () => {
+    const label = await makeLabel();
+    const r = await call("POST", `/v1/labels/${label.number}/suspend`, {
+      body: { reason: "Contrôle" },
+      env: { LAST_KNOWN: kvDown },
+    });
+    expect(r.status).toBe(200);
+    const [effect] = await sql<{ status: string; last_error: string }>(
+      "SELECT status, last_error FROM effects WHERE kind = 'last-known' AND subject = ? ORDER BY created_at DESC LIMIT 1",
+      label.structureCode,
+    );
+    expect(effect).toMatchObject({ status: "pending" });
+    expect(effect!.last_error).toContain("KV PUT failed");
+    await effectsCron();
+    const known = await env.LAST_KNOWN.get<LastKnown>(
+      lastKnownKey({ kind: "code", value: label.structureCode }),
+      "json",
+    );
+    expect(known!.row.status).toBe("suspended");
+  });
+
+  it("the Cache API throwing: public reads answer from D1 (MISS), a change lands and its purge is retried", async () => {
+    const label = await makeLabel();
+    const spies = (["match", "put", "delete"] as const).map((m) =>
+      vi.spyOn(caches.default, m).mockRejectedValue(new Error("Cache API unavailable (injected)")),
+    );
+    try {
+      const read = await publicCall(`/v1/public/labels/${label.structureCode}`);
+      expect(read.status).toBe(200);
+      expect(read.json.status).toBe("valid");
+      expect(read.headers.get("X-Cache")).toBe("MISS");
+      const badge = await publicCall(`/badge/${label.structureCode}.svg`);
+      expect(badge.headers.get("X-Label-Status")).toBe("valid");
+      const r = await call("POST", `/v1/labels/${label.number}/suspend`, { body: { reason: "Contrôle" } });
+      expect(r.status).toBe(200);
+      expect(
+        await count(
+          "effects",
+          "kind = 'purge' AND status = 'pending' AND subject = ?",
+          `spp-code-${label.structureCode}`,
+        ),
+      ).toBe(1);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    await effectsCron();
+    expect(await pendingEffects(label.structureCode, label.number)).toBe(0);
+    expect((await publicCall(`/v1/public/labels/${label.structureCode}`)).json.status).toBe("suspended");
+  });
+
+  it("the purge API failing: the change answers, the global purge is retried until the API takes it", async () => {
+    const purge = {
+      CLOUDFLARE_ZONE_ID: "0123456789abcdef0123456789abcdef",
+      CLOUDFLARE_PURGE_TOKEN: "test-purge-token",
+    };
+    const label = await makeLabel();
+    let answer = 500;
+    const tags: string[][] = [];
+    server.use(
+      http.post(`${PURGE_API}/:zone/purge_cache`, async ({ request }) => {
+        tags.push(((await request.json()) as { tags: string[] }).tags);
+        return HttpResponse.json({ success: answer === 200 }, { status: answer });
+      }),
+    );
+    const r = await call("POST", `/v1/labels/${label.number}/suspend`, { body: { reason: "Contrôle" }, env: purge });
+    expect(r.status).toBe(200);
+    const tag = `spp-code-${label.structureCode}`;
+    const [row] = await sql<{ status: string; last_error: string }>(
+      "SELECT status, last_error FROM effects WHERE kind = 'purge' AND subject = ? ORDER BY created_at DESC LIMIT 1",
+      tag,
+    );
+    expect(row).toMatchObject({ status: "pending" });
+    expect(row!.last_error).toContain("Purge API HTTP 500");
+    answer = 200;
+    await runCron(CRONS.effects, Date.now() + 2 * 3_600_000, purge);
+    expect(await count("effects", "kind = 'purge' AND status != 'done' AND subject = ?", tag)).toBe(0);
+    expect(tags.flat()).toContain(tag);
+  });
+
+  it("the queue's send failing: the change answers, its deliveries stay pending, the minute cron hands them over", async () => {
+    const label = await makeLabel();
+    const sub = await call("POST", "/v1/subscriptions", {
+      body: {
+        name: "Portail de test",
+        contactEmail: "veille@portail.example",
+        url: "https://portail.example/hook",
+        watch: { structureCode: label.structureCode },
+      },
+    });
+    expect(sub.status).toBe(201);
+    const broken = {
+      send: async () => Promise.reject(new Error("queue down")),
+      sendBatch: async () => Promise.reject(new Error("queue down")),
+    };
+    const r = await call("POST", `/v1/labels/${label.number}/suspend`, {
+      body: { reason: "x" },
+      env: { NOTIFICATIONS: broken },
+    });
+    expect(r.status).toBe(200);
+    const statusOf = async () =>
+      (await sql<{ status: string }>("SELECT status FROM deliveries WHERE subscription_id = ?", sub.json.id)).map(
+        (d) => d.status,
+      );
+    expect(await statusOf()).toEqual(["pending"]);
+    const sent: unknown[] = [];
+    const queue = {
+      send: async (m: unknown) => void sent.push(m),
+      sendBatch: async (ms: { body: unknown }[]) => void sent.push(...ms.map((m) => m.body)),
+    };
+    await runCron(CRONS.effects, Date.now() + 2 * 3_600_000, { NOTIFICATIONS: queue });
+    expect(await statusOf()).toEqual(["queued"]);
+    expect(JSON.stringify(sent)).toContain(sub.json.id);
+    await call("PATCH", `/v1/subscriptions/${sub.json.id}`, { body: { status: "disabled" } });
+  });
+});
+
+describe("structures from before the last known answers get theirs", () => {
+  it("migration 0022 queues one per structure, the minute cron writes them; a structure then survives an outage", async () => {
+    // A label written as the registry held it before this round (no intents), its structure's KV entry gone
+    // (registered before KV existed): nothing known.
+    const legacy = await makeLegacyLabel({ status: "suspended" });
+    const key = lastKnownKey({ kind: "code", value: legacy.structureCode });
+    await env.LAST_KNOWN.delete(key);
+    expect((await publicCall(`/badge/${legacy.structureCode}.svg`, d1Down())).headers.get("X-Label-Status")).toBe(
+      "unavailable",
+    );
+    await env.DB.prepare(backfill).run();
+    expect(
+      await count("effects", "kind = 'last-known' AND status = 'pending' AND subject = ?", legacy.structureCode),
+    ).toBe(1);
+    // The cron takes them at its pace (50 a run): a few runs for whatever this file left pending.
+    for (let run = 0; run < 5; run++) await runCron(CRONS.effects, Date.now() + (run + 2) * 3_600_000);
+    expect((await env.LAST_KNOWN.get<LastKnown>(key, "json"))!.row.status).toBe("suspended");
+    const page = await publicCall(`/verify/${legacy.number}`, d1Down());
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("momentanément injoignable");
+  });
+
+  it("a fresh read of a structure whose facts are missing or old stores them again, after the answer", async () => {
+    const label = await makeLabel({ status: "withdrawn" });
+    const key = lastKnownKey({ kind: "code", value: label.structureCode });
+    await env.LAST_KNOWN.delete(key);
+    // `env: {}`: through the handler with its execution context awaited (the refresh runs in waitUntil).
+    const r = await call("GET", `/v1/public/labels/${label.structureCode}`, { token: null, env: {} });
+    expect(r.json.status).toBe("withdrawn");
+    expect(r.json.stale).toBeUndefined();
+    const known = await env.LAST_KNOWN.get<LastKnown>(key, "json");
+    expect(known!.row.status).toBe("withdrawn");
+    expect(Date.now() - Date.parse(known!.factsAt)).toBeLessThan(60_000);
   });
 });

@@ -20,11 +20,11 @@ type Doc = { paths: Record<string, Record<string, Operation>>; components?: { sc
 export type Received = { method: string; url: string; status: number; headers: Headers; text: string };
 
 /**
- * What is not the API, hence absent from the document on purpose: the local tools (the dev outbox,
+ * What is not the API, hence absent from the document on purpose: the local tools (the dev outbox and faults,
  * configured on in local dev only), and the back-office's pages for people (src/admin/app.tsx says
  * why; test/backoffice.test.ts checks their answers). Anything else a test reaches must be documented.
  */
-const NOT_THE_API = [/^\/dev\/outbox(?:\/|$)/, /^\/admin(?:\/|$)/];
+const NOT_THE_API = [/^\/dev\/(?:outbox|faults)(?:\/|$)/, /^\/admin(?:\/|$)/];
 
 const DOC_ID = "https://registry.test/openapi.json";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

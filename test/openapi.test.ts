@@ -4,6 +4,7 @@
  * schemas enforce, unknown query parameters and unsupported methods, the webhook events; and the
  * response-conformance check that every other test goes through can fail, and cannot be bypassed.
  */
+import { env } from "cloudflare:test";
 import { fc, test } from "@fast-check/vitest";
 import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
@@ -50,6 +51,14 @@ beforeAll(async () => {
 // The back-office's paths are among the route table's: an admin signs in to them through Access.
 serveAccessKeys();
 await grant("admin@openapi.example");
+
+describe("the document's own answer", () => {
+  it("names PUBLIC_BASE_URL as its server whatever Host was asked, and may be cached an hour", async () => {
+    const r = await call("GET", "/openapi.json", { token: null, headers: { Host: "rebind.attacker.example" } });
+    expect(r.json.servers).toEqual([{ url: new URL(env.PUBLIC_BASE_URL).origin }]);
+    expect(r.headers.get("Cache-Control")).toBe("public, max-age=3600");
+  });
+});
 
 describe("every operation documents itself", () => {
   it("has a unique operationId, a summary, a description, one declared tag and its security", () => {
@@ -202,7 +211,10 @@ describe("query strings and methods", () => {
   it("answers 405 with Allow, derived from the route table, for every known path and an unsupported method", async () => {
     const paths = [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => r.path))];
     // The back-office answers people signed in through Access, and forms sent from its own origin.
-    const office = { Origin: BASE, "Cf-Access-Jwt-Assertion": await accessToken("admin@openapi.example") };
+    const office = {
+      Origin: new URL(env.PUBLIC_BASE_URL).origin,
+      "Cf-Access-Jwt-Assertion": await accessToken("admin@openapi.example"),
+    };
     for (const path of paths) {
       const concrete = path.replace(/:\w+/g, "X");
       const allow = allowedMethods(app.routes, concrete);

@@ -6,6 +6,7 @@
 import { env } from "cloudflare:test";
 import { HTTPException } from "hono/http-exception";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { outageD1 } from "../src/lib/d1-outage";
 import { asApiError, PROBLEM_FOR_STATUS, PROBLEMS, type ProblemCode } from "../src/lib/errors";
 import { HTML_CSP } from "../src/lib/security-headers";
 import {
@@ -264,6 +265,16 @@ describe("every status the app answers maps to a code of the closed set", () => 
           vi.restoreAllMocks();
           await repair();
         }
+      },
+    ],
+    [
+      503,
+      "unavailable",
+      () => {
+        vi.spyOn(console, "error").mockImplementation(() => {});
+        return call("POST", "/v1/structures", { body: structurePayload(), env: { DB: outageD1() } }).finally(() =>
+          vi.restoreAllMocks(),
+        );
       },
     ],
   ];

@@ -16,7 +16,9 @@ import { getDb } from "../db/client";
 import { parisDay } from "../domain/badge";
 import { addDays } from "../domain/label-dates";
 import { config } from "../env";
+import { readiness } from "../health/readiness";
 import { authenticate } from "../lib/auth";
+import { asOutage } from "../lib/d1-outage";
 import { ApiError, asApiError } from "../lib/errors";
 import { idempotency } from "../lib/idempotency";
 import { log, loggableError } from "../lib/log";
@@ -111,7 +113,9 @@ adminApp.get("/", async (c) => {
   const today = parisDay(new Date());
   const until = Object.fromEntries(EXPIRY_HORIZONS.map((d) => [d, addDays(today, d)]));
   const d = await dashboardCounts(getDb(c.env.DB), today, until, person.certifierId ?? undefined);
-  return page(c, <DashboardPage person={person} d={d} />);
+  // The administration sees what /health/ready tells operators.
+  const ready = person.role === "admin" ? await readiness(c.env) : undefined;
+  return page(c, <DashboardPage person={person} d={d} readiness={ready} />);
 });
 
 structurePages(adminApp);
@@ -138,9 +142,9 @@ adminApp.all("*", (c) => {
  * JSON) get the API's problem, from the app's own error handler.
  */
 adminApp.onError(async (err, c) => {
-  const known = asApiError(err);
+  const known = asApiError(err) ?? asOutage(err);
   if (!wantsHtml(c.req.raw)) throw err;
-  if (!known) log.error("unhandled error", { path: c.req.path, ...loggableError(err) });
+  if (!known || known.code === "unavailable") log.error("unhandled error", { path: c.req.path, ...loggableError(err) });
   const problem = known ?? new ApiError("internal", "An unexpected error occurred; it has been logged");
   const body = await renderPage(
     <ErrorPage refusal={frenchRefusal(problem)} person={c.get("person") ?? null} requestId={currentRequestId()} />,

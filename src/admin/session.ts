@@ -22,6 +22,7 @@ import type { AppEnv } from "../app-env";
 import { findActiveUser } from "../db/backoffice-users";
 import { getDb } from "../db/client";
 import { certifiers } from "../db/schema";
+import { foldEmail } from "../domain/email-address";
 import { type Config, config } from "../env";
 import { authenticate } from "../lib/auth";
 import { ApiError } from "../lib/errors";
@@ -76,12 +77,18 @@ const unauthorized = (detail: string) => new ApiError("unauthorized", detail);
 export async function accessEmail(team: string, aud: string, token: string | undefined): Promise<string> {
   if (!token) throw unauthorized("No Cloudflare Access token: open the back-office through its Access address");
   try {
-    const { payload } = await jwtVerify(token, keysOf(team), { issuer: team, audience: aud, algorithms: ["RS256"] });
+    const { payload } = await jwtVerify(token, keysOf(team), {
+      issuer: team,
+      audience: aud,
+      algorithms: ["RS256"],
+      // A token without an expiry would open sessions forever: Access always sets one, so none is a forgery.
+      requiredClaims: ["exp"],
+    });
     // Service tokens carry no e-mail: they are for machines, which use the API.
     if (typeof payload.email !== "string" || payload.email === "") {
       throw unauthorized("The Access token names no person (a service token?): use the API with a key");
     }
-    return payload.email.toLowerCase();
+    return foldEmail(payload.email);
   } catch (err) {
     if (err instanceof jose.JOSEError && TOKEN_FAULTS.has(err.code)) {
       log.warn("backoffice access token refused", { reason: err.code });
@@ -183,7 +190,10 @@ export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
 export const sameOrigin = createMiddleware<AdminEnv>(async (c, next) => {
   if (c.req.method !== "GET" && c.req.method !== "HEAD") {
     const origin = c.req.header("Origin");
-    const fromHere = origin ? origin === new URL(c.req.url).origin : c.req.header("Sec-Fetch-Site") === "same-origin";
+    // The registry's own origin, never the request's Host: under `npm run dev` (or any host the Worker answers
+    // to) a rebinding name would otherwise be « this origin » for a page it serves itself.
+    const own = new URL(c.env.PUBLIC_BASE_URL).origin;
+    const fromHere = origin ? origin === own : c.req.header("Sec-Fetch-Site") === "same-origin";
     if (!fromHere) {
       log.warn("backoffice cross-origin form refused", { path: c.req.path, origin: origin ?? null });
       throw new ApiError("forbidden", "This form was not sent from the back-office's own pages");

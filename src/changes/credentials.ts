@@ -28,7 +28,7 @@ import { config } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import type { Deps } from "../services/deps";
 import type { EffectHandler } from "./effects";
-import { codeTag, insertIntents, labelTag, statusListIntentStatements } from "./public-change";
+import { codeTag, insertIntents, labelTag, lastKnownIntent, statusListIntentStatements } from "./public-change";
 import { purgeLocally } from "./purge";
 import { eachSubject, SAVE_ATTEMPTS, signStatusList } from "./status-lists";
 
@@ -65,7 +65,12 @@ export async function signStructure(deps: Deps, code: string, now: Date): Promis
       if (!existing.has(`${purpose}/${list}`)) await signStatusList(deps, purpose, list, now);
     }
   }
-  if (signed.length > 0) await purgeLocally([codeTag(code), ...signed.map(labelTag)]);
+  if (signed.length > 0) {
+    await purgeLocally([codeTag(code), ...signed.map(labelTag)]);
+    // A credential signed after its change (the cron's retry, a backfill) is stored with the last known answer too.
+    const [known] = insertIntents(db, [lastKnownIntent(code)], nowIso);
+    await db.batch([known!]);
+  }
   return signed;
 }
 

@@ -17,6 +17,7 @@ import { log, loggableError } from "../lib/log";
 import { notifyHandler } from "../notifications/enqueue";
 import type { Deps } from "../services/deps";
 import { credentialHandler } from "./credentials";
+import { lastKnownHandler } from "./last-known";
 import type { Intent } from "./public-change";
 import { purgeHandler, purgeLocally } from "./purge";
 import { statusListHandler } from "./status-lists";
@@ -46,6 +47,7 @@ const HANDLERS: { [K in EffectKind]: EffectHandler } = {
   purge: purgeHandler,
   credential: credentialHandler,
   "status-list": statusListHandler,
+  "last-known": lastKnownHandler,
   notify: notifyHandler,
 };
 
@@ -55,7 +57,7 @@ export const LEASE_MS = 60_000;
 const KEEP_DONE_MS = 7 * 24 * 3_600_000;
 
 /** The order a change's intents are carried out in: credentials, then the lists, then purges (finding them done). */
-const AFTER_CHANGE_ORDER: readonly EffectKind[] = ["credential", "status-list", "purge", "notify"];
+const AFTER_CHANGE_ORDER: readonly EffectKind[] = ["credential", "status-list", "last-known", "purge", "notify"];
 
 /**
  * After the batch of a change: its intents are claimed and carried out, each kind by its handler —

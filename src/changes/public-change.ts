@@ -7,7 +7,8 @@
  *
  * The effects, today: sign again the credentials and status lists whose content changed (ADR 0006),
  * purge the structure's and the labels' cached public answers, here (Cache API) and in every data centre
- * (Cloudflare's purge by Cache-Tag), and notify the subscriptions watching. Expiry needs no purge: public answers derive
+ * (Cloudflare's purge by Cache-Tag), keep its last known answer where a D1 outage can't reach it (Workers KV,
+ * docs/adr/0010), and notify the subscriptions watching. Expiry needs no purge: public answers derive
  * « expiré » from the date and are never cached past midnight (docs/adr/0004-effects-of-a-label-change.md).
  * @see docs/adr/0004-effects-of-a-label-change.md
  */
@@ -33,6 +34,9 @@ export type Intent = { kind: EffectKind; subject: string };
 /** Hand the pending deliveries of notifications to the queue (one subject: they are taken all together). */
 export const NOTIFY_INTENT: Intent = { kind: "notify", subject: "deliveries" };
 
+/** Store the structure's last known public answer, which purges don't erase (src/changes/last-known.ts, ADR 0010). */
+export const lastKnownIntent = (structureCode: string): Intent => ({ kind: "last-known", subject: structureCode });
+
 /** Cache-Tag of every answer about a structure (by code, or by one of its label numbers). */
 export const codeTag = (code: string) => `spp-code-${code}`;
 /** Cache-Tag of the answers by one label number. */
@@ -54,6 +58,8 @@ export function intentsOf(change: PublicChange): Intent[] {
   const tags = [codeTag(change.structureCode), ...(change.labelNumbers ?? []).map(labelTag)];
   return [
     { kind: "credential", subject: change.structureCode },
+    // After the credential (it stores the new one), before the purge: an outage right after a purge finds it.
+    lastKnownIntent(change.structureCode),
     ...[...new Set(tags)].map((subject): Intent => ({ kind: "purge", subject })),
     ...(change.notify ? [NOTIFY_INTENT] : []),
   ];
@@ -133,31 +139,34 @@ export function labelEventStatements(db: Db, source: LabelEventSource, now: Date
 export const notifyIntentStatements = (db: Db, now: Date) => insertIntents(db, [NOTIFY_INTENT], now.toISOString());
 
 /**
- * A body's new name shows on the answers of every structure whose current label it awarded: one
- * purge intent per such structure, selected in the batch (after the rename of the read model rows).
+ * A body's new name shows on the answers of every structure whose current label it awarded: one purge
+ * intent and one last-known intent per such structure, selected in the batch (after the rename of the read
+ * model rows).
  */
-export function certifierRenameStatements(db: Db, certifierId: string, now = new Date()): BatchItem<"sqlite"> {
+export function certifierRenameStatements(db: Db, certifierId: string, now = new Date()): BatchItem<"sqlite">[] {
   const nowIso = now.toISOString();
-  return db
-    .insert(effects)
-    .select(
-      db
-        .select({
-          id: sql<string>`'eff_' || lower(hex(randomblob(10)))`.as("id"),
-          kind: sql<"purge">`'purge'`.as("kind"),
-          subject: sql<string>`'spp-code-' || ${publicLabels.code}`.as("subject"),
-          status: sql<"pending">`'pending'`.as("status"),
-          attempts: sql<number>`0`.as("attempts"),
-          nextAttemptAt: sql<string>`${nowIso}`.as("next_attempt_at"),
-          lastError: sql<null>`null`.as("last_error"),
-          createdAt: sql<string>`${nowIso}`.as("created_at"),
-          doneAt: sql<null>`null`.as("done_at"),
-          claimToken: sql<null>`null`.as("claim_token"),
-        })
-        .from(publicLabels)
-        .where(eq(publicLabels.certifierId, certifierId)),
-    )
-    .onConflictDoUpdate(pendingAlready);
+  const perStructure = (kind: "purge" | "last-known", prefix: string) =>
+    db
+      .insert(effects)
+      .select(
+        db
+          .select({
+            id: sql<string>`'eff_' || lower(hex(randomblob(10)))`.as("id"),
+            kind: sql<typeof kind>`${kind}`.as("kind"),
+            subject: sql<string>`${prefix} || ${publicLabels.code}`.as("subject"),
+            status: sql<"pending">`'pending'`.as("status"),
+            attempts: sql<number>`0`.as("attempts"),
+            nextAttemptAt: sql<string>`${nowIso}`.as("next_attempt_at"),
+            lastError: sql<null>`null`.as("last_error"),
+            createdAt: sql<string>`${nowIso}`.as("created_at"),
+            doneAt: sql<null>`null`.as("done_at"),
+            claimToken: sql<null>`null`.as("claim_token"),
+          })
+          .from(publicLabels)
+          .where(eq(publicLabels.certifierId, certifierId)),
+      )
+      .onConflictDoUpdate(pendingAlready);
+  return [perStructure("last-known", ""), perStructure("purge", "spp-code-")];
 }
 
 /** The intents `certifierRenameStatements` records, read back for `afterChange` (one indexed read). */
@@ -166,5 +175,5 @@ export async function certifierIntents(db: Db, certifierId: string): Promise<Int
     .select({ code: publicLabels.code })
     .from(publicLabels)
     .where(eq(publicLabels.certifierId, certifierId));
-  return rows.map((r) => ({ kind: "purge", subject: codeTag(r.code) }));
+  return rows.flatMap((r): Intent[] => [lastKnownIntent(r.code), { kind: "purge", subject: codeTag(r.code) }]);
 }

@@ -117,7 +117,15 @@ export function globalPurge(env: Env): GlobalPurge | null {
  */
 export const purgeHandler: EffectHandler = {
   async carryOut(deps, tags, run) {
-    await purgeLocally(tags);
+    try {
+      await purgeLocally(tags);
+    } catch (err) {
+      // The Cache API failing here: every tag is tried again later, here and everywhere.
+      return {
+        done: [],
+        failed: [{ subjects: tags, error: `Cache API: ${err instanceof Error ? err.message : String(err)}` }],
+      };
+    }
     const cfg = globalPurge(deps.env);
     if (!cfg) return { done: tags, failed: [] };
     const out = await purgeEverywhere(run.after === "change" ? { ...cfg, requestsPerRun: 1 } : cfg, tags);

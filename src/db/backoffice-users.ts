@@ -3,6 +3,7 @@
  * disabled, never deleted: what a person did keeps their name.
  */
 import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
+import { foldEmail } from "../domain/email-address";
 import { conflict, invalid, notFound } from "../domain/errors";
 import type { Db } from "./client";
 import { backofficeUsers, certifiers } from "./schema";
@@ -15,7 +16,7 @@ export async function findActiveUser(db: Db, email: string) {
     .select({ role: backofficeUsers.role, certifierId: backofficeUsers.certifierId, bodyName: certifiers.name })
     .from(backofficeUsers)
     .leftJoin(certifiers, eq(certifiers.id, backofficeUsers.certifierId))
-    .where(and(eq(backofficeUsers.email, email.toLowerCase()), isNull(backofficeUsers.disabledAt)));
+    .where(and(eq(backofficeUsers.email, foldEmail(email)), isNull(backofficeUsers.disabledAt)));
   return row ?? null;
 }
 
@@ -43,7 +44,7 @@ export async function listUsers(db: Db) {
  * registered body; an admin belongs to none.
  */
 export async function saveUser(db: Db, input: BackofficeUserInput, actor: string) {
-  const email = input.email.toLowerCase();
+  const email = foldEmail(input.email);
   if (input.role === "certifier") {
     if (!input.certifierId) throw invalid("certifierId", "Required for a member of a certification body");
     const [body] = await db.select({ id: certifiers.id }).from(certifiers).where(eq(certifiers.id, input.certifierId));
@@ -76,7 +77,10 @@ export async function saveUser(db: Db, input: BackofficeUserInput, actor: string
  * The rule is in the statement itself, so two admins disabling each other at once cannot both succeed.
  */
 export async function disableUser(db: Db, email: string, actor: string) {
-  const [row] = await db.select().from(backofficeUsers).where(eq(backofficeUsers.email, email.toLowerCase()));
+  const [row] = await db
+    .select()
+    .from(backofficeUsers)
+    .where(eq(backofficeUsers.email, foldEmail(email)));
   if (!row) throw notFound(`Back-office user ${email}`);
   if (row.disabledAt) return row;
   const now = new Date().toISOString();

@@ -491,7 +491,7 @@ export const publicLabels = sqliteTable(
   ],
 );
 
-export const EFFECT_KINDS = ["purge", "credential", "status-list", "notify"] as const;
+export const EFFECT_KINDS = ["purge", "credential", "status-list", "last-known", "notify"] as const;
 export type EffectKind = (typeof EFFECT_KINDS)[number];
 export const EFFECT_STATUSES = ["pending", "running", "done"] as const;
 

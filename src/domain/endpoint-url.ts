@@ -33,6 +33,9 @@ export function endpointProblem(raw: string, rules: EndpointRules): string | nul
   if (url.username || url.password) return "Must not carry credentials (user:password@)";
   if (url.hash) return "Must not have a fragment (#…)";
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  // One final dot is the root (`example.fr.`); any other empty label (`a.localhost..`, `127.0.0.1..`) is a
+  // spelling that slips past the checks below while resolvers may still read it as the name without dots.
+  if (!host.startsWith("[") && host.split(".").includes("")) return "Must be a host name without empty labels (..)";
   if (rules.allowLoopbackHttp && isLoopbackHost(host)) {
     return url.protocol === "http:" || url.protocol === "https:" ? null : "Must use http:// or https://";
   }

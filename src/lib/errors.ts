@@ -25,6 +25,7 @@ export const PROBLEMS = {
   unprocessable: { status: 422, title: "Unprocessable request" },
   "rate-limited": { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal error" },
+  unavailable: { status: 503, title: "Service unavailable" },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
@@ -46,6 +47,7 @@ export const PROBLEM_FOR_STATUS = {
   422: "validation",
   429: "rate-limited",
   500: "internal",
+  503: "unavailable",
 } as const satisfies Record<(typeof PROBLEMS)[ProblemCode]["status"], ProblemCode>;
 
 export type Problem = {

@@ -332,4 +332,24 @@ export const PROBLEM_DOCS: Record<ProblemCode, { fr: ProblemDoc; en: ProblemDoc 
       ],
     },
   },
+  unavailable: {
+    fr: {
+      title: "Registre momentanément indisponible",
+      meaning:
+        "La base de données du registre ne répond pas. Rien n'a été enregistré : une écriture a lieu en entier ou pas du tout, et celle-ci n'a pas eu lieu. Les vérifications publiques continuent de répondre avec les dernières informations connues, datées.",
+      causes: ["Une panne ou une maintenance de la base de données du registre."],
+      whatToDo: [
+        "Réessayez après le nombre de secondes donné par `Retry-After`. Un webhook se renvoie tel quel, avec le même `webhook-id` : il sera appliqué une fois, au retour de la base.",
+      ],
+    },
+    en: {
+      title: "Service unavailable",
+      meaning:
+        "The registry's database does not answer. Nothing was recorded: a write happens whole or not at all, and this one did not. Public verification keeps answering from the last known facts, dated.",
+      causes: ["An outage or maintenance of the registry's database."],
+      whatToDo: [
+        "Try again after the number of seconds given by `Retry-After`. Send a webhook again as it was, with the same `webhook-id`: it is applied once, when the database is back.",
+      ],
+    },
+  },
 };

@@ -18,6 +18,7 @@ import { embedSnippet } from "../public/embed";
 import type { PublicLabel } from "../public/present";
 import { CertificateLink } from "./certificate";
 import { Layout, SearchForm } from "./layout";
+import { StaleNotice } from "./stale-notice";
 
 export const BADGE_CLASS: Record<PublicStatus, string> = {
   valid: "fr-badge--success",
@@ -195,10 +196,14 @@ export function VerifyPage({
         </span>
       </p>
       <p id="explication">{STATUS_EXPLANATIONS[l.status]}</p>
-      <p id="verifie-le" class="fr-text--sm">
-        Vérifié le <time datetime={l.checkedAt}>{parisTime(l.checkedAt)}</time> (heure de Paris), à partir du registre
-        du label.
-      </p>
+      {l.stale && l.factsAt ? (
+        <StaleNotice factsAt={l.factsAt} />
+      ) : (
+        <p id="verifie-le" class="fr-text--sm">
+          Vérifié le <time datetime={l.checkedAt}>{parisTime(l.checkedAt)}</time> (heure de Paris), à partir du registre
+          du label.
+        </p>
+      )}
       <div class="fr-table">
         <table>
           <caption>{l.labelNumber ? "Le service public et son label" : "Le service public"}</caption>

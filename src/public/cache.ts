@@ -6,6 +6,7 @@
  * @see https://developers.cloudflare.com/workers/runtime-apis/cache/
  */
 import { secondsUntilParisMidnight } from "../domain/paris-time";
+import { log, loggableError } from "../lib/log";
 
 /** The most a public answer may be stale anywhere when no purge reaches it. */
 export const MAX_AGE_SECONDS = 300;
@@ -33,7 +34,14 @@ export function cacheKey(canonicalPath: string): Request {
 
 /** The edge cache's answer under `key`, marked `X-Cache: HIT`; null on a miss. */
 export async function cachedAnswer(key: Request): Promise<Response | null> {
-  const hit = await caches.default.match(key);
+  let hit: Response | undefined;
+  try {
+    hit = await caches.default.match(key);
+  } catch (err) {
+    // The cache is an optimisation: failing, it is a miss (and the database answers).
+    log.warn("edge cache read failed", loggableError(err));
+    return null;
+  }
   if (!hit) return null;
   const res = new Response(hit.body, hit);
   res.headers.set("X-Cache", "HIT");

@@ -24,6 +24,9 @@ export type PublicLabel = {
   certifier: { name: string } | null;
   checkedAt: string;
   permalink: string;
+  /** Only when D1 failed: the answer is the last known one (src/public/last-known.ts), as of `factsAt`. */
+  stale?: true;
+  factsAt?: string;
 };
 
 export function toPublicLabel(r: PublicLabelRow, today: string, checkedAt: string, baseUrl: string): PublicLabel {

@@ -7,7 +7,9 @@
  *    must never be cached for minutes after the purge of that change (no stale refill);
  * 5. a Code SP+ written in another case redirects to the registry's spelling;
  * 6. an answer about a known reference is stored with its Cache-Tags and a max-age that never reaches
- *    past midnight in France; an answer about an unknown reference is not stored.
+ *    past midnight in France; an answer about an unknown reference is not stored;
+ * 7. when D1 fails or exceeds its budget, the last known answer (src/public/last-known.ts), marked stale and
+ *    kept seconds only; with nothing recent known, 503 `unavailable` (the badge draws « indisponible »).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
@@ -16,8 +18,14 @@ import { getDb } from "../db/client";
 import { findPublicLabels } from "../db/public";
 import { parisDay } from "../domain/paris-time";
 import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
+import { OUTAGE_RETRY_AFTER_SECONDS, withinBudget } from "../lib/d1-outage";
+import { ApiError, asApiError } from "../lib/errors";
+import { log, loggableError } from "../lib/log";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
+import { unavailablePage } from "../pages/stale-notice";
+import { depsOf } from "../services/deps";
 import { cachedAnswer, cacheKey, conditional, maxAgeAt } from "./cache";
+import { type LastKnown, lastKnownAnswer, outageSettings, refreshIfOld, STALE_MAX_AGE_SECONDS } from "./last-known";
 import { type PublicLabel, toPublicLabel } from "./present";
 
 /** Reads one reference from the primary database and renders its public label; null when unknown. */
@@ -33,7 +41,8 @@ export async function lookupMany(env: Env, refs: readonly PublicRef[], now: Date
   return rows.map((row) => (row ? toPublicLabel(row, today, checkedAt, env.PUBLIC_BASE_URL) : null));
 }
 
-export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date) => Promise<Response>;
+/** `known`: the last known facts when D1 failed (src/public/last-known.ts): read nothing else from D1 then. */
+export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date, known?: LastKnown) => Promise<Response>;
 
 /** A redirect to the canonical path, cached by browsers (a spelling never changes meaning). */
 export function redirect(to: string, maxAgeSeconds: number): Response {
@@ -65,26 +74,60 @@ export async function servePublic(
   // Only misses are throttled: the edge cache absorbs embedded-badge traffic, which is never limited.
   await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
   const now = new Date();
-  const label = await lookup(c.env, ref, now);
-  if (label && ref.kind === "code" && label.structure.code !== ref.value) {
+  const respelled = (l: PublicLabel | null) => l !== null && ref.kind === "code" && l.structure.code !== ref.value;
+  let label: PublicLabel | null;
+  let rendered: Response | null;
+  try {
+    // D1 has a time budget: past it, or failing, the answer is the last known one (src/public/last-known.ts).
+    [label, rendered] = await withinBudget(outageSettings(c.env).budgetMs, async () => {
+      const l = await lookup(c.env, ref, now);
+      return [l, respelled(l) ? null : await render(l, ref, now)] as const;
+    });
+    if (label) c.executionCtx.waitUntil(refreshIfOld(depsOf(c), ref, label.structure.code, now));
+  } catch (err) {
+    if (asApiError(err)) throw err;
+    const stale = await lastKnownAnswer(c.env, ref, now, { surface, cause: err });
+    if (!stale) {
+      if (surface === "page") return unavailablePage(OUTAGE_RETRY_AFTER_SECONDS);
+      throw new ApiError("unavailable", "The registry's database does not answer and nothing recent is known", {
+        headers: { "Retry-After": String(OUTAGE_RETRY_AFTER_SECONDS) },
+      });
+    }
+    label = stale.label;
+    rendered = respelled(label) ? null : await render(label, ref, now, stale.known);
+  }
+  if (!rendered && label) {
     // Matched without regard to case: the registry's spelling is the canonical one.
     return redirect(canonicalPath(surface, label.structure.code), 3_600);
   }
-  const rendered = await render(label, ref, now);
-  const res = new Response(rendered.body, rendered);
-  res.headers.set("X-Cache", "MISS");
-  if (label && res.status === 200) {
+  const res = new Response(rendered!.body, rendered!);
+  res.headers.set("X-Cache", label?.stale ? "STALE" : "MISS");
+  if (label?.stale && res.status === 200) {
+    // Seconds only, at the edge and in browsers: D1 may be back any moment (and its purge will not follow).
+    res.headers.set("Cache-Control", `public, max-age=${STALE_MAX_AGE_SECONDS}`);
+    res.headers.set("X-Facts-At", label.factsAt!);
+    await storeQuietly(key, res);
+  } else if (label && res.status === 200) {
     const maxAge = maxAgeAt(now);
     res.headers.set("Cache-Control", `public, max-age=${maxAge}`);
     res.headers.set("Cache-Tag", answerTags(label).join(","));
     // Awaited (not waitUntil): a put takes a few ms, and a purge right after must find it. A max-age of
     // 0 (the last second before midnight) is not worth storing.
-    if (maxAge > 0) await caches.default.put(key, res.clone());
+    if (maxAge > 0) await storeQuietly(key, res);
   } else if (!res.headers.has("Cache-Control")) {
     // Unknown today, registered tomorrow: browsers may keep it a minute, the edge not at all.
     res.headers.set("Cache-Control", "public, max-age=60");
   }
   return conditional(c.req.raw, res);
+}
+
+/** The edge cache is an optimisation: when the Cache API fails, the answer still goes out (logged). */
+async function storeQuietly(key: Request, res: Response): Promise<void> {
+  try {
+    await caches.default.put(key, res.clone());
+  } catch (err) {
+    log.warn("edge cache put failed", loggableError(err));
+  }
 }
 
 /** The path segment after `prefix` and before `suffix`, still percent-encoded (decoded once, by parseRef). */

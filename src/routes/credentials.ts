@@ -122,10 +122,11 @@ credentialsRouter.openapi(
       c,
       "credential",
       rawSegment(c, "/v1/public/labels/", "/credential"),
-      async (l, ref) => {
+      async (l, ref, _now, known) => {
         if (!l) throw notFound(`Structure or label ${ref.value}`);
         if (!l.labelNumber) throw notFound(`Structure ${l.structure.code} has no label, hence no credential`);
-        const document = await findCredential(getDb(c.env.DB), l.labelNumber);
+        // D1 down: the credential as last stored (its status lists still tell a suspension or a withdrawal).
+        const document = known ? known.credential : await findCredential(getDb(c.env.DB), l.labelNumber);
         if (!document) throw notFound(`The credential of label ${l.labelNumber} is not signed yet; retry in a minute`);
         return vcResponse(document);
       },

@@ -61,6 +61,11 @@ export const headers = {
       "`spp-code-<Code SP+>,spp-label-<number>` on answers about a known reference: what a change purges",
       false,
     ),
+    "X-Facts-At": header(
+      "Only on a stale answer (the database did not answer; `X-Cache: STALE`, `Cache-Control: public, max-age=10`): " +
+        "when the registry last read the facts it shows",
+      false,
+    ),
   },
   retryAfter: (required = true) => ({ "Retry-After": header("Seconds to wait before retrying", required, "integer") }),
 };
@@ -89,6 +94,10 @@ export const errors = {
   ),
   429: problem("Rate limited", headers.retryAfter()),
   500: problem("Unexpected error, logged with the request id. Retry later"),
+  503: problem(
+    "`unavailable`: the database does not answer (an outage); nothing was recorded. Retry after `Retry-After`",
+    headers.retryAfter(),
+  ),
 } as const;
 
 export const pick = <K extends keyof typeof errors>(...keys: K[]) =>
@@ -206,7 +215,7 @@ const canRefuse = (params: unknown) =>
  * description, tag and security; its query becomes strict (or is declared ignored); and the error
  * answers its shape implies are documented with their headers — 401/403/429 for a bearer route, 429
  * for a throttled one, 400/413/415/422 for a JSON body, 422 for validated path or query parameters
- * (an unknown parameter included), 400 for a `cursor`, 500 for every operation. Statuses that depend
+ * (an unknown parameter included), 400 for a `cursor`, 500 and 503 (the database down) for every operation. Statuses that depend
  * on what the handler does (404, 409…) the route declares itself; its own entries win.
  */
 export function apiRoute<const R extends RouteConfig & Documented>(route: R, opts: RouteOptions = {}): R {
@@ -216,7 +225,7 @@ export function apiRoute<const R extends RouteConfig & Documented>(route: R, opt
     if (!(q instanceof z.ZodObject)) throw new Error(`${route.operationId}: the query must be a z.object`);
     request.query = q.strict();
   }
-  const keys = new Set<keyof typeof errors>([500]);
+  const keys = new Set<keyof typeof errors>([500, 503]);
   if (route.security.length > 0) for (const k of [401, 403, 429] as const) keys.add(k);
   if (route.security.length > 0 && route.method === "post") {
     if (request.headers) throw new Error(`${route.operationId}: declare headers beside Idempotency-Key here`);

@@ -83,6 +83,20 @@ export const PublicLabelSchema = z
       example: "2026-11-27T09:00:00.000Z",
     }),
     permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-01" }),
+    stale: z
+      .literal(true)
+      .optional()
+      .openapi({
+        description:
+          "Present (and `true`) only when the registry's database did not answer: this is the last known answer, " +
+          "as of `factsAt`, its status computed for today (a label past its last day shows `expired`). Kept " +
+          "10 s at most; ask again shortly. Absent from every normal answer (docs/integrators.md).",
+        example: true,
+      }),
+    factsAt: z.string().optional().openapi({
+      description: "With `stale`: when the registry last read these facts from its database (ISO 8601, UTC)",
+      example: "2026-12-06T04:30:00.000Z",
+    }),
   })
   .openapi("PublicLabel");
 

@@ -42,6 +42,13 @@ verifyRouter.openapi(
           description: "Unknown structure or label (a French page)",
           content: { "text/html": { schema: z.string() } },
         },
+        503: {
+          description:
+            "The database does not answer and nothing recent is known: « Vérification indisponible » (a French page, " +
+            "`Retry-After`, never stored). With a recent last known answer, the page answers 200, dated.",
+          headers: headers.retryAfter(),
+          content: { "text/html": { schema: z.string() } },
+        },
       },
     },
     { ignoresQuery: true, rateLimited: true },
@@ -58,11 +65,15 @@ verifyRouter.openapi(
       c,
       "page",
       rawSegment(c, "/verify/"),
-      async (l, ref) => {
+      async (l, ref, _now, known) => {
         if (!l) return notFoundPage(ref.value);
         // No current label means no label at all (every renewal chain ends in a current one): no history.
-        // Read from the primary, like the label: this page is cached too.
-        const history = l.labelNumber ? await publicHistory(getDb(c.env.DB), l.structure.code) : [];
+        // Read from the primary, like the label: this page is cached too. D1 down: the last known history.
+        const history = known
+          ? known.history
+          : l.labelNumber
+            ? await publicHistory(getDb(c.env.DB), l.structure.code)
+            : [];
         const body = await renderPage(
           <VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} indexable={indexable(c.env)} />,
         );

@@ -33,7 +33,7 @@ export async function updateCertifier(deps: Deps, id: string, patch: CertifierPa
     })
     .where(eq(certifiers.id, id));
   if (patch.name !== undefined && patch.name !== current.name) {
-    await db.batch([update, renamePublicCertifier(db, id, patch.name), certifierRenameStatements(db, id, now)]);
+    await db.batch([update, renamePublicCertifier(db, id, patch.name), ...certifierRenameStatements(db, id, now)]);
     await afterChange(deps, await certifierIntents(db, id), now);
   } else {
     await update;

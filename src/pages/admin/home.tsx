@@ -1,7 +1,10 @@
 /** The back-office's sign-in (local dev), its error page and its dashboard. */
+
 import type { Person } from "../../admin/session";
 import { deName, frenchNumber } from "../../domain/french";
+import type { Readiness } from "../../health/readiness";
 import { AdminPage, Alert, Field, Refused, Table } from "./frame";
+import { ReadinessSection } from "./readiness";
 import type { FrenchRefusal } from "./words";
 
 export function LoginPage(props: { next: string; refused?: boolean }) {
@@ -45,6 +48,7 @@ const NEXT_STEP: Partial<Record<number, string>> = {
   422: "Corrigez ce qui est indiqué puis recommencez.",
   429: "Trop de demandes en peu de temps : attendez une minute.",
   500: "Une erreur inattendue est survenue ; elle est journalisée avec l'identifiant de la requête.",
+  503: "Le registre est momentanément injoignable : rien n'a été enregistré. Réessayez dans une minute.",
 };
 
 export function ErrorPage(props: { refusal: FrenchRefusal; person: Person | null; requestId?: string }) {
@@ -98,7 +102,7 @@ function Tile(props: { id: string; count: number; text: string; href: string }) 
   );
 }
 
-export function DashboardPage({ person, d }: { person: Person; d: Dashboard }) {
+export function DashboardPage({ person, d, readiness }: { person: Person; d: Dashboard; readiness?: Readiness }) {
   const admin = person.role === "admin";
   return (
     <AdminPage title="Tableau de bord" person={person} section="dashboard">
@@ -137,6 +141,7 @@ export function DashboardPage({ person, d }: { person: Person; d: Dashboard }) {
           <Tile id="emails-echoues" count={d.failedEmails} text="E-mails en échec" href="/admin/outbox?status=failed" />
         ) : null}
       </div>
+      {readiness ? <ReadinessSection r={readiness} /> : null}
       {admin ? null : (
         <Table caption="Ce que le portail vous permet" head={["Page", "Pour quoi faire"]} empty="Aucune page.">
           <tr>

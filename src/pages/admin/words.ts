@@ -465,6 +465,7 @@ const GENERIC: Record<ProblemCode, string> = {
   unprocessable: "Une règle du registre refuse cette demande : corrigez ce qui est indiqué.",
   "rate-limited": "Trop de demandes en peu de temps.",
   internal: "Une erreur inattendue est survenue ; elle est journalisée.",
+  unavailable: "Le registre est momentanément injoignable : rien n'a été enregistré.",
 };
 
 /** A field error of the API (its English message), in French: a known rule, the field's format, or « refusé ». */

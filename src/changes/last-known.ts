@@ -1,0 +1,60 @@
+/**
+ * The `last-known` effect (subject: a structure's Code SP+): reads what the structure's public answers are
+ * made of — by code, and by the number of each of its labels — from D1, and writes it to Workers KV, where
+ * public reads find it when D1 fails (src/public/last-known.ts). Every public change records it (after the
+ * credential is signed again, so the stored credential is the new one); so do a credential signed later by
+ * the cron, the backfill migration (0022) and a public read that finds the stored facts old.
+ * @see docs/adr/0010-last-known-answers.md
+ */
+import { eq, inArray } from "drizzle-orm";
+import { findPublicLabels, publicHistory } from "../db/public";
+import { credentials, labels } from "../db/schema";
+import type { PublicRef } from "../domain/public-ref";
+import { putLastKnown } from "../public/last-known";
+import type { Deps } from "../services/deps";
+import type { EffectHandler } from "./effects";
+import { eachSubject } from "./status-lists";
+
+/** Writes the last known facts of a structure and of each of its labels. @returns the keys written */
+export async function writeLastKnown(deps: Deps, code: string, now: Date): Promise<number> {
+  const { db, env } = deps;
+  const numbers = (await db.select({ number: labels.number }).from(labels).where(eq(labels.structureCode, code))).map(
+    (r) => r.number,
+  );
+  const refs: PublicRef[] = [
+    { kind: "code", value: code },
+    ...numbers.map((n): PublicRef => ({ kind: "label", value: n })),
+  ];
+  const rows = await findPublicLabels(db, refs);
+  const current = rows[0];
+  if (!current) return 0; // not (or no longer) a structure: nothing to know
+  const history = current.labelNumber ? await publicHistory(db, current.code) : [];
+  const documents = new Map(
+    numbers.length === 0
+      ? []
+      : (
+          await db
+            .select({ number: credentials.labelNumber, document: credentials.document })
+            .from(credentials)
+            .where(inArray(credentials.labelNumber, numbers))
+        ).map((r) => [r.number, r.document]),
+  );
+  const factsAt = now.toISOString();
+  let written = 0;
+  for (const [i, ref] of refs.entries()) {
+    const row = rows[i];
+    if (!row) continue;
+    const credential = row.labelNumber ? (documents.get(row.labelNumber) ?? null) : null;
+    await putLastKnown(env, ref, { v: 1, factsAt, row, history, credential });
+    written++;
+  }
+  return written;
+}
+
+export const lastKnownHandler: EffectHandler = {
+  carryOut: (deps, codes, run) => eachSubject(codes, (code) => writeLastKnown(deps, code, run.now)),
+  // A few KV writes (milliseconds), before the change answers: a D1 outage right after a change still shows it.
+  background: () => false,
+  // The backfill of existing structures (migration 0022) goes at this pace: a few KV writes each.
+  perCronRun: () => 50,
+};

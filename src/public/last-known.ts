@@ -1,0 +1,116 @@
+/**
+ * The last known public answer: for every structure (by its Code SP+) and every one of its labels (by
+ * number), the facts its public answers are rendered from — the read-model row, the public history, the
+ * signed credential — as they were when last read from D1, with that time. Written to Workers KV by the
+ * `last-known` effect of every change (src/changes/last-known.ts); purges never touch it. Read only when D1
+ * fails or exceeds its budget: the answer is then rendered from these facts as of today (a label past its
+ * last day shows « expiré »; a suspended one stays suspended), marked stale with the time of the facts, and
+ * kept at the edge for seconds only. Facts older than LAST_KNOWN_MAX_AGE_HOURS are not shown.
+ * @see docs/adr/0010-last-known-answers.md
+ */
+import { afterChange } from "../changes/effects";
+import { insertIntents, lastKnownIntent } from "../changes/public-change";
+import type { PublicLabelRow, publicHistory } from "../db/public";
+import { parisDay } from "../domain/paris-time";
+import type { PublicRef } from "../domain/public-ref";
+import { config } from "../env";
+import { log, loggableError } from "../lib/log";
+import type { Deps } from "../services/deps";
+import { type PublicLabel, toPublicLabel } from "./present";
+
+/** One event of the public history, as the verification page shows it. */
+export type KnownEvent = Awaited<ReturnType<typeof publicHistory>>[number];
+
+export type LastKnown = {
+  /** The shape's version: a reader meeting another one ignores the entry (as if nothing were known). */
+  v: 1;
+  /** When these facts were read from D1 (the time a stale answer states). */
+  factsAt: string;
+  row: PublicLabelRow;
+  history: KnownEvent[];
+  /** The label's signed credential as stored (null: no label, or not signed yet). */
+  credential: string | null;
+};
+
+/**
+ * The outage settings (D1_READ_BUDGET_MS, LAST_KNOWN_MAX_AGE_HOURS). A configuration invalid elsewhere (a
+ * missing signing key: readiness says so) must not take the public reads down with it: the defaults then.
+ */
+export function outageSettings(env: Env): { budgetMs: number; maxAgeSeconds: number } {
+  try {
+    const cfg = config(env);
+    return { budgetMs: cfg.D1_READ_BUDGET_MS, maxAgeSeconds: cfg.LAST_KNOWN_MAX_AGE_HOURS * 3_600 };
+  } catch {
+    return { budgetMs: 1_500, maxAgeSeconds: 168 * 3_600 };
+  }
+}
+
+/** Seconds a stale answer may be kept by the edge and browsers: D1 may be back any moment. */
+export const STALE_MAX_AGE_SECONDS = 10;
+
+/** The KV key of a reference: codes are matched without regard to ASCII case, label numbers are upper case. */
+export function lastKnownKey(ref: PublicRef): string {
+  const value = ref.value.replace(/[a-z]+/g, (s) => s.toUpperCase());
+  return `v1/${ref.kind}/${value}`;
+}
+
+/** Stores the facts of a reference (an entry lives at most the maximum age: past it, it is never shown). */
+export async function putLastKnown(env: Env, ref: PublicRef, facts: LastKnown): Promise<void> {
+  await env.LAST_KNOWN.put(lastKnownKey(ref), JSON.stringify(facts), {
+    expirationTtl: outageSettings(env).maxAgeSeconds,
+  });
+}
+
+export type StaleAnswer = { label: PublicLabel; known: LastKnown };
+
+/**
+ * The last known answer about `ref`, rendered as of `now` and marked stale; null when nothing is known,
+ * the facts are older than the maximum age, or KV itself fails (then the caller answers « vérification
+ * indisponible »). `cause`: why D1 was not used, for the log line that counts stale answers.
+ */
+export async function lastKnownAnswer(
+  env: Env,
+  ref: PublicRef,
+  now: Date,
+  where: { surface: string; cause: unknown },
+): Promise<StaleAnswer | null> {
+  let known: LastKnown | null = null;
+  try {
+    known = await env.LAST_KNOWN.get<LastKnown>(lastKnownKey(ref), "json");
+  } catch (err) {
+    log.error("last known answer unreadable (KV failed)", { surface: where.surface, ...loggableError(err) });
+    return null;
+  }
+  const ageSeconds = known ? Math.round((now.getTime() - Date.parse(known.factsAt)) / 1000) : null;
+  const fields = { surface: where.surface, ref: ref.value, ageSeconds, ...loggableError(where.cause) };
+  if (known?.v !== 1 || ageSeconds === null || ageSeconds > outageSettings(env).maxAgeSeconds) {
+    log.error("public answer unavailable: D1 failed and no recent last known answer", fields);
+    return null;
+  }
+  // One line per stale answer, `metric` to count them (docs/operators.md « When something fails »).
+  log.warn("stale public answer (D1 failed)", { metric: "public.stale", factsAt: known.factsAt, ...fields });
+  const label = toPublicLabel(known.row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL);
+  return { label: { ...label, stale: true, factsAt: known.factsAt }, known };
+}
+
+/**
+ * After a fresh answer (D1 answered): when the stored facts of `ref` are missing or older than a day (or half
+ * the maximum age), the structure's `last-known` effect is recorded and carried out — so a structure that
+ * changes rarely still has recent facts, and one from before the last known answers gets them on first read.
+ * Through the effects queue, never a direct write: a change at the same moment is then never overwritten by
+ * facts read before it (ADR 0004's rule: one pending intent per subject, a change during a run adds another).
+ * Runs after the answer (`waitUntil`); a failure is logged and changes nothing.
+ */
+export async function refreshIfOld(deps: Deps, ref: PublicRef, structureCode: string, now: Date): Promise<void> {
+  try {
+    const refreshAfterMs = Math.min(86_400, outageSettings(deps.env).maxAgeSeconds / 2) * 1000;
+    const known = await deps.env.LAST_KNOWN.get<LastKnown>(lastKnownKey(ref), "json");
+    if (known && known.v === 1 && now.getTime() - Date.parse(known.factsAt) < refreshAfterMs) return;
+    const intent = lastKnownIntent(structureCode);
+    const [insert] = insertIntents(deps.db, [intent], now.toISOString());
+    await deps.db.batch([insert!]);
+    await afterChange(deps, [intent], now);
+  } catch (err) {
+    log.warn("last known answer not refreshed", { ref: ref.value, ...loggableError(err) });
+  }
+}
