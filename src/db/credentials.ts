@@ -4,7 +4,7 @@
  * (credentials.ts, status-lists.ts); read by the public routes (src/routes/credentials.ts).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { listOfLabel, STATUS_LIST_LENGTH } from "../credentials/model";
+import { listOfLabel, messageBits, STATUS_LIST_LENGTH } from "../credentials/model";
 import type { Db } from "./client";
 import {
   credentials,
@@ -77,18 +77,24 @@ export async function findCredential(db: Db, labelNumber: string): Promise<strin
   return row?.document ?? null;
 }
 
-/** The label status whose labels have their bit set in a list of this purpose. */
+/** The label status whose labels have their bit set in a one-bit list of this purpose. */
 const STATUS_OF_PURPOSE = { revocation: "withdrawn", suspension: "suspended" } as const;
 
-/** The indexes whose bit is set in a list: its labels withdrawn (revocation) or suspended (suspension). */
+/**
+ * The bit positions set in a list: in `message`, each suspended or withdrawn label's two bits
+ * (`messageBits`); in the one-bit lists, the index of each label withdrawn (revocation) or suspended.
+ */
 export async function setBits(db: Db, purpose: StatusPurpose, list: string): Promise<number[]> {
+  const states = purpose === "message" ? Object.values(STATUS_OF_PURPOSE) : [STATUS_OF_PURPOSE[purpose]];
   const rows = await db
-    .select({ index: statusEntries.index })
+    .select({ index: statusEntries.index, status: labels.status })
     .from(statusEntries)
     .innerJoin(labels, eq(labels.number, statusEntries.labelNumber))
-    .where(and(eq(statusEntries.list, list), eq(labels.status, STATUS_OF_PURPOSE[purpose])))
+    .where(and(eq(statusEntries.list, list), inArray(labels.status, states)))
     .orderBy(statusEntries.index);
-  return rows.map((r) => r.index);
+  return purpose === "message"
+    ? rows.flatMap((r) => messageBits(r.index, r.status as "suspended" | "withdrawn"))
+    : rows.map((r) => r.index);
 }
 
 /** Whether a label in this status has its bit set in some list (so a new entry changes that list). */
