@@ -118,6 +118,10 @@ describe("a label's credential", () => {
         "https://www.w3.org/ns/credentials/v2",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
         "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+        {
+          statusSize: { "@id": "https://www.w3.org/ns/credentials/status#statusSize" },
+          statusMessage: { "@id": "https://www.w3.org/ns/credentials/status#statusMessage" },
+        },
       ],
       id: `${ORIGIN}/v1/public/labels/${number}/credential`,
       image: { id: `${ORIGIN}/badge/palier/argent.svg`, type: "Image" },
@@ -554,7 +558,7 @@ describe("the verifier judges the registry's facts, not the submitted JSON's", (
     const { image: _img, ...rest } = current;
     const legacy = {
       ...rest,
-      "@context": current["@context"].slice(0, 2),
+      "@context": current["@context"].slice(0, 2) as string[],
       credentialSubject: { ...subject, achievement },
       credentialSchema: [{ id: current.credentialSchema[0].id, type: "JsonSchema" }],
       credentialStatus: [entry("revocation"), entry("suspension")],

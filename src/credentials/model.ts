@@ -16,8 +16,31 @@ export const VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2";
 export const OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 /** OB 3.0's extensions context: it defines `1EdTechJsonSchemaValidator2019`, the type of `credentialSchema`. */
 export const OB_V3_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
+/**
+ * The two terms of a 2-bit status entry, defined as VC 2.0's context defines them (same IRIs, so the same
+ * signed data): verifiers that embed an earlier VC 2.0 context without them (DIDKit's `ssi`) otherwise
+ * refuse the credential for an undefined term (ADR 0006).
+ */
+export const STATUS_TERMS_CONTEXT = {
+  statusSize: {
+    "@id": "https://www.w3.org/ns/credentials/status#statusSize",
+    "@type": "https://www.w3.org/2001/XMLSchema#integer",
+  },
+  statusMessage: {
+    "@id": "https://www.w3.org/ns/credentials/status#statusMessage",
+    "@context": {
+      message: "https://www.w3.org/ns/credentials/status#message",
+      status: "https://www.w3.org/ns/credentials/status#status",
+    },
+  },
+} as const;
 /** The `@context` of every credential the registry issues now, exactly (the verifier requires it). */
-export const CREDENTIAL_CONTEXT = [VC_V2_CONTEXT, OB_V3_CONTEXT, OB_V3_EXTENSIONS_CONTEXT] as const;
+export const CREDENTIAL_CONTEXT = [
+  VC_V2_CONTEXT,
+  OB_V3_CONTEXT,
+  OB_V3_EXTENSIONS_CONTEXT,
+  STATUS_TERMS_CONTEXT,
+] as const;
 /** The OB 3.0 JSON Schema of an achievement credential, as OB 3.0 names it in `credentialSchema`. */
 export const OB_V3_SCHEMA =
   "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";

@@ -134,9 +134,11 @@ const common = (current: boolean) => ({
   }),
 });
 
+const EXACT_CONTEXT = JSON.stringify(CREDENTIAL_CONTEXT);
+
 /** What the registry issues now (ADR 0006): one 2-bit status entry, a proof set of one. */
 const currentShape = z.strictObject({
-  "@context": z.tuple(CREDENTIAL_CONTEXT.map((c) => z.literal(c)) as never as [z.ZodLiteral<string>]),
+  "@context": z.unknown().refine((c) => JSON.stringify(c) === EXACT_CONTEXT, "not the registry's @context"),
   ...common(true),
   image,
   credentialSchema: z.tuple([z.strictObject({ id: z.literal(OB_V3_SCHEMA), type: z.literal(OB_V3_SCHEMA_TYPE) })]),

@@ -23,15 +23,7 @@ import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { cachedAnswer, cacheKey, conditional, weakEtag } from "../public/cache";
 import { rawSegment, servePublic } from "../public/serve";
-import {
-  apiRoute,
-  canonicalRedirect,
-  headers,
-  json,
-  noSecurity,
-  notModified,
-  problem,
-} from "./openapi-common";
+import { apiRoute, canonicalRedirect, headers, json, noSecurity, notModified, problem } from "./openapi-common";
 import { publicCors, Ref, refMalformed } from "./public";
 
 export const credentialsRouter = router();
@@ -50,7 +42,7 @@ const DataIntegrityProofSchema = z.looseObject({
 
 const VerifiableCredential = z
   .looseObject({
-    "@context": z.array(z.string()),
+    "@context": z.array(z.union([z.string(), z.record(z.string(), z.unknown())])),
     id: z.string().optional(),
     type: z.array(z.string()),
     // A proof set of one; a document signed before proof sets (until the backfill signs it again): one object.
