@@ -15,6 +15,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BitstreamStatusList } from "@4sure-tech/vc-bitstring-status-lists";
+// The project's own dev dependencies (resolved from the repository's node_modules).
+import Ajv2019 from "ajv/dist/2019.js";
+import addFormats from "ajv-formats";
 
 const registry = process.env.REGISTRY_URL ?? "http://localhost:8787";
 const EXPECTED = /** @type {const} */ ([
@@ -36,6 +39,14 @@ async function get(url) {
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return res.json();
 }
+
+// 1EdTech's OB 3.0 AchievementCredential schema, as vendored (test/vendor/openbadges/SOURCE.md).
+const ajv = new Ajv2019({ strict: false, allErrors: true });
+addFormats(ajv);
+const schema = JSON.parse(
+  readFileSync(join(here, "../../test/vendor/openbadges/ob_v3p0_achievementcredential_schema.json"), "utf8"),
+);
+const validateOb3 = ajv.compile(schema);
 
 let failures = 0;
 for (const [ref, expected] of EXPECTED) {
@@ -86,7 +97,9 @@ for (const [ref, expected] of EXPECTED) {
     example = /** @type {{ stdout: string }} */ (err).stdout;
   }
   const exampleState = /status now: (\w+)/.exec(example)?.[1] ?? "?";
+  const schemaErrors = validateOb3(vc) ? 0 : (validateOb3.errors?.length ?? 1);
   const ok =
+    schemaErrors === 0 &&
     proofValid &&
     second === expected &&
     registryAnswer.proofValid === true &&
@@ -94,7 +107,7 @@ for (const [ref, expected] of EXPECTED) {
     exampleState === expected;
   if (!ok) failures++;
   console.log(
-    `${ok ? "ok  " : "FAIL"} ${ref} (expected ${expected}): DIDKit ${getVersionOnce()} proof ${proofValid ? "valid" : `INVALID ${JSON.stringify(dk.errors)}`}, ` +
+    `${ok ? "ok  " : "FAIL"} ${ref} (expected ${expected}): OB 3.0 schema ${schemaErrors} errors; DIDKit ${getVersionOnce()} proof ${proofValid ? "valid" : `INVALID ${JSON.stringify(dk.errors)}`}, ` +
       `4sure status ${st.status} → ${second}; registry proofValid ${registryAnswer.proofValid} status ${registryAnswer.status}; ` +
       `examples/verify-credential.mjs ${exampleState}`,
   );
