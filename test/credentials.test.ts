@@ -510,7 +510,7 @@ describe("the verifier judges the registry's facts, not the submitted JSON's", (
     expect(notOurs.json.reason).toContain("its id is not the credential URL");
   });
 
-  it("answers the worst inputs (the @context repeated 1,500 times, a ring of 2,000 blank nodes) with « not one of ours »", async () => {
+  it("answers the worst inputs (the @context repeated 1,500 times, 2,000 blank nodes) with « not one of ours »", async () => {
     const { number } = await awardedLabel();
     const vc = await credentialOf(number);
     const contexts = { ...vc, "@context": Array(1500).fill("https://www.w3.org/ns/credentials/v2") };
@@ -518,7 +518,7 @@ describe("the verifier judges the registry's facts, not the submitted JSON's", (
       ...vc,
       credentialSubject: {
         ...vc.credentialSubject,
-        // The `@vocab` of VC 2.0 makes `k` a property: each node points at the next, the last at the first.
+        // 2,000 blank nodes within the 64 KiB cap (bench/verify-worst.ts times a real ring, 77 KB).
         k: Array.from({ length: 2000 }, (_, i) => ({ "@id": `_:${i}`, k: `_:${(i + 1) % 2000}` })),
       },
     };
@@ -542,7 +542,7 @@ describe("the verifier judges the registry's facts, not the submitted JSON's", (
   });
 
   it("still verifies a credential handed out before the message list (two entries, one proof object)", async () => {
-    const { code, number } = await awardedLabel();
+    const { number } = await awardedLabel();
     const vc = await credentialOf(number);
     const { proof: _, ...current } = vc;
     const year = number.slice(4, 8);
@@ -572,7 +572,6 @@ describe("the verifier judges the registry's facts, not the submitted JSON's", (
     const bits = await decodeList({ encodedList: list.credentialSubject.encodedList });
     expect(bits.getStatus(Number(vc.credentialStatus.statusListIndex))).toBe(true);
     expect((await verify(asIssued)).json).toMatchObject({ verified: false, proofValid: true, status: "suspended" });
-    expect(code).toBeTruthy();
   });
 
   it("every credential, in every state, validates against 1EdTech's schema with zero errors", async () => {
