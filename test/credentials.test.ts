@@ -13,6 +13,7 @@ import Ajv2019 from "ajv/dist/2019";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import backfill from "../migrations/0012_backfill_credential_intents.sql?raw";
+import resign from "../migrations/0018_backfill_message_status.sql?raw";
 import { runDueEffects } from "../src/changes/effects";
 import { publicChangeStatements } from "../src/changes/public-change";
 import { issuerKeys } from "../src/credentials/keys";
@@ -410,6 +411,30 @@ describe("labels awarded before credentials existed", () => {
     const vc = await credentialOf(suspended);
     expect(await messageOf(vc)).toBe("suspended");
     expect((await verifyOverHttp(vc)).status).toBe("suspended");
+  });
+});
+
+describe("credentials handed out before the message list (migration 0018)", () => {
+  it("are signed again in the current shape, and the message lists signed, by the minute cron", async () => {
+    const { number } = await awardedLabel();
+    const suspended = await makeLabel({ status: "suspended" });
+    const year = number.slice(4, 8);
+    // The rows as they were before: a credential of the earlier shape, no message list yet.
+    await env.DB.prepare(
+      "UPDATE credentials SET content_hash = 'before-0018', document = '{\"credentialStatus\":[]}'",
+    ).run();
+    await env.DB.prepare("DELETE FROM status_lists WHERE purpose = 'message'").run();
+    for (const statement of resign.split(/;\s*\n/).filter((x) => x.replace(/--.*$/gm, "").trim())) {
+      await env.DB.prepare(statement).run();
+    }
+    for (let run = 0; run < 3; run++) await runDueEffects(deps(), new Date());
+    for (const n of [number, suspended.number]) {
+      const vc = await credentialOf(n);
+      expect(vc.credentialStatus.statusListCredential).toBe(`${ORIGIN}/status/message/${year}`);
+      expect(validateOb3(vc), JSON.stringify(validateOb3.errors)).toBe(true);
+    }
+    expect(await messageOf(await credentialOf(suspended.number))).toBe("suspended");
+    expect(await messageOf(await credentialOf(number))).toBe("valid");
   });
 });
 
