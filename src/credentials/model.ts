@@ -94,7 +94,10 @@ export const verificationPageUrl = (base: string, code: string) => `${base}/veri
 /** The tier's picture, served by the registry (src/routes/badge.ts). */
 export const tierPictureUrl = (base: string, tier: Tier) => `${base}/badge/palier/${tier}.svg`;
 
-/** The status list a label's entry lives in: one list per year of label numbers (`SPP-2026-…` → `2026`). */
+/**
+ * The year whose status lists a label's entry goes to (`SPP-2026-…` → `2026`): its list is the first of
+ * that year with room (`2026`, then `2026-2`…: src/db/credentials.ts openListOfYear), stored with its place.
+ */
 export const listOfLabel = (labelNumber: string) => labelNumber.slice(4, 8);
 
 /** The issuer, as an OB 3.0 `Profile` (embedded in each credential, and served on its own). */
@@ -191,8 +194,8 @@ export function labelCredential(f: LabelFacts, issuer: Issuer) {
 
 /**
  * The unsigned status list credential with these bits set, issued `now`. The `message` list has
- * `STATUS_SIZE` bits per entry (src/db/credentials.ts `setBitsQuery` says which); `revocation` and `suspension`, one: they are kept for
- * the credentials handed out before the message list (ADR 0006).
+ * `STATUS_SIZE` bits per entry (src/db/credentials.ts `setBitsQuery` says which); `revocation` and
+ * `suspension`, one: they are kept for the credentials handed out before the message list (ADR 0006).
  */
 export async function statusListCredential(
   purpose: StatusPurpose,

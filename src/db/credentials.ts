@@ -141,10 +141,13 @@ const STATUS_OF_PURPOSE = { revocation: "withdrawn", suspension: "suspended" } a
  * 0x2 withdrawn (the `statusMessage` of src/credentials/model.ts): withdrawn sets the entry's first bit,
  * suspended its second. test/credentials.test.ts reads each state back with the status library.
  */
+// Written into the SQL, not bound: D1 binds a JS number as a REAL, which would make every position a REAL
+// (`5.0`), and the save's check, comparing the positions as text with the ones signed (`5`), would never hold.
+const ENTRY_BITS = sql.raw(String(STATUS_SIZE));
 const setBitsQuery = (purpose: StatusPurpose, list: string) =>
   purpose === "message"
     ? sql`
-  SELECT se.idx * ${STATUS_SIZE} + (CASE l.status WHEN 'withdrawn' THEN 0 ELSE 1 END) AS idx
+  SELECT se.idx * ${ENTRY_BITS} + (CASE l.status WHEN 'withdrawn' THEN 0 ELSE 1 END) AS idx
   FROM ${statusEntries} se JOIN ${labels} l ON l.number = se.label_number
   WHERE se.list = ${list} AND l.status IN ('withdrawn', 'suspended') ORDER BY 1`
     : sql`
