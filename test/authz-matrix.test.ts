@@ -63,11 +63,12 @@ const ROUTES: Record<string, Row> = {
   "GET /badge/:file": { policy: "public", path: (f) => `/badge/${f.code}.svg` },
   "GET /certificate/:file": { policy: "public", path: (f) => `/certificate/${f.code}.pdf` },
   "GET /qr/:file": { policy: "public", path: (f) => `/qr/${f.code}.svg` },
+  "GET /badge/palier/:file": { policy: "public", path: () => "/badge/palier/or.svg" },
   "GET /v1/public/labels/:ref/credential": {
     policy: "public",
     path: (f) => `/v1/public/labels/${f.labelNumber}/credential`,
   },
-  "GET /status/:purpose/:list": { policy: "public", path: (f) => `/status/suspension/${f.labelNumber.slice(4, 8)}` },
+  "GET /status/:purpose/:list": { policy: "public", path: (f) => `/status/message/${f.labelNumber.slice(4, 8)}` },
   "GET /.well-known/did.json": { policy: "public", path: () => "/.well-known/did.json" },
   "GET /v1/public/issuer": { policy: "public", path: () => "/v1/public/issuer" },
   "POST /v1/public/credentials/verify": { policy: "public", path: () => "/v1/public/credentials/verify", body: {} },

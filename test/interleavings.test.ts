@@ -48,6 +48,7 @@ const CRASH_POINTS = [
 
 const FRENCH = { valid: "valide", suspended: "suspendu", withdrawn: "retiré", expired: "expiré" } as const;
 const BIT_STATUS = { revocation: "withdrawn", suspension: "suspended" } as const;
+const MESSAGE_VALUE: Record<string, number> = { suspended: 0x1, withdrawn: 0x2 };
 
 const today = () => parisDay(new Date());
 /** An award day whose term (the illustrative référentiel's 36 months) ended ten days ago or so. */
@@ -196,7 +197,7 @@ async function recordsOf(code: string) {
       "SELECT c.label_number, c.document FROM credentials c JOIN labels l ON l.number = c.label_number WHERE l.structure_code = ?",
     ),
     q(
-      `SELECT e.label_number, e.idx, l.status, s.purpose, s.document FROM status_entries e
+      `SELECT e.label_number, e.list, e.idx, l.status, s.purpose, s.document FROM status_entries e
        JOIN labels l ON l.number = e.label_number
        LEFT JOIN status_lists s ON s.list = e.list
        WHERE l.structure_code = ?`,
@@ -211,9 +212,10 @@ async function recordsOf(code: string) {
     ),
     entries: entries!.results as {
       label_number: string;
+      list: string;
       idx: number;
       status: string;
-      purpose: keyof typeof BIT_STATUS | null;
+      purpose: keyof typeof BIT_STATUS | "message" | null;
       document: string | null;
     }[],
   };
@@ -274,6 +276,11 @@ async function checkInvariants(code: string) {
     expect(subject.licenseNumber).toBe(l.number);
     expect(subject.identifier.map((i: { identityHash: string }) => i.identityHash)).toEqual([code, r.name]);
     expect(subject.achievement.id).toContain(`palier:${l.tier}`);
+    // Its one entry names the label's real place (its list may be `2026-2`).
+    const place = r.entries.find((x) => x.label_number === l.number);
+    const status = JSON.parse(document!).credentialStatus;
+    expect(status.statusListCredential).toBe(`${env.PUBLIC_BASE_URL}/status/message/${place?.list}`);
+    expect(status.statusListIndex).toBe(String(place?.idx));
   }
 
   // Status lists: every entry's bit, in each purpose's list, equals its label's status.
@@ -284,6 +291,11 @@ async function checkInvariants(code: string) {
       const set = e?.document && e.purpose ? (await bitsOf(e.document)).getStatus(e.idx) : false;
       expect(set, `${purpose} bit of ${l.number} (${l.status})`).toBe(l.status === BIT_STATUS[purpose]);
     }
+    // The `message` list: 2 bits per entry, first the high one (0x1 suspended, 0x2 withdrawn).
+    const m = r.entries.find((x) => x.label_number === l.number && x.purpose === "message");
+    const bits = m?.document ? await bitsOf(m.document) : null;
+    const value = bits ? (bits.getStatus(m!.idx * 2) ? 2 : 0) + (bits.getStatus(m!.idx * 2 + 1) ? 1 : 0) : 0;
+    expect(value, `message entry of ${l.number} (${l.status})`).toBe(MESSAGE_VALUE[l.status] ?? 0);
   }
 }
 

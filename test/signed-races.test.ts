@@ -36,7 +36,11 @@ async function settle(over: Record<string, string> = {}) {
 }
 
 /** A label's place, and whether its bit is set in the STORED, signed list of a purpose. */
-async function storedBit(labelNumber: string, purpose: StatusPurpose) {
+const storedBit = (labelNumber: string, purpose: "revocation" | "suspension") =>
+  storedBitAt(labelNumber, purpose, null);
+
+/** Whether a bit (by default the label's index) is set in the STORED, signed list of the label's place. */
+async function storedBitAt(labelNumber: string, purpose: StatusPurpose, position: number | null) {
   const [entry] = await sql<{ list: string; idx: number }>(
     "SELECT list, idx FROM status_entries WHERE label_number = ?",
     labelNumber,
@@ -49,7 +53,15 @@ async function storedBit(labelNumber: string, purpose: StatusPurpose) {
   );
   if (!row) throw new Error(`status list ${purpose}/${entry.list} not signed`);
   const doc = JSON.parse(row.document);
-  return (await decodeList({ encodedList: doc.credentialSubject.encodedList })).getStatus(entry.idx);
+  return (await decodeList({ encodedList: doc.credentialSubject.encodedList })).getStatus(position ?? entry.idx);
+}
+
+/** A label's 2-bit value in its stored `message` list (0x1 suspended, 0x2 withdrawn; first bit the high one). */
+async function storedMessage(labelNumber: string) {
+  const [entry] = await sql<{ idx: number }>("SELECT idx FROM status_entries WHERE label_number = ?", labelNumber);
+  const high = await storedBitAt(labelNumber, "message", entry!.idx * 2);
+  const low = await storedBitAt(labelNumber, "message", entry!.idx * 2 + 1);
+  return (high ? 2 : 0) + (low ? 1 : 0);
 }
 
 const storedCredential = async (labelNumber: string) => {
@@ -178,17 +190,23 @@ describe("status list rollover", () => {
     expect(places.map((p) => p.list)).toEqual([year, year, `${year}-2`, `${year}-2`]);
     for (const p of places) expect(p.idx).toBeLessThan(2);
 
+    // One entry per credential, in the `message` list (ADR 0006), at the label's real place.
     const vc = await storedCredential(labels[3]!.number);
-    expect(vc.credentialStatus[0].statusListCredential).toBe(`${env.PUBLIC_BASE_URL}/status/revocation/${year}-2`);
-    const list = await call("GET", `/status/revocation/${year}-2`, { token: null });
-    expect(list.status).toBe(200);
-    expect(list.json.id).toBe(`${env.PUBLIC_BASE_URL}/status/revocation/${year}-2`);
+    expect(vc.credentialStatus.statusListCredential).toBe(`${env.PUBLIC_BASE_URL}/status/message/${year}-2`);
+    expect(vc.credentialStatus.statusListIndex).toBe(String(places[3]!.idx));
+    for (const purpose of ["message", "revocation", "suspension"]) {
+      const list = await call("GET", `/status/${purpose}/${year}-2`, { token: null });
+      expect(list.status).toBe(200);
+      expect(list.json.id).toBe(`${env.PUBLIC_BASE_URL}/status/${purpose}/${year}-2`);
+    }
 
     // A label of the new list suspended: its bit, in its own list.
     expect((await suspend(labels[3]!.number, { env: small })).status).toBe(200);
     await settle(small);
     expect(await storedBit(labels[3]!.number, "suspension")).toBe(true);
     expect(await storedBit(labels[1]!.number, "suspension")).toBe(false);
+    expect(await storedMessage(labels[3]!.number)).toBe(0x1);
+    expect(await storedMessage(labels[1]!.number)).toBe(0x0);
   });
 });
 

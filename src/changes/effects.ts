@@ -98,7 +98,7 @@ export async function afterChange(deps: Deps, intents: readonly Intent[], now = 
 }
 
 /** `status-list` subjects of the lists where these structures' labels have their place. */
-async function statusSubjectsOf(db: Db, codes: readonly string[]): Promise<string[]> {
+export async function statusSubjectsOf(db: Db, codes: readonly string[]): Promise<string[]> {
   if (codes.length === 0) return [];
   const rows = await db
     .selectDistinct({ list: statusEntries.list })

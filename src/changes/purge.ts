@@ -6,6 +6,7 @@
  * @see https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/
  * @see https://developers.cloudflare.com/cache/how-to/purge-cache/purge-cache-key/ (Cache API keys: purge by tag)
  */
+import { STATUS_PURPOSES, type StatusPurpose } from "../db/schema";
 import { canonicalPath, SURFACES } from "../domain/public-ref";
 import { config } from "../env";
 import { cacheKey } from "../public/cache";
@@ -27,8 +28,8 @@ function refOfTag(tag: string): string | null {
 
 /** The canonical paths a tag stands for: a reference's surfaces, or a status list (`spp-status-<purpose>-<list>`). */
 function pathsOfTag(tag: string): string[] {
-  const status = /^spp-status-(revocation|suspension)-(.+)$/.exec(tag);
-  if (status) return [`/status/${status[1]}/${status[2]}`];
+  const status = /^spp-status-([a-z]+)-(.+)$/.exec(tag);
+  if (status && STATUS_PURPOSES.includes(status[1] as StatusPurpose)) return [`/status/${status[1]}/${status[2]}`];
   const ref = refOfTag(tag);
   return ref ? SURFACES.map((s) => canonicalPath(s, ref)) : [];
 }

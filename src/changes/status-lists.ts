@@ -1,7 +1,8 @@
 /**
  * Intents of kind `status-list` (subject: `<purpose>/<list>`): the W3C Bitstring status list credential
  * of that purpose and list is computed again from the labels' statuses (a withdrawn label's bit set in
- * `revocation`, a suspended one's in `suspension`) and, when a bit changed or its key is no longer
+ * `revocation`, a suspended one's in `suspension`, both in `message` with 2 bits per entry: every label
+ * change queues all three purposes of its list) and, when a bit changed or its key is no longer
  * published, signed again, stored, and purged from the caches like any public answer (its own Cache-Tag).
  * A burst of changes to one list leaves one pending intent: one signature, however many bits flipped.
  * @see docs/adr/0006-verifiable-credentials.md

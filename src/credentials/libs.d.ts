@@ -48,17 +48,6 @@ declare module "@digitalbazaar/vc-bitstring-status-list" {
     encode(): Promise<string>;
   }
   export function decodeList(opts: { encodedList: string }): Promise<BitstringStatusList>;
-  export function checkStatus(opts: {
-    credential: JsonLd;
-    documentLoader: DocumentLoader;
-    suite: unknown;
-    verifyBitstringStatusListCredential?: boolean;
-    verifyMatchingIssuers?: boolean;
-  }): Promise<{
-    verified: boolean;
-    error?: Error;
-    results?: { verified: boolean; status: boolean; credentialStatus: { statusPurpose: string } }[];
-  }>;
 }
 
 declare module "@digitalbazaar/credentials-context" {

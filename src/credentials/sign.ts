@@ -10,7 +10,16 @@ import { issue } from "@digitalbazaar/vc";
 import { didDocument, type IssuerKeys } from "./keys";
 import { didDocumentFetcher, documentLoader } from "./loader";
 
+/**
+ * The signed document, its `proof` written as an array of one (the proof set OB 3.0's schema requires;
+ * the proof is outside what it signs, so the array changes nothing the signature covers).
+ */
 export async function sign(unsigned: JsonLd, keys: IssuerKeys): Promise<JsonLd> {
   const suite = new DataIntegrityProof({ signer: keys.signing.signer(), cryptosuite });
-  return issue({ credential: unsigned, suite, documentLoader: documentLoader(didDocumentFetcher(didDocument(keys))) });
+  const signed = await issue({
+    credential: unsigned,
+    suite,
+    documentLoader: documentLoader(didDocumentFetcher(didDocument(keys))),
+  });
+  return { ...signed, proof: [signed.proof] };
 }

@@ -4,6 +4,7 @@
  * (credentials.ts, status-lists.ts); read by the public routes (src/routes/credentials.ts).
  */
 import { and, eq, inArray, like, or, sql } from "drizzle-orm";
+import { STATUS_SIZE } from "../credentials/model";
 import { batchable, type Db } from "./client";
 import {
   credentials,
@@ -128,14 +129,28 @@ export async function findCredential(db: Db, labelNumber: string): Promise<strin
 }
 
 /**
- * Which labels have their bit set in a list of a purpose: the withdrawn ones in `revocation`, the
- * suspended ones in `suspension`. The one place that says what a bit means: the signed bits are read
- * with it, and a save lands only if it still gives the bits that were signed.
+ * Which labels have bits set in a list of a purpose: the withdrawn ones in `revocation`, the suspended
+ * ones in `suspension`, both in `message`. The one place that says what a bit means: the signed bits are
+ * read with it, and a save lands only if it still gives the bits that were signed.
  */
 const STATUS_OF_PURPOSE = { revocation: "withdrawn", suspension: "suspended" } as const;
 
-/** The set indexes of a list, in order, as a query (read before signing, checked again by the save). */
-const setBitsQuery = (purpose: StatusPurpose, list: string) => sql`
+/**
+ * The set bit positions of a list, in order, as a query (read before signing, checked again by the
+ * save). In `message`, an entry is STATUS_SIZE (2) bits, most significant first, holding 0x1 suspended or
+ * 0x2 withdrawn (the `statusMessage` of src/credentials/model.ts): withdrawn sets the entry's first bit,
+ * suspended its second. test/credentials.test.ts reads each state back with the status library.
+ */
+// Written into the SQL, not bound: D1 binds a JS number as a REAL, which would make every position a REAL
+// (`5.0`), and the save's check, comparing the positions as text with the ones signed (`5`), would never hold.
+const ENTRY_BITS = sql.raw(String(STATUS_SIZE));
+const setBitsQuery = (purpose: StatusPurpose, list: string) =>
+  purpose === "message"
+    ? sql`
+  SELECT se.idx * ${ENTRY_BITS} + (CASE l.status WHEN 'withdrawn' THEN 0 ELSE 1 END) AS idx
+  FROM ${statusEntries} se JOIN ${labels} l ON l.number = se.label_number
+  WHERE se.list = ${list} AND l.status IN ('withdrawn', 'suspended') ORDER BY 1`
+    : sql`
   SELECT se.idx FROM ${statusEntries} se JOIN ${labels} l ON l.number = se.label_number
   WHERE se.list = ${list} AND l.status = ${STATUS_OF_PURPOSE[purpose]} ORDER BY se.idx`;
 

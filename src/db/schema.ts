@@ -530,7 +530,11 @@ export const effects = sqliteTable(
   ],
 );
 
-export const STATUS_PURPOSES = ["revocation", "suspension"] as const;
+/**
+ * `message`: the one list a credential names now (two bits per label: valid, suspended, withdrawn).
+ * `revocation` and `suspension`: the lists of credentials handed out before it, still kept current.
+ */
+export const STATUS_PURPOSES = ["message", "revocation", "suspension"] as const;
 export type StatusPurpose = (typeof STATUS_PURPOSES)[number];
 
 /**

@@ -157,6 +157,17 @@ export function badgeModel({ state, tier, expiresOn }: BadgeInput): BadgeModel {
   };
 }
 
+/** A tier's picture, without status nor date: the `image` of the verifiable credentials (ADR 0006). */
+export function tierPicture(tier: Tier): BadgeModel {
+  return {
+    label: BADGE_LABEL,
+    message: `palier ${TIER_NAMES[tier]}`,
+    color: COLOURS.valid,
+    labelColor: COLOURS.label,
+    ariaLabel: `Label ${BADGE_LABEL} : palier ${TIER_NAMES[tier]}`,
+  };
+}
+
 /** Short sentence for the verification page's headline (the tier where `tierShown`). */
 export function statusSentence(state: PublicStatus, tier?: Tier | null): string {
   const t = tier && tierShown(state) ? ` — palier ${TIER_NAMES[tier]}` : "";

@@ -163,12 +163,9 @@ function Credential({ labelNumber, base }: { labelNumber: string; base: string }
         </a>
       </p>
       <p class="fr-text--sm">
-        L'attestation vérifiable est le label sous forme de fichier signé par le registre (format Open Badges 3.0 des «
-        verifiable credentials » du W3C). Le service public peut la conserver dans un portefeuille numérique ou la
-        joindre à un dossier ; n'importe qui peut ensuite vérifier, même sans consulter ce site, qu'elle a bien été
-        délivrée par le registre et n'a pas été modifiée. Une suspension ou un retrait du label se lisent dans les
-        listes de statut publiées par le registre : l'attestation ne peut pas être utilisée au-delà de la validité du
-        label.
+        Ce fichier, signé par le registre, permet au service de prouver son label à qui le lui demande : chacun peut
+        vérifier qu'il vient bien du registre et n'a pas été modifié, et le registre dit à tout moment si le label est
+        toujours en vigueur.
       </p>
     </div>
   );
@@ -227,7 +224,10 @@ export function VerifyPage({
           Données au format JSON
         </a>
       </p>
-      {l.labelNumber ? <Credential labelNumber={l.labelNumber} base={base} /> : null}
+      {/* Only while the label stands: a withdrawn or expired label's file would prove nothing but its end. */}
+      {l.labelNumber && (l.status === "valid" || l.status === "suspended") ? (
+        <Credential labelNumber={l.labelNumber} base={base} />
+      ) : null}
       {l.status === "valid" ? <CertificateLink code={l.structure.code} /> : null}
       {l.status === "valid" ? <Embed l={l} base={base} /> : null}
       <h2>Vérifier un autre service public</h2>

@@ -7,7 +7,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { makeBadge } from "badge-maker";
-import { BADGE_LABEL, type BadgeModel, COLOURS } from "../domain/badge";
+import type { Tier } from "../db/schema";
+import { BADGE_LABEL, type BadgeModel, COLOURS, tierPicture } from "../domain/badge";
 import { badgeRefSegment } from "../domain/public-ref";
 import { ApiError } from "../lib/errors";
 import { log, loggableError } from "../lib/log";
@@ -154,6 +155,39 @@ badgeRouter.openapi(
       },
     });
     return conditional(c.req.raw, res) as never;
+  },
+);
+
+badgeRouter.openapi(
+  apiRoute(
+    {
+      method: "get",
+      path: "/badge/palier/{file}",
+      operationId: "getTierPicture",
+      security: noSecurity,
+      tags: ["public"],
+      summary: "A tier's picture (the image of the verifiable credentials)",
+      description:
+        "`/badge/palier/or.svg` (also `argent.svg`, `bronze.svg`): « Services Publics + » and the tier, with " +
+        "no status nor date — the `image` every credential of that tier names, for wallets to show.",
+      request: {
+        params: z.object({
+          file: z
+            .enum(["bronze.svg", "argent.svg", "or.svg"])
+            .openapi({ param: { name: "file", in: "path" }, example: "or.svg" }),
+        }),
+      },
+      responses: {
+        200: { description: "The tier's picture", content: { "image/svg+xml": { schema: z.string() } } },
+      },
+    },
+    { ignoresQuery: true },
+  ),
+  (c) => {
+    const tier = c.req.valid("param").file.replace(/\.svg$/, "") as Tier;
+    return new Response(renderBadge(tierPicture(tier)), {
+      headers: { ...SVG_HEADERS, "Cache-Control": "public, max-age=86400" },
+    }) as never;
   },
 );
 

@@ -10,27 +10,20 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { statusTag } from "../changes/status-lists";
 import { didDocument, issuerKeys } from "../credentials/keys";
-import { didDocumentFetcher, documentLoader, type Fetcher } from "../credentials/loader";
+import { didDocumentFetcher, documentLoader } from "../credentials/loader";
 import { issuerProfile, OB_V3_CONTEXT, STATUS_LIST_TTL_SECONDS, VC_V2_CONTEXT } from "../credentials/model";
-import { CREDENTIAL_STATUSES, checkCredential } from "../credentials/verify";
+import { CREDENTIAL_STATUSES, checkCredential, type LabelStateOf } from "../credentials/verify";
 import { getDb } from "../db/client";
 import { findCredential, findStatusList } from "../db/credentials";
-import { STATUS_PURPOSES, type StatusPurpose } from "../db/schema";
-import { ApiError, notFound } from "../lib/errors";
+import { findPublicLabel } from "../db/public";
+import { STATUS_PURPOSES } from "../db/schema";
+import { parisDay, publicStatus } from "../domain/badge";
+import { ApiError, fieldErrors, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { cachedAnswer, cacheKey, conditional, weakEtag } from "../public/cache";
 import { rawSegment, servePublic } from "../public/serve";
-import {
-  apiRoute,
-  canonicalRedirect,
-  headers,
-  json,
-  jsonBody,
-  noSecurity,
-  notModified,
-  problem,
-} from "./openapi-common";
+import { apiRoute, canonicalRedirect, headers, json, noSecurity, notModified, problem } from "./openapi-common";
 import { publicCors, Ref, refMalformed } from "./public";
 
 export const credentialsRouter = router();
@@ -42,12 +35,18 @@ for (const path of ["/v1/public/credentials/*", "/v1/public/issuer", "/status/*"
 /** The largest credential `verify` reads: the registry's own are about 4 KiB. */
 export const MAX_CREDENTIAL_BYTES = 64 * 1024;
 
+const DataIntegrityProofSchema = z.looseObject({
+  type: z.literal("DataIntegrityProof"),
+  cryptosuite: z.literal("eddsa-rdfc-2022"),
+});
+
 const VerifiableCredential = z
   .looseObject({
-    "@context": z.array(z.string()),
+    "@context": z.array(z.union([z.string(), z.record(z.string(), z.unknown())])),
     id: z.string().optional(),
     type: z.array(z.string()),
-    proof: z.looseObject({ type: z.literal("DataIntegrityProof"), cryptosuite: z.literal("eddsa-rdfc-2022") }),
+    // A proof set of one; a document signed before proof sets (until the backfill signs it again): one object.
+    proof: z.union([z.array(DataIntegrityProofSchema).length(1), DataIntegrityProofSchema]),
   })
   .openapi("VerifiableCredential", {
     description:
@@ -137,9 +136,12 @@ credentialsRouter.openapi(
 );
 
 const StatusParams = z.object({
-  purpose: z
-    .enum(STATUS_PURPOSES)
-    .openapi({ param: { name: "purpose", in: "path" }, description: "`revocation` (final) or `suspension`" }),
+  purpose: z.enum(STATUS_PURPOSES).openapi({
+    param: { name: "purpose", in: "path" },
+    description:
+      "`message` (the list credentials name now: two bits a label, valid / suspended / withdrawn); " +
+      "`revocation` (final) and `suspension`, kept for credentials handed out before it",
+  }),
   list: z
     .string()
     .regex(/^\d{4}(-[1-9]\d{0,5})?$/, "A list id: the year of the label numbers it holds, then -2, -3… once full")
@@ -163,8 +165,10 @@ credentialsRouter.openapi(
       summary: "A status list (W3C Bitstring Status List)",
       description:
         "The signed `BitstringStatusListCredential` of one purpose and one list: 131,072 entries, GZIP + " +
-        "base64url multibase; a label's bit is set while it is suspended (`suspension`) or once withdrawn " +
-        "(`revocation`). Signed again, and purged from the caches, when a bit changes; cached for its `ttl` " +
+        "base64url multibase. `message`: two bits an entry, the label's state as its credential's " +
+        "`statusMessage` names it (`0x0` valid, `0x1` suspended, `0x2` withdrawn); `suspension` and " +
+        "`revocation` (one bit: suspended, withdrawn) serve the credentials handed out before. Signed again, " +
+        "and purged from the caches, when a bit changes; cached for its `ttl` " +
         `(${STATUS_LIST_TTL_SECONDS} s).`,
       request: { params: StatusParams },
       responses: {
@@ -198,6 +202,21 @@ credentialsRouter.openapi(
 
 const shortCache = { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" };
 
+const DidDocumentSchema = z
+  .looseObject({
+    id: z.string().openapi({ example: "did:web:registre.example" }),
+    verificationMethod: z.array(
+      z.object({
+        id: z.string(),
+        type: z.literal("Multikey"),
+        controller: z.string(),
+        publicKeyMultibase: z.string(),
+      }),
+    ),
+    assertionMethod: z.array(z.string()),
+  })
+  .openapi("DidDocument");
+
 credentialsRouter.openapi(
   apiRoute(
     {
@@ -210,30 +229,32 @@ credentialsRouter.openapi(
       description:
         "The registry issues as `did:web:<its host>`; this is that DID's document: every Ed25519 key " +
         "(`Multikey`) whose signatures verify — the current one and those it signed with before a rotation — " +
-        "each an `assertionMethod`.",
+        "each an `assertionMethod`. `application/did+json` (the DID media type); `Accept: application/json` " +
+        "alone gives the same JSON as `application/json`.",
       responses: {
-        200: json(
-          z
-            .looseObject({
-              id: z.string().openapi({ example: "did:web:registre.example" }),
-              verificationMethod: z.array(
-                z.object({
-                  id: z.string(),
-                  type: z.literal("Multikey"),
-                  controller: z.string(),
-                  publicKeyMultibase: z.string(),
-                }),
-              ),
-              assertionMethod: z.array(z.string()),
-            })
-            .openapi("DidDocument"),
-          "The DID document",
-        ),
+        200: {
+          description: "The DID document",
+          headers: vary,
+          content: {
+            "application/did+json": { schema: DidDocumentSchema },
+            "application/json": { schema: DidDocumentSchema },
+          },
+        },
       },
     },
     { ignoresQuery: true },
   ),
-  async (c) => c.json(didDocument(await issuerKeys(c.env)), 200, shortCache),
+  async (c) => {
+    const accept = c.req.header("Accept") ?? "";
+    const plain = /\bapplication\/json\b/i.test(accept) && !/\bapplication\/did\+json\b/i.test(accept);
+    return new Response(JSON.stringify(didDocument(await issuerKeys(c.env))), {
+      headers: {
+        ...shortCache,
+        "Content-Type": plain ? "application/json" : "application/did+json",
+        Vary: "Accept",
+      },
+    }) as never;
+  },
 );
 
 credentialsRouter.openapi(
@@ -265,33 +286,59 @@ credentialsRouter.openapi(
 
 const CredentialCheckSchema = z
   .object({
-    verified: z
-      .boolean()
-      .openapi({ description: "True only when all of the below are: proof valid, issued here, `valid`" }),
-    proofValid: z.boolean().openapi({ description: "The proof verifies with one of the registry's published keys" }),
+    verified: z.boolean().openapi({
+      description: "True only when all of the below are: proof valid, issued here, the label `valid` today",
+    }),
+    proofValid: z.boolean().openapi({
+      description:
+        "The document is exactly one of the registry's credentials and its proof verifies with one of the " +
+        "registry's published keys",
+    }),
     issuedHere: z.boolean().openapi({ description: "Its issuer is this registry's `did:web`" }),
     status: z.enum(CREDENTIAL_STATUSES).openapi({
       description:
-        "Now: `revoked` (the label was withdrawn), `suspended`, `expired` (past `validUntil`), `not-yet-valid`, " +
-        "`valid`; `unknown` when the proof or the status lists could not be checked",
+        "The label's state today, from the registry's records for the label number (never from the document): " +
+        "`valid`, `suspended`, `revoked` (withdrawn, final), `expired`, `not-yet-valid`; `unknown` when the " +
+        "document is not one of the registry's credentials or comes from another issuer",
       example: "valid",
     }),
-    reason: z.string().openapi({ example: "The proof verifies with the registry's key and no status bit is set" }),
+    reason: z.string().openapi({
+      description:
+        "Why, in English: starts with « Not one of our credentials » or « The document carries unsigned " +
+        "content » when the document is not exactly as the registry issued it",
+      example: "The proof verifies with the registry's key; the registry's records show the label valid today",
+    }),
     labelNumber: z.string().nullable().openapi({ example: "SPP-2026-000001" }),
     checkedAt: z.string().openapi({ example: "2026-11-28T09:00:00.000Z" }),
   })
   .openapi("CredentialCheck");
 
-/** Status lists as stored, for the verification of a credential by the Worker itself. */
-function storedStatusLists(env: Env, base: string): Fetcher {
-  return async (url) => {
-    const m = new RegExp(
-      `^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/status/([a-z]+)/(\\d{4}(?:-[1-9]\\d{0,5})?)$`,
-    ).exec(url);
-    if (!m || !STATUS_PURPOSES.includes(m[1] as StatusPurpose)) return null;
-    const row = await findStatusList(getDb(env.DB), m[1] as StatusPurpose, m[2]!);
-    return row ? JSON.parse(row.document) : null;
+/** The label's state today in the registry's records (what `GET /v1/public/labels/{number}` says). */
+function recordedState(env: Env, now: Date): LabelStateOf {
+  return async (number) => {
+    const row = await findPublicLabel(getDb(env.DB), { kind: "label", value: number });
+    if (row?.labelNumber !== number || !row.status || !row.expiresOn) return null;
+    return publicStatus({ status: row.status, expiresOn: row.expiresOn }, parisDay(now));
   };
+}
+
+const CredentialBody = z.record(z.string(), z.unknown()).openapi({ description: "The credential" });
+
+/** The body as sent in `application/vc` (the type the registry serves credentials in): parsed and checked here. */
+async function vcBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await c.req.text());
+  } catch {
+    throw new ApiError("bad-request", "The body is not JSON");
+  }
+  const r = CredentialBody.safeParse(parsed);
+  if (!r.success) {
+    throw new ApiError("validation", "The request does not match the schema", {
+      errors: fieldErrors(r.error.issues, "Unknown field"),
+    });
+  }
+  return r.data;
 }
 
 credentialsRouter.openapi(
@@ -304,26 +351,41 @@ credentialsRouter.openapi(
       tags: ["public"],
       summary: "Verify a credential (for those without a VC library)",
       description:
-        "Send a credential (the body: the JSON as downloaded, at most 64 KiB) and get whether its proof is valid, " +
-        "whether this registry issued it, and its status now with the reason — with the code the registry's own " +
-        "tests verify with. Only the registry's own credentials are checked: no document is fetched from " +
-        "elsewhere. Not cached; limited per address like the other anonymous reads.",
-      request: { body: jsonBody(z.record(z.string(), z.unknown()).openapi({ description: "The credential" })) },
+        "Send a credential (the body: the JSON as downloaded, `application/vc` or `application/json`, at most 64 " +
+        "KiB) and get whether it is one of the registry's credentials with a valid proof, and the label's state " +
+        "today from the registry's records — each with the reason. A document that is not exactly as the " +
+        "registry issues its credentials (another `@context` list, an array where a string is issued, an added " +
+        "key…) is refused before any canonicalisation, with `verified: false`. Only the registry's own " +
+        "credentials are checked: no document is fetched from elsewhere. Not cached; limited per address like " +
+        "the other anonymous reads.",
+      request: {
+        body: {
+          required: true,
+          content: { "application/json": { schema: CredentialBody }, "application/vc": { schema: CredentialBody } },
+        },
+      },
       responses: { 200: json(CredentialCheckSchema, "The outcome of the checks") },
     },
     { rateLimited: true },
   ),
   async (c) => {
     await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
-    const credential = c.req.valid("json");
-    // Canonicalizing costs CPU in proportion to the document: a bound far above any credential of ours.
+    const vc = /^application\/vc\s*(;|$)/i.test(c.req.header("Content-Type") ?? "");
+    const credential = vc ? await vcBody(c) : c.req.valid("json");
+    // A bound far above any credential of ours (about 5 KiB); the shape check bounds the rest of the work.
     if (JSON.stringify(credential).length > MAX_CREDENTIAL_BYTES) {
       throw new ApiError("payload-too-large", `A credential is at most ${MAX_CREDENTIAL_BYTES} bytes`);
     }
     const keys = await issuerKeys(c.env);
     const now = new Date();
-    const loader = documentLoader(didDocumentFetcher(didDocument(keys)), storedStatusLists(c.env, keys.base));
-    const check = await checkCredential(credential, { did: keys.did, documentLoader: loader, now });
+    const check = await checkCredential(credential, {
+      did: keys.did,
+      base: keys.base,
+      publishedKeys: keys.published.map((k) => k.id),
+      documentLoader: documentLoader(didDocumentFetcher(didDocument(keys))),
+      labelState: recordedState(c.env, now),
+      now,
+    });
     return c.json({ ...check, checkedAt: now.toISOString() }, 200, { "Access-Control-Allow-Origin": "*" });
   },
 );

@@ -5,17 +5,16 @@
  */
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { afterChange } from "../changes/effects";
+import { afterChange, statusSubjectsOf } from "../changes/effects";
 import {
   type Intent,
-  insertIntents,
   intentsOf,
   labelEventStatements,
   NOTIFY_INTENT,
   type PublicChange,
   publicChangeStatements,
+  statusListIntentStatements,
 } from "../changes/public-change";
-import { listOfLabel } from "../credentials/model";
 import { bumpLabelVersions, guardLabelVersion, staleLabelState } from "../db/label-version";
 import {
   bulkStatusChange,
@@ -160,12 +159,10 @@ export async function expireLabels(
     db,
     sql`(select ${labels.structureCode} from ${labels} where +${labels.status} in ${TRANSITIONS.expire.from} and ${labels.number} in ${numbers})`,
   );
-  // A suspended label that expires leaves the suspension list: its bit must be cleared (the
-  // revocation list does not change; a list without a flipped bit is not signed again).
-  const lists: Intent[] = [...new Set(numbers.map(listOfLabel))].map((list) => ({
-    kind: "status-list",
-    subject: `suspension/${list}`,
-  }));
+  // A suspended label that expires leaves the suspension and message lists: their bits must be cleared.
+  // The lists are those of the labels' places (a year's list may have rolled over to `2026-2`), selected
+  // in the batch, and signed right after it like any change's (a list whose bits did not change is not
+  // signed again); what fails is left to the minute cron.
   const done = await db.batch([
     events,
     ...extra,
@@ -173,8 +170,10 @@ export async function expireLabels(
     update,
     refresh,
     ...notify,
-    ...insertIntents(db, lists, opts.nowIso),
+    ...statusListIntentStatements(db, numbers, opts.nowIso),
   ]);
-  await afterChange(deps, [NOTIFY_INTENT, ...lists], now);
-  return done[2 + extra.length] as { number: string; structureCode: string }[];
+  const expired = done[2 + extra.length] as { number: string; structureCode: string }[];
+  const lists = await statusSubjectsOf(db, [...new Set(expired.map((l) => l.structureCode))]);
+  await afterChange(deps, [NOTIFY_INTENT, ...lists.map((subject): Intent => ({ kind: "status-list", subject }))], now);
+  return expired;
 }
