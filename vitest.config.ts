@@ -17,6 +17,8 @@ const SECRETS = {
   ADMIN_TOKEN: "test-admin-token-0123456789",
   // A fixed Ed25519 seed for tests only (test/credentials.test.ts rotates to another).
   CREDENTIAL_SIGNING_KEY: "FHp-yPxbyoLAaVBZnf9ohFQvYbqu--745TVH_FsNyI4",
+  // The transparency log's checkpoint key, for tests only (optional in production until set).
+  LOG_SIGNING_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
 };
 Object.assign(process.env, SECRETS);
 

@@ -21,6 +21,7 @@ import { transportFor } from "./email/transport";
 import { config } from "./env";
 import { type DailyResult, runDaily } from "./jobs/daily";
 import { type DeliveryResult, deliverOutbox } from "./jobs/deliver";
+import { type LogRun, runLog } from "./jobs/log";
 import { runIdempotencyRetention, runInboxRetention, runNotificationRetention } from "./jobs/retention";
 import { log } from "./lib/log";
 import type { Deps } from "./services/deps";
@@ -32,7 +33,7 @@ export const CRONS = {
 } as const;
 
 type Job = keyof typeof CRONS;
-export type ScheduledResult = { daily?: DailyResult; outbox?: DeliveryResult; effects?: EffectsRun };
+export type ScheduledResult = { daily?: DailyResult; outbox?: DeliveryResult; effects?: EffectsRun; log?: LogRun };
 
 /** The jobs a cron runs: its own, or all of them for a cron that is not one of CRONS. */
 export function jobsFor(cron: string): Job[] {
@@ -97,6 +98,10 @@ export async function runScheduled(
       const r = await runDueEffects(deps, new Date(Math.max(now, Date.now())));
       if (r.done + r.failed + r.pruned > 0) log.info("effects", { ...r });
       result.effects = r;
+      // The transparency log: hash what the minute's events appended, sign a checkpoint if the tree grew.
+      const l = await runLog(db, env);
+      if (l.hashed > 0 || l.checkpoint !== null) log.info("transparency log", { ...l });
+      result.log = l;
     }
   }
   return result;

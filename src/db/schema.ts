@@ -756,3 +756,39 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_created").on(t.createdAt)],
 );
+
+/**
+ * The transparency log (src/tlog/, docs/adr/0012-transparency-log.md). Leaves are appended by triggers on
+ * `label_events` and `structures` (migration 0025), inside the batch that writes the event: the leaf
+ * index is the commit order. `data` is the leaf's canonical bytes (src/tlog/entry.ts).
+ */
+export const logLeaves = sqliteTable(
+  "log_leaves",
+  {
+    idx: integer("idx").primaryKey(),
+    data: text("data").notNull(),
+    /** The label event this leaf records (null for a structure's registration). */
+    labelEventId: text("label_event_id"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("log_leaves_event").on(t.labelEventId)],
+);
+
+/** Every complete subtree's hash (hex): level 0 are the leaf hashes. Written by the log job after commit. */
+export const logNodes = sqliteTable(
+  "log_nodes",
+  {
+    level: integer("level").notNull(),
+    idx: integer("idx").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.idx] })],
+);
+
+/** Signed tree heads (C2SP tlog-checkpoint notes), one per tree size signed. */
+export const logCheckpoints = sqliteTable("log_checkpoints", {
+  size: integer("size").primaryKey(),
+  root: text("root").notNull(),
+  note: text("note").notNull(),
+  createdAt: text("created_at").notNull().default(now),
+});

@@ -158,6 +158,7 @@ export const TAGS = [
   { name: "webhooks", description: "Signed events from certification bodies, and the inbox that keeps them" },
   { name: "outbox", description: "E-mails queued and sent by the registry" },
   { name: "subscriptions", description: "Signed notifications of label events to subscribers, and their delivery log" },
+  { name: "log", description: "The transparency log: signed checkpoints, tiles and proofs (docs/transparency-log.md)" },
   { name: "meta", description: "Liveness, this document and its reference page" },
 ] as const;
 export type Tag = (typeof TAGS)[number]["name"];
