@@ -75,12 +75,11 @@ const EnvSchema = z
         "CREDENTIAL_SIGNING_KEY is a 32-byte Ed25519 seed written base64url (43 characters)",
       ),
     /**
-<<<<<<< HEAD
      * Entries a status list takes before the next label of the year goes to a new list (`2026-2`…): the
      * 131,072 bits a list holds, unless set lower (tests fill a list with a few labels).
      */
     STATUS_LIST_CAPACITY: z.coerce.number().int().min(1).max(STATUS_LIST_LENGTH).default(STATUS_LIST_LENGTH),
-=======
+    /**
      * Secret: the Ed25519 seed the transparency log signs its checkpoints with (src/tlog/note.ts). A key of
      * its own, never rotated with the credentials' one: monitors and witnesses pin it. Unset, the log still
      * records every event, and /log/checkpoint answers 503 until it is set.
@@ -89,7 +88,6 @@ const EnvSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/, "LOG_SIGNING_KEY is a 32-byte Ed25519 seed written base64url (43 characters)")
       .optional(),
->>>>>>> 0990ec9 (WIP transparency log: tables and triggers (migration 0025), log job, routes, monitor, docs)
     /** Public keys (`z6Mk…`) the registry signed with before a rotation: their credentials keep verifying. */
     CREDENTIAL_RETIRED_KEYS: z
       .string()

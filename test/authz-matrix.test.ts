@@ -64,6 +64,13 @@ const ROUTES: Record<string, Row> = {
   "GET /certificate/:file": { policy: "public", path: (f) => `/certificate/${f.code}.pdf` },
   "GET /qr/:file": { policy: "public", path: (f) => `/qr/${f.code}.svg` },
   "GET /badge/palier/:file": { policy: "public", path: () => "/badge/palier/or.svg" },
+  // The transparency log (test/tlog-log.test.ts): public, read by monitors.
+  "GET /log/checkpoint": { policy: "public", path: () => "/log/checkpoint" },
+  "GET /log/key": { policy: "public", path: () => "/log/key" },
+  "GET /log/tile/*": { policy: "public", path: () => "/log/tile/entries/000.p/1" },
+  "GET /log/tile/:level/:index": { policy: "public", path: () => "/log/tile/0/000" },
+  "GET /log/proof/inclusion": { policy: "public", path: () => "/log/proof/inclusion?index=0&size=1" },
+  "GET /log/proof/consistency": { policy: "public", path: () => "/log/proof/consistency?from=1&to=1" },
   "GET /v1/public/labels/:ref/credential": {
     policy: "public",
     path: (f) => `/v1/public/labels/${f.labelNumber}/credential`,

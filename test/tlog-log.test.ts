@@ -7,7 +7,6 @@
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error the monitor is plain JavaScript for people to run with node
 import { monitor } from "../examples/monitor.mjs";
 import { getDb } from "../src/db/client";
 import { runLog } from "../src/jobs/log";
@@ -77,7 +76,7 @@ describe("the log", () => {
   });
 
   it("a consistency proof between two checkpoints verifies; the monitor passes, then sees the log grow", async () => {
-    const run1 = await monitor({ get, state: {} });
+    const run1 = await monitor({ get, state: {}, key: undefined });
     expect(run1.lines.join("\n")).toMatch(/agrees with the log/);
     expect(run1.ok, run1.lines.join("\n")).toBe(true);
 
@@ -89,13 +88,13 @@ describe("the log", () => {
     const p = (await call("GET", `/log/proof/consistency?from=${first.size}&to=${second.size}`, { token: null })).json;
     expect(await verifyConsistency(first.size, second.size, first.root, second.root, p.proof.map(unb64))).toBe(true);
 
-    const run2 = await monitor({ get, state: run1.state });
+    const run2 = await monitor({ get, state: run1.state, key: undefined });
     expect(run2.ok, run2.lines.join("\n")).toBe(true);
     expect(run2.lines.join("\n")).toMatch(/consistent with the checkpoint kept last time/);
   });
 
   it("tampering with a stored leaf, or with a stored hash, makes the monitor fail", async () => {
-    const clean = await monitor({ get, state: {} });
+    const clean = await monitor({ get, state: {}, key: undefined });
     expect(clean.ok, clean.lines.join("\n")).toBe(true);
 
     const [leaf] = await sql<{ idx: number; data: string }>(
@@ -106,13 +105,13 @@ describe("the log", () => {
       leaf!.data.replace("label.withdrawn", "label.reinstated"),
       leaf!.idx,
     );
-    const r = await monitor({ get, state: clean.state });
+    const r = await monitor({ get, state: clean.state, key: undefined });
     expect(r.ok).toBe(false);
     expect(r.lines.join("\n")).toMatch(/DISAGREEMENT/);
     await sql("UPDATE log_leaves SET data = ? WHERE idx = ?", leaf!.data, leaf!.idx);
 
     await sql("UPDATE log_nodes SET hash = ? WHERE level = 0 AND idx = 1", "00".repeat(32));
-    const t = await monitor({ get, state: clean.state });
+    const t = await monitor({ get, state: clean.state, key: undefined });
     expect(t.ok).toBe(false);
     expect(t.lines.join("\n")).toMatch(/hash tile 0\/0/);
   });
@@ -122,9 +121,32 @@ describe("the log", () => {
     const label = JSON.parse(leaf!.data).label;
     await sql("UPDATE public_labels SET status = 'valid' WHERE label_number = ?", label);
     await sql("UPDATE labels SET status = 'valid' WHERE number = ?", label);
-    const r = await monitor({ get, state: {} });
+    const r = await monitor({ get, state: {}, key: undefined });
     expect(r.ok).toBe(false);
     expect(r.lines.join("\n")).toMatch(new RegExp(`${label}: the log's last event is label.suspended`));
+  });
+});
+
+describe("the public history points into the log", () => {
+  it("each event carries its logIndex: that leaf records it, and its inclusion proof verifies", async () => {
+    const l = await makeLabel({ tier: "bronze" });
+    await makeStatusChange(l.number, "suspend");
+    await runLog(db(), env);
+    const cp = await verifyCheckpoint(await (await get("/log/checkpoint")).text(), key);
+    const h = (await call("GET", `/v1/public/labels/${l.structureCode}/history`, { token: null })).json;
+    expect(h.items.map((i: any) => i.type)).toEqual(["suspended", "awarded"]);
+    for (const item of h.items) {
+      const [leaf] = await sql<{ data: string }>("SELECT data FROM log_leaves WHERE idx = ?", item.logIndex);
+      expect(JSON.parse(leaf!.data)).toMatchObject({
+        type: `label.${item.type}`,
+        label: l.number,
+        on: item.effectiveOn,
+      });
+      const p = (await call("GET", `/log/proof/inclusion?index=${item.logIndex}&size=${cp.size}`, { token: null }))
+        .json;
+      const hash = await leafHash(new TextEncoder().encode(leaf!.data));
+      expect(await verifyInclusion(item.logIndex, cp.size, hash, p.proof.map(unb64), cp.root)).toBe(true);
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import type { PublicStatus } from "../domain/badge";
 import type { PublicRef } from "../domain/public-ref";
 import type { Db } from "./client";
 import { eventOrder } from "./labels";
-import { certifiers, labelEvents, labels, publicLabels as p, structures, type Tier } from "./schema";
+import { certifiers, labelEvents, labels, logLeaves, publicLabels as p, structures, type Tier } from "./schema";
 
 /** The columns of a public row (`PublicLabelRow`), for every read of the read model. */
 export const publicRow = {
@@ -87,9 +87,12 @@ export function publicHistoryQuery(db: Db, structureCode: string, max = 50) {
         effectiveOn: labelEvents.effectiveOn,
         tier: labels.tier,
         supersedes: labels.supersedes,
+        // The event's leaf in the transparency log (docs/transparency-log.md), by the unique index on its id.
+        logIndex: logLeaves.idx,
       })
       .from(labelEvents)
       .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))
+      .leftJoin(logLeaves, eq(logLeaves.labelEventId, labelEvents.id))
       // `superseded` is the renewal chain's bookkeeping: the public sees the renewal's own event.
       .where(and(eq(labels.structureCode, structureCode), ne(labelEvents.type, "superseded")))
       // Commit order, newest first: the last event is the label's current status, whatever days were given.

@@ -28,19 +28,25 @@ export type LogRun = { hashed: number; size: number; checkpoint: number | null }
 /** The log's origin line and key name: the registry's host and `/log` (C2SP: a schema-less URL). */
 export const logOrigin = (publicBaseUrl: string) => `${new URL(publicBaseUrl).host}/log`;
 
+/** The checkpoints' signer under this configuration; null until LOG_SIGNING_KEY is set. */
+export async function logSigner(env: Env) {
+  const cfg = config(env);
+  if (!cfg.LOG_SIGNING_KEY) return null;
+  const seed = Uint8Array.from(atob(cfg.LOG_SIGNING_KEY.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  return noteSigner(logOrigin(cfg.PUBLIC_BASE_URL), seed);
+}
+
 export async function runLog(db: Db, env: Env): Promise<LogRun> {
   const { leaves, hashed } = await logSizes(db);
   const size = Math.min(leaves, hashed + LEAVES_PER_RUN);
   if (size > hashed) await hashLeaves(db, hashed, size);
-  const cfg = config(env);
+  const signer = await logSigner(env);
   const [last] = await latestCheckpoint(db);
-  if (!cfg.LOG_SIGNING_KEY || size === 0 || (last && last.size >= size)) {
+  if (!signer || size === 0 || (last && last.size >= size)) {
     return { hashed: size - hashed, size, checkpoint: null };
   }
   const get = await lookupFor(db, decompose(0, size));
   const root = await rootHash(size, get);
-  const seed = Uint8Array.from(atob(cfg.LOG_SIGNING_KEY.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-  const signer = await noteSigner(logOrigin(cfg.PUBLIC_BASE_URL), seed);
   await saveCheckpoint(db, size, toHex(root), await signCheckpoint(signer, size, root));
   return { hashed: size - hashed, size, checkpoint: size };
 }

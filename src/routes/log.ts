@@ -6,13 +6,12 @@
 import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { fromHex, latestCheckpoint, leavesBetween, nodesBetween } from "../db/log";
-import { config } from "../env";
-import { logOrigin, lookupFor } from "../jobs/log";
+import { logSigner, lookupFor } from "../jobs/log";
 import { ApiError } from "../lib/errors";
 import { router } from "../lib/router";
 import { cachedAnswer, cacheKey } from "../public/cache";
-import { consistencyRanges, inclusionRanges, nodesOf, rangeHash } from "../tlog/merkle";
-import { b64, noteSigner } from "../tlog/note";
+import { consistencyRanges, emptyRoot, inclusionRanges, nodesOf, rangeHash } from "../tlog/merkle";
+import { b64, signCheckpoint } from "../tlog/note";
 import { entryBundle, parseTilePath, TILE_HEIGHT, TILE_WIDTH, tileWidth } from "../tlog/tiles";
 import { apiRoute, json, noSecurity, pick } from "./openapi-common";
 
@@ -25,10 +24,20 @@ const bytes = (description: string) => ({
 });
 const cors = { "Access-Control-Allow-Origin": "*" };
 
-async function checkpointOrThrow(env: Env) {
+/**
+ * The latest signed checkpoint. Before the first one is stored (a new log, or the minute cron not run yet),
+ * the empty tree's, signed now: size 0 is a true prefix of whatever the log will hold.
+ */
+async function checkpointOrThrow(env: Env): Promise<{ size: number; note: string }> {
   const [cp] = await latestCheckpoint(getDb(env.DB));
-  if (!cp) throw new ApiError("unavailable", "The log has no signed checkpoint yet");
-  return cp;
+  if (cp) return cp;
+  const signer = await logSigner(env);
+  if (!signer) {
+    throw new ApiError("unavailable", "The log's signing key is not configured", {
+      headers: { "Retry-After": "3600" },
+    });
+  }
+  return { size: 0, note: await signCheckpoint(signer, 0, await emptyRoot()) };
 }
 
 logRouter.openapi(
@@ -46,11 +55,9 @@ logRouter.openapi(
   }),
   async (c) => {
     const cp = await checkpointOrThrow(c.env);
-    return c.body(cp.note, 200, {
-      "Content-Type": "text/plain; charset=utf-8",
-      "Cache-Control": "public, max-age=10",
-      ...cors,
-    });
+    return new Response(cp.note, {
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=10", ...cors },
+    }) as never;
   },
 );
 
@@ -68,17 +75,15 @@ logRouter.openapi(
     responses: { 200: text("The verifier key"), ...pick(503) },
   }),
   async (c) => {
-    const cfg = config(c.env);
-    if (!cfg.LOG_SIGNING_KEY) throw new ApiError("unavailable", "The log's signing key is not configured");
-    const seed = Uint8Array.from(atob(cfg.LOG_SIGNING_KEY.replace(/-/g, "+").replace(/_/g, "/")), (ch) =>
-      ch.charCodeAt(0),
-    );
-    const signer = await noteSigner(logOrigin(cfg.PUBLIC_BASE_URL), seed);
-    return c.body(`${signer.verifierKey}\n`, 200, {
-      "Content-Type": "text/plain; charset=utf-8",
-      "Cache-Control": "public, max-age=3600",
-      ...cors,
-    });
+    const signer = await logSigner(c.env);
+    if (!signer) {
+      throw new ApiError("unavailable", "The log's signing key is not configured", {
+        headers: { "Retry-After": "3600" },
+      });
+    }
+    return new Response(`${signer.verifierKey}\n`, {
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=3600", ...cors },
+    }) as never;
   },
 );
 
@@ -151,12 +156,10 @@ logRouter.openapi(
 const Proof = z
   .object({
     size: z.number().int().openapi({ example: 42 }),
-    rootHash: z
-      .string()
-      .openapi({
-        description: "Base64 root of the tree of `size` leaves",
-        example: "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=",
-      }),
+    rootHash: z.string().openapi({
+      description: "Base64 root of the tree of `size` leaves",
+      example: "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=",
+    }),
     proof: z.array(z.string()).openapi({ description: "Base64 hashes, RFC 9162 order", example: ["3q2+7w=="] }),
   })
   .openapi("LogProof");

@@ -439,6 +439,16 @@ const PublicHistorySchema = z
           .openapi({ description: "The label's status after the event", example: "suspended" }),
         tier: z.enum(TIERS),
         effectiveOn: z.string().openapi({ description: "The day it took effect", example: "2026-06-01" }),
+        logIndex: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({
+            description:
+              "The event's entry in the transparency log (`/log/proof/inclusion?index=…`, docs/transparency-log.md); " +
+              "null only for an event the log has not recorded",
+            example: 42,
+          }),
       }),
     ),
     permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-01" }),
@@ -483,6 +493,7 @@ publicRouter.openapi(
           status: h.toStatus as (typeof LABEL_STATUSES)[number],
           tier: h.tier,
           effectiveOn: h.effectiveOn,
+          logIndex: h.logIndex,
         }));
         const body = {
           structure: { code: l.structure.code, name: l.structure.name },
