@@ -179,6 +179,8 @@ async function startWorker({ metrics, seedDir, script, runDir = RUN_DIR, ready =
     "--var",
     `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
     "--var",
+    `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+    "--var",
     `D1_METRICS:${metrics ? "on" : "off"}`,
     // The cron's reminders stay in the outbox: nothing leaves the machine.
     "--var",

@@ -73,6 +73,8 @@ async function startWorker(port) {
       "--var",
       `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
       "--var",
+      `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+      "--var",
       "EMAIL_TRANSPORT:local",
       // The dev-only outage switch (refused unless PUBLIC_BASE_URL is on loopback, as it is here).
       "--var",

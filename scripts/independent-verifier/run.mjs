@@ -57,6 +57,8 @@ const dev = spawn(
     "--var",
     `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
     "--var",
+    `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+    "--var",
     `PUBLIC_BASE_URL:${base}`,
   ],
   { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },

@@ -22,6 +22,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HtmlValidate } from "html-validate";
 import { chromium } from "playwright-core";
+import { monitor } from "../../examples/monitor.mjs";
 import { backfillFile, searchIndexFile } from "../../scripts/backfill-file.mjs";
 import { seedDemo } from "../../scripts/demo.mjs";
 import { backofficeWalk } from "./backoffice.mjs";
@@ -126,6 +127,8 @@ const dev = spawn(
     // A throwaway key to sign the credentials of this run's labels.
     "--var",
     `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+    "--var",
+    `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
     "--var",
     `PUBLIC_BASE_URL:${base}`,
     // The back-office's dev sign-in, as .dev.vars turns it on for `npm run dev`.
@@ -408,6 +411,13 @@ try {
   // 7. A problem's `type` page: the same frame and headers, French then English.
   // The printable certificate (test/browser/certificate.mjs): downloaded, read by pdf.js, QR decoded by jsQR.
   await certificateWalk({ page, base, out, check, axe, validate });
+
+  // The transparency log: the minute cron signs a checkpoint of the demo's events, and the monitor anyone can
+  // run (examples/monitor.mjs) checks it against this server: signature, root, every label's public answer.
+  await fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+  const watched = await monitor({ get: (path, init) => fetch(base + path, init), state: {} });
+  console.log(watched.lines.map((l) => `  monitor: ${l}`).join("\n"));
+  check(watched.ok && watched.state.size > 0, "the transparency-log monitor passes on the demo data");
 
   const problem = await page.goto(`${base}/problems/conflict`, { waitUntil: "networkidle" });
   check(problem.status() === 200, "problem page answers 200");
