@@ -24,6 +24,8 @@ Object.assign(process.env, SECRETS);
 
 /** Fuzzed cases per endpoint when FUZZ_RUNS is not set: few, so `npm test` stays quick on 2 cores. */
 const FUZZ_RUNS_DEFAULT = "50";
+/** Random interleavings of the label verbs (test/interleavings.test.ts) when INTERLEAVINGS is not set; CI: 1,000. */
+const INTERLEAVINGS_DEFAULT = "100";
 
 export default defineConfig(async () => ({
   plugins: [
@@ -65,7 +67,7 @@ export default defineConfig(async () => ({
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? FUZZ_RUNS_DEFAULT,
           // Random interleavings of the label verbs (test/interleavings.test.ts): 1,000 by default (CI);
           // `INTERLEAVINGS=20` for a quick local run, `INTERLEAVINGS=10000` for a longer one.
-          INTERLEAVINGS: process.env.INTERLEAVINGS ?? "1000",
+          INTERLEAVINGS: process.env.INTERLEAVINGS ?? INTERLEAVINGS_DEFAULT,
         },
       },
     }),
