@@ -13,7 +13,6 @@
  * fresh copy of the seed, so a cron that expires labels sees the same data every time.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -23,6 +22,7 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { Webhook } from "standardwebhooks";
+import { throwawaySigningKeys } from "../scripts/local.mjs";
 import { CERTIFICATE_CPU_MS, certificateCpu, certificateSummary } from "./certificate.mjs";
 import { credentialSample, seedCredentials, signingSummary } from "./credentials.mjs";
 import { scenarios } from "./scenarios.mjs";
@@ -175,11 +175,7 @@ async function startWorker({ metrics, seedDir, script, runDir = RUN_DIR, ready =
     runDir,
     "--var",
     `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-    // A throwaway key to sign the credentials of this run's labels.
-    "--var",
-    `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
-    "--var",
-    `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+    ...throwawaySigningKeys(),
     "--var",
     `D1_METRICS:${metrics ? "on" : "off"}`,
     // The cron's reminders stay in the outbox: nothing leaves the machine.

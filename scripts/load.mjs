@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { DEMO_CODES, seedDemo } from "./demo.mjs";
+import { throwawaySigningKeys } from "./local.mjs";
 
 const TOTAL = Number(process.env.LOAD_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 64);
@@ -69,11 +70,7 @@ async function startWorker(port) {
       persist,
       "--var",
       `ADMIN_TOKEN:${ADMIN}`,
-      // A throwaway key to sign the credentials of this run's labels.
-      "--var",
-      `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
-      "--var",
-      `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+      ...throwawaySigningKeys(),
       "--var",
       "EMAIL_TRANSPORT:local",
       // The dev-only outage switch (refused unless PUBLIC_BASE_URL is on loopback, as it is here).

@@ -20,6 +20,17 @@ const wrangler = (args) => {
   return r.stdout ?? "";
 };
 
+/**
+ * `wrangler dev` arguments giving a throwaway run its own signing keys (credentials, transparency log):
+ * the declared secrets a Worker needs, never written anywhere (bench, load run, browser test, second verifier).
+ */
+export const throwawaySigningKeys = () => [
+  "--var",
+  `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+  "--var",
+  `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+];
+
 /** Where a running `npm run dev` says so: its pid and port (removed when it stops). */
 const DEV_MARK = ".wrangler/dev-server.json";
 

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seedDemo } from "../demo.mjs";
+import { throwawaySigningKeys } from "../local.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -54,10 +55,7 @@ const dev = spawn(
     persist,
     "--var",
     `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-    "--var",
-    `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
-    "--var",
-    `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+    ...throwawaySigningKeys(),
     "--var",
     `PUBLIC_BASE_URL:${base}`,
   ],

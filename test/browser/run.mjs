@@ -13,7 +13,6 @@
 // Screenshots go to test-results/; `--docs` also refreshes docs/badges.png, docs/home.png and
 // docs/back-office.png.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
@@ -25,6 +24,7 @@ import { chromium } from "playwright-core";
 import { monitor } from "../../examples/monitor.mjs";
 import { backfillFile, searchIndexFile } from "../../scripts/backfill-file.mjs";
 import { seedDemo } from "../../scripts/demo.mjs";
+import { throwawaySigningKeys } from "../../scripts/local.mjs";
 import { backofficeWalk } from "./backoffice.mjs";
 import { certificateWalk } from "./certificate.mjs";
 
@@ -124,11 +124,7 @@ const dev = spawn(
     persist,
     "--var",
     `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-    // A throwaway key to sign the credentials of this run's labels.
-    "--var",
-    `CREDENTIAL_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
-    "--var",
-    `LOG_SIGNING_KEY:${randomBytes(32).toString("base64url")}`,
+    ...throwawaySigningKeys(),
     "--var",
     `PUBLIC_BASE_URL:${base}`,
     // The back-office's dev sign-in, as .dev.vars turns it on for `npm run dev`.
