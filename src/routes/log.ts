@@ -112,7 +112,7 @@ logRouter.get("/log/tile/*", async (c) => {
     const rows = await nodesBetween(db, TILE_HEIGHT * ref.level, from, from + ref.width);
     if (rows.length !== ref.width) throw new ApiError("not-found", "This tile is not hashed yet");
     body = new Uint8Array(ref.width * 32);
-    rows.forEach((r, i) => body.set(fromHex(r.hash), i * 32));
+    for (const [i, r] of rows.entries()) body.set(fromHex(r.hash), i * 32);
   }
   const res = new Response(body, {
     headers: {
