@@ -7,7 +7,6 @@
  */
 import type { Db } from "../db/client";
 import {
-  fromHex,
   insertNodes,
   latestCheckpoint,
   leavesBetween,
