@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { STATUS_LIST_LENGTH } from "./credentials/model";
 import { isLoopbackHost } from "./domain/endpoint-url";
+import { DEFAULT_POLICY, PolicyText } from "./domain/publication";
 
 const EnvSchema = z
   .object({
@@ -104,6 +105,8 @@ const EnvSchema = z
       .transform((u) => u.replace(/\/+$/, ""))
       .optional(),
     ACCESS_AUD: z.string().min(1).max(200).optional(),
+    /** What of the quality results is published (src/domain/publication.ts): JSON, checked here. */
+    PUBLICATION_POLICY: PolicyText.optional().transform((p) => p ?? DEFAULT_POLICY),
     /** "on": /admin/login accepts ADMIN_TOKEN or an API key (local dev only; never with Access). */
     BACKOFFICE_DEV_LOGIN: z.enum(["on", "off"]).default("off"),
   })

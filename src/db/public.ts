@@ -9,6 +9,7 @@ import type { PublicStatus } from "../domain/badge";
 import type { PublicRef } from "../domain/public-ref";
 import type { Db } from "./client";
 import { eventOrder } from "./labels";
+import { resultsOf, type StoredResults } from "./public-results";
 import { certifiers, labelEvents, labels, publicLabels as p, structures, type Tier } from "./schema";
 
 /** The columns of a public row (`PublicLabelRow`), for every read of the read model. */
@@ -25,6 +26,8 @@ export const publicRow = {
   expiresOn: p.expiresOn,
   supersededBy: p.supersededBy,
   certifierName: p.certifierName,
+  results: p.results,
+  auditFunded: p.auditFunded,
 };
 
 /**
@@ -59,6 +62,8 @@ export function pastLabelQuery(db: Db, number: string) {
       expiresOn: labels.expiresOn,
       supersededBy: labels.supersededBy,
       certifierName: sql<string | null>`${certifiers.name}`.as("certifier_name"),
+      results: resultsOf(labels.decisionId),
+      auditFunded: structures.auditFunded,
     })
     .from(labels)
     .innerJoin(structures, eq(structures.code, labels.structureCode))
@@ -87,6 +92,11 @@ export function publicHistoryQuery(db: Db, structureCode: string, max = 50) {
         effectiveOn: labelEvents.effectiveOn,
         tier: labels.tier,
         supersedes: labels.supersedes,
+        // The survey and audit an award was decided on (cut by the publication policy when shown).
+        results:
+          sql<StoredResults | null>`case when ${labelEvents.type} = 'awarded' then ${resultsOf(labels.decisionId)} end`.mapWith(
+            (v: string | null) => (v ? (JSON.parse(v) as StoredResults) : null),
+          ),
       })
       .from(labelEvents)
       .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))

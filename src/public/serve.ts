@@ -16,6 +16,7 @@ import { getDb } from "../db/client";
 import { findPublicLabels } from "../db/public";
 import { parisDay } from "../domain/paris-time";
 import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
+import { config } from "../env";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { cachedAnswer, cacheKey, conditional, maxAgeAt } from "./cache";
 import { type PublicLabel, toPublicLabel } from "./present";
@@ -30,7 +31,8 @@ export async function lookupMany(env: Env, refs: readonly PublicRef[], now: Date
   const rows = await findPublicLabels(getDb(env.DB), refs);
   const today = parisDay(now);
   const checkedAt = now.toISOString();
-  return rows.map((row) => (row ? toPublicLabel(row, today, checkedAt, env.PUBLIC_BASE_URL) : null));
+  const policy = config(env).PUBLICATION_POLICY;
+  return rows.map((row) => (row ? toPublicLabel(row, today, checkedAt, env.PUBLIC_BASE_URL, policy) : null));
 }
 
 export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date) => Promise<Response>;
