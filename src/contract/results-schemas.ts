@@ -112,3 +112,79 @@ export const HistoryResultsSchema = z
   .openapi("HistoryResults", {
     description: "For an award or renewal: the survey period and the audit it was decided on (null otherwise)",
   });
+
+const TierEnum = z.enum(TIERS);
+
+/** « Le label en chiffres » as JSON (GET /chiffres.json): the page's figures, and its CSV's lines. */
+export const FiguresSchema = z
+  .object({
+    labelsByStatusAndTier: z.array(
+      z.object({
+        status: z.enum(["valid", "suspended", "withdrawn", "expired"]).openapi({ example: "valid" }),
+        tier: TierEnum,
+        labels: z.number().int().openapi({ example: 12 }),
+      }),
+    ),
+    validLabels: z.number().int().openapi({ description: "Valid labels, all tiers", example: 40 }),
+    byTier: z.array(
+      z.object({
+        tier: TierEnum,
+        labels: z.number().int().openapi({ example: 20 }),
+        usersSatisfaction: z.number().nullable().openapi({
+          description:
+            "Mean users' satisfaction rate (%) of the surveys behind these valid labels; null: none or not published",
+          example: 86.4,
+        }),
+        surveys: z.number().int().openapi({ description: "Labels whose survey enters the mean", example: 18 }),
+      }),
+    ),
+    byNetwork: z.array(
+      z.object({
+        network: z.string().openapi({ example: "Préfectures" }),
+        labels: z.number().int().openapi({ example: 5 }),
+        usersSatisfaction: z.number().nullable().openapi({ example: 84.2 }),
+        surveys: z.number().int().openapi({ example: 5 }),
+      }),
+    ),
+    byRegion: z.array(
+      z.object({
+        region: z.string().nullable().openapi({ description: "null: region not given", example: "Occitanie" }),
+        labels: z.number().int().openapi({ example: 3 }),
+      }),
+    ),
+    byDepartment: z.array(
+      z.object({ department: z.string().openapi({ example: "30" }), labels: z.number().int().openapi({ example: 2 }) }),
+    ),
+    awardedByMonth: z.array(
+      z.object({
+        month: z.string().openapi({ description: "YYYY-MM", example: "2026-03" }),
+        labels: z.number().int().openapi({ description: "Labels awarded that month, renewals included", example: 4 }),
+      }),
+    ),
+    candidatesByNetwork: z.array(
+      z.object({
+        network: z.string().openapi({ example: "CAF" }),
+        candidates: z.number().int().openapi({ example: 6 }),
+        funded: z.number().int().nullable().openapi({
+          description: "Among them, those whose audit the DITP funds (null: not published)",
+          example: 2,
+        }),
+      }),
+    ),
+    candidates: z
+      .number()
+      .int()
+      .openapi({ description: "Structures assigned to a body and not labelled yet", example: 30 }),
+    funded: z.number().int().nullable().openapi({ example: 12 }),
+    agents: z
+      .object({
+        surveys: z.number().int().openapi({ example: 38 }),
+        averageScore: z.number().nullable().openapi({ description: "Mean agents' score, 0–100", example: 74.5 }),
+      })
+      .nullable()
+      .openapi({
+        description: "The agents' survey in one national aggregate (never per structure); null: not published",
+      }),
+    computedAt: z.string().openapi({ example: "2026-11-27T09:00:00.000Z" }),
+  })
+  .openapi("Figures");

@@ -16,7 +16,9 @@ import {
 } from "../domain/badge";
 import type { PublicLabel } from "../public/present";
 import { CertificateLink } from "./certificate";
+import type { HistoryResults } from "../public/results";
 import { Layout, SearchForm } from "./layout";
+import { historyResultsText, Results } from "./results";
 
 export const BADGE_CLASS: Record<PublicStatus, string> = {
   valid: "fr-badge--success",
@@ -48,6 +50,8 @@ export type HistoryItem = {
   toStatus: string;
   effectiveOn: string;
   tier: keyof typeof TIER_NAMES;
+  /** An award's survey and audit, as published (src/public/results.ts). */
+  results?: HistoryResults;
 };
 
 /** The day the current label entered its status (suspended, withdrawn, expired), from its history. */
@@ -86,6 +90,7 @@ function History({ history }: { history: readonly HistoryItem[] }) {
             <th scope="col">Date</th>
             <th scope="col">Événement</th>
             <th scope="col">Label</th>
+            <th scope="col">Résultats qui l'ont fondé</th>
           </tr>
         </thead>
         <tbody>
@@ -96,6 +101,7 @@ function History({ history }: { history: readonly HistoryItem[] }) {
               <td>
                 {h.labelNumber} ({TIER_NAMES[h.tier]})
               </td>
+              <td>{historyResultsText(h.results)}</td>
             </tr>
           ))}
         </tbody>
@@ -182,6 +188,7 @@ export function VerifyPage({ l, history, base }: { l: PublicLabel; history: read
           </tbody>
         </table>
       </div>
+      <Results r={l.results} />
       {l.labelNumber ? (
         <>
           <h2>Historique des changements de statut</h2>

@@ -130,11 +130,20 @@ export const CSV_COLUMNS = [
  * @see https://owasp.org/www-community/attacks/CSV_Injection
  */
 export function toCsv(items: readonly PublicLabel[]): string {
+  return csvDocument(
+    CSV_COLUMNS.map(([h]) => h),
+    items.map((l) => CSV_COLUMNS.map(([, f]) => f(l))),
+  );
+}
+
+/** A CSV document in the registry's one dialect (above): the labels' and the figures' alike. */
+export function csvDocument(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const cell = (v: string) => {
-    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    // A negative number (« -5 », « -2,5 ») is data, not a formula: it stays a number for spreadsheets and schemas.
+    const safe = /^[=+\-@\t\r]/.test(v) && !/^-\d+(,\d+)?$/.test(v) ? `'${v}` : v;
     return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
-  const lines = [CSV_COLUMNS.map(([h]) => h).join(";")];
-  for (const l of items) lines.push(CSV_COLUMNS.map(([, f]) => cell(f(l))).join(";"));
+  const lines = [header.join(";")];
+  for (const r of rows) lines.push(r.map(cell).join(";"));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }

@@ -6,10 +6,12 @@
 import { z } from "@hono/zod-openapi";
 import { getDb } from "../db/client";
 import { publicHistory } from "../db/public";
+import { config } from "../env";
 import { router } from "../lib/router";
 import { renderPage } from "../pages/layout";
 import { NotFoundPage, VerifyPage } from "../pages/verify";
 import { weakEtag } from "../public/cache";
+import { historyResults } from "../public/results";
 import { rawSegment, redirect, servePublic } from "../public/serve";
 import { apiRoute, canonicalRedirect, headers, noSecurity, notModified } from "./openapi-common";
 
@@ -62,7 +64,13 @@ verifyRouter.openapi(
         if (!l) return notFoundPage(ref.value);
         // No current label means no label at all (every renewal chain ends in a current one): no history.
         // Read from the primary, like the label: this page is cached too.
-        const history = l.labelNumber ? await publicHistory(getDb(c.env.DB), l.structure.code) : [];
+        const policy = config(c.env).PUBLICATION_POLICY;
+        const history = l.labelNumber
+          ? (await publicHistory(getDb(c.env.DB), l.structure.code)).map((h) => ({
+              ...h,
+              results: historyResults(h.results, policy),
+            }))
+          : [];
         const body = await renderPage(<VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} />);
         const { checkedAt: _, ...stable } = l;
         return new Response(body, { headers: { ...html, ETag: await weakEtag(JSON.stringify([stable, history])) } });
