@@ -268,3 +268,18 @@ describe("le label en chiffres", () => {
     expect((await anonymous("/schemas/nope.json")).status).toBe(404);
   });
 });
+
+describe("rows read on a cache miss (D1_METRICS on)", () => {
+  const rowsRead = async (path: string) => {
+    const r = await anonymous(path, { env: { D1_METRICS: "on" } });
+    expect(r.status).toBe(200);
+    return Number(r.headers.get("X-D1-Rows-Read"));
+  };
+  it("the JSON answer with results reads ≤ 2 rows; the page with results and history, a handful; the figures ≤ 1,000", async () => {
+    const { code } = await labelledWithResults();
+    expect(await rowsRead(`/v1/public/labels/${code}`)).toBeLessThanOrEqual(2);
+    // The row, then the history: the award event, its label, its decision, référentiel, audit and survey.
+    expect(await rowsRead(`/verify/${code}`)).toBeLessThanOrEqual(12);
+    expect(await rowsRead("/chiffres.csv")).toBeLessThanOrEqual(1000);
+  });
+});

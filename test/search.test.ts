@@ -259,6 +259,7 @@ describe("public search", () => {
     expect(rows.map((r) => r.code)).toEqual(["ZORGLUB", "ZORGLUB-2", "ZG-C"]);
     expect(Object.keys(rows[0]!).sort()).toEqual(
       [
+        "auditFunded",
         "awardedOn",
         "certifierName",
         "city",
@@ -268,6 +269,7 @@ describe("public search", () => {
         "labelNumber",
         "name",
         "network",
+        "results",
         "status",
         "supersededBy",
         "tier",

@@ -85,7 +85,8 @@ export const PublicResultsSchema = z
   .openapi("PublicResults", {
     description:
       "The quality results behind the current label, as the publication policy publishes them (the agents' " +
-      "survey never per structure). null: no label, or nothing published.",
+      "survey never per structure), while the label is valid or suspended. null: no label, a withdrawn or " +
+      "expired one, a past label asked by its number, or nothing published.",
   });
 
 /** The results shown with an award in the public history: the survey period and the audit behind it. */

@@ -45,7 +45,8 @@ export function publicLabelQuery(db: Db, ref: PublicRef) {
  * award) is not in the read model: that label, whichever its place in the renewal chain, from the
  * source tables (label, structure and body by primary key: 3 rows). The structure's and the body's
  * names are both `name` in SQL, and D1's batch answers rows keyed by column name: each is aliased, or
- * the body's name would answer as the structure's (and the body as null).
+ * the body's name would answer as the structure's (and the body as null). No results: those are the
+ * current label's.
  */
 export function pastLabelQuery(db: Db, number: string) {
   return db
@@ -62,7 +63,8 @@ export function pastLabelQuery(db: Db, number: string) {
       expiresOn: labels.expiresOn,
       supersededBy: labels.supersededBy,
       certifierName: sql<string | null>`${certifiers.name}`.as("certifier_name"),
-      results: resultsOf(labels.decisionId),
+      // The results are those behind the CURRENT label (the read model's): a past label answers none.
+      results: sql<StoredResults | null>`null`.as("results"),
       auditFunded: structures.auditFunded,
     })
     .from(labels)

@@ -10,6 +10,7 @@ import {
   parisDateTime,
   publicStatus,
   STATUS_NAMES,
+  tierShown,
 } from "../domain/badge";
 import type { PublicationPolicy } from "../domain/publication";
 import { type PublicResults, publishedResults } from "./results";
@@ -66,7 +67,8 @@ export function toPublicLabel(
       ...(policy.auditFunding === "per-structure" ? { auditFundedByDitp: r.auditFunded } : {}),
     },
     certifier: r.certifierName ? { name: r.certifierName } : null,
-    results: r.labelNumber ? publishedResults(r.results, policy) : null,
+    // While the label's tier is shown (valid, suspended): a withdrawn or expired label no longer vouches for them.
+    results: r.labelNumber && tierShown(status) ? publishedResults(r.results, policy) : null,
     checkedAt,
     permalink: new URL(`/verify/${encodeURIComponent(r.code)}`, baseUrl).toString(),
   };
