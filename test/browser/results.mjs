@@ -15,8 +15,10 @@ async function validateCsv(t, url, schemaFile, what) {
   const descriptor = JSON.parse(readFileSync(join(t.root, "open-data/schemas", schemaFile), "utf8"));
   const schema = await Schema.load(descriptor);
   t.check(schema.valid, `${what}: its Table Schema is valid ${(schema.errors ?? []).map(String).join(" | ")}`);
-  const text = await (await fetch(url)).text();
-  t.check(text.startsWith("\uFEFF"), `${what}: UTF-8 with a byte-order mark`);
+  // fetch's text() would drop the byte-order mark: read the bytes.
+  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  t.check(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, `${what}: UTF-8 with a byte-order mark`);
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
   const dir = mkdtempSync(join(tmpdir(), "spp-open-data-"));
   try {
     const file = join(dir, "data.csv");
@@ -43,7 +45,9 @@ async function validateCsv(t, url, schemaFile, what) {
 export async function resultsWalk(t) {
   const { base, check } = t;
   // A phone: 320 CSS pixels wide.
-  const phone = await t.browser.newPage({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+  // Not `isMobile`: Chromium's mobile emulation widens the layout viewport to fit what overflows, which
+  // would hide the very scroll this checks.
+  const phone = await t.browser.newPage({ viewport: { width: 320, height: 640 } });
   const noHorizontalScroll = async (what) => {
     const w = await phone.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
     check(w.scroll <= w.view, `${what} at 320 px: no horizontal scroll (${w.scroll} ≤ ${w.view})`);
@@ -88,7 +92,7 @@ export async function resultsWalk(t) {
           id,
           {
             rows: document.querySelectorAll(`#tableau-${id} tbody tr`).length,
-            chart: !!document.querySelector(`#graphique-${id === "statuts" ? "paliers" : id} title`),
+            chart: !!document.querySelector(`svg[role=img] > title#graphique-${id === "statuts" ? "paliers" : id}-titre`),
           },
         ]),
       ),
