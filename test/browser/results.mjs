@@ -47,7 +47,9 @@ export async function resultsWalk(t) {
   // A phone: 320 CSS pixels wide.
   // Not `isMobile`: Chromium's mobile emulation widens the layout viewport to fit what overflows, which
   // would hide the very scroll this checks.
-  const phone = await t.browser.newPage({ viewport: { width: 320, height: 640 } });
+  // The run's browser is a persistent context: its pages take their size from setViewportSize.
+  const phone = await t.browser.newPage();
+  await phone.setViewportSize({ width: 320, height: 640 });
   const noHorizontalScroll = async (what) => {
     const w = await phone.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
     check(w.scroll <= w.view, `${what} at 320 px: no horizontal scroll (${w.scroll} ≤ ${w.view})`);
@@ -92,7 +94,9 @@ export async function resultsWalk(t) {
           id,
           {
             rows: document.querySelectorAll(`#tableau-${id} tbody tr`).length,
-            chart: !!document.querySelector(`svg[role=img] > title#graphique-${id === "statuts" ? "paliers" : id}-titre`),
+            chart: !!document.querySelector(
+              `svg[role=img] > title#graphique-${id === "statuts" ? "paliers" : id}-titre`,
+            ),
           },
         ]),
       ),
