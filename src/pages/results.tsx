@@ -105,7 +105,12 @@ function Audit({ a, official }: { a: NonNullable<PublicResults["audit"]>; offici
           />
         }
         table={
-          <div class="fr-table fr-table--no-caption">
+          <div
+            class="fr-table fr-table--no-caption"
+            role="region"
+            aria-label="Score de l'audit par engagement"
+            tabindex={0}
+          >
             <table id="tableau-audit">
               <caption>Score de l'audit par engagement</caption>
               <thead>

@@ -81,8 +81,9 @@ function LabelRows({ l, history }: { l: PublicLabel; history: readonly HistoryIt
 
 function History({ history }: { history: readonly HistoryItem[] }) {
   if (history.length === 0) return <p>Aucun changement de statut enregistré.</p>;
+  // Wider than a phone with its results column: a region the keyboard can scroll too (WCAG 2.1.1).
   return (
-    <div class="fr-table">
+    <div class="fr-table" role="region" aria-label="Historique des changements de statut" tabindex={0}>
       <table>
         <caption>Du plus récent au plus ancien</caption>
         <thead>
@@ -120,9 +121,16 @@ function Embed({ l, base }: { l: PublicLabel; base: string }) {
   return (
     <>
       <p>Pour afficher le badge sur le site de ce service public, copiez ce code :</p>
-      <p>
-        <img src={`/badge/${code}.svg`} alt={`Label Services Publics + : ${statusSentence(l.status, l.tier)}`} />
-      </p>
+      {/* At most its column's width: a badge is wider than a 320 px phone's page (no horizontal scroll). */}
+      <div class="fr-grid-row">
+        <p class="fr-col-12 fr-col-md-4">
+          <img
+            class="fr-responsive-img"
+            src={`/badge/${code}.svg`}
+            alt={`Label Services Publics + : ${statusSentence(l.status, l.tier)}`}
+          />
+        </p>
+      </div>
       <div class="fr-input-group">
         <label class="fr-label" for="code-integration">
           Code HTML du badge
