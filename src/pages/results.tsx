@@ -105,12 +105,7 @@ function Audit({ a, official }: { a: NonNullable<PublicResults["audit"]>; offici
           />
         }
         table={
-          <div
-            class="fr-table fr-table--no-caption"
-            role="region"
-            aria-label="Score de l'audit par engagement"
-            tabindex={0}
-          >
+          <section class="fr-table fr-table--no-caption" aria-label="Score de l'audit par engagement" tabindex={0}>
             <table id="tableau-audit">
               <caption>Score de l'audit par engagement</caption>
               <thead>
@@ -132,7 +127,7 @@ function Audit({ a, official }: { a: NonNullable<PublicResults["audit"]>; offici
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         }
       />
     </>

@@ -83,7 +83,7 @@ function History({ history }: { history: readonly HistoryItem[] }) {
   if (history.length === 0) return <p>Aucun changement de statut enregistré.</p>;
   // Wider than a phone with its results column: a region the keyboard can scroll too (WCAG 2.1.1).
   return (
-    <div class="fr-table" role="region" aria-label="Historique des changements de statut" tabindex={0}>
+    <section class="fr-table" aria-label="Historique des changements de statut" tabindex={0}>
       <table>
         <caption>Du plus récent au plus ancien</caption>
         <thead>
@@ -107,7 +107,7 @@ function History({ history }: { history: readonly HistoryItem[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
