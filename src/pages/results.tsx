@@ -105,8 +105,9 @@ function Audit({ a, official }: { a: NonNullable<PublicResults["audit"]>; offici
           />
         }
         table={
-          <section class="fr-table fr-table--no-caption" aria-label="Score de l'audit par engagement" tabindex={0}>
-            <table id="tableau-audit">
+          <div class="fr-table fr-table--no-caption">
+            {/* The DSFR scrolls a table wider than a phone: the keyboard must reach it (axe scrollable-region-focusable). */}
+            <table id="tableau-audit" tabindex={0}>
               <caption>Score de l'audit par engagement</caption>
               <thead>
                 <tr>
@@ -127,7 +128,7 @@ function Audit({ a, official }: { a: NonNullable<PublicResults["audit"]>; offici
                 ))}
               </tbody>
             </table>
-          </section>
+          </div>
         }
       />
     </>

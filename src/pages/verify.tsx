@@ -81,10 +81,11 @@ function LabelRows({ l, history }: { l: PublicLabel; history: readonly HistoryIt
 
 function History({ history }: { history: readonly HistoryItem[] }) {
   if (history.length === 0) return <p>Aucun changement de statut enregistré.</p>;
-  // Wider than a phone with its results column: a region the keyboard can scroll too (WCAG 2.1.1).
+  // Wider than a phone with its results column: the DSFR scrolls the table itself, so the keyboard must
+  // reach it too (WCAG 2.1.1, axe « scrollable-region-focusable »).
   return (
-    <section class="fr-table" aria-label="Historique des changements de statut" tabindex={0}>
-      <table>
+    <div class="fr-table">
+      <table tabindex={0}>
         <caption>Du plus récent au plus ancien</caption>
         <thead>
           <tr>
@@ -107,7 +108,7 @@ function History({ history }: { history: readonly HistoryItem[] }) {
           ))}
         </tbody>
       </table>
-    </section>
+    </div>
   );
 }
 
