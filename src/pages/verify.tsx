@@ -15,8 +15,8 @@ import {
   tierShown,
 } from "../domain/badge";
 import type { PublicLabel } from "../public/present";
-import { CertificateLink } from "./certificate";
 import type { HistoryResults } from "../public/results";
+import { CertificateLink } from "./certificate";
 import { Layout, SearchForm } from "./layout";
 import { historyResultsText, Results } from "./results";
 
