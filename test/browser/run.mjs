@@ -26,6 +26,7 @@ import { backfillFile, searchIndexFile } from "../../scripts/backfill-file.mjs";
 import { seedDemo } from "../../scripts/demo.mjs";
 import { backofficeWalk } from "./backoffice.mjs";
 import { certificateWalk } from "./certificate.mjs";
+import { resultsWalk } from "./results.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -491,6 +492,18 @@ try {
     out,
     adminToken: ADMIN_TOKEN,
     docs: process.argv.includes("--docs"),
+    check,
+    axe: (p, what) => axe(what, p),
+    validateHtml,
+    looksRight: (p, what) => looksRight(what, p),
+  });
+
+  // 9b. Issue 25: the results and « le label en chiffres » on a phone, and the open data against its schemas.
+  await resultsWalk({
+    browser,
+    base,
+    root,
+    out,
     check,
     axe: (p, what) => axe(what, p),
     validateHtml,
