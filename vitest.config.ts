@@ -64,6 +64,8 @@ export default defineConfig(async () => ({
           // Random interleavings of the label verbs (test/interleavings.test.ts): 1,000 by default (CI);
           // `INTERLEAVINGS=20` for a quick local run, `INTERLEAVINGS=10000` for a longer one.
           INTERLEAVINGS: process.env.INTERLEAVINGS ?? "1000",
+          // `INTERLEAVINGS_SEED=<seed>` replays the runs of a failure fast-check reported (« seed: … »).
+          INTERLEAVINGS_SEED: process.env.INTERLEAVINGS_SEED ?? "",
         },
       },
     }),

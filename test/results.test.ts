@@ -11,13 +11,13 @@ import { getDb } from "../src/db/client";
 import { figuresFromScratch, readFigures } from "../src/db/figures";
 import { addDays, todayUtc } from "../src/domain/label-dates";
 import { PolicyText } from "../src/domain/publication";
+import { outageD1 } from "../src/lib/d1-outage";
 import { CSV_COLUMNS } from "../src/public/present";
 import { makeAssignment, makeAudit, makeCertifier, makeLabel, makeStructure, makeSurvey } from "./factories";
 import { call, daily } from "./helpers";
 
 const today = todayUtc();
-const anonymous = (path: string, opts: { env?: Record<string, string> } = {}) =>
-  call("GET", path, { token: null, ...opts });
+const anonymous = (path: string, opts: { env?: object } = {}) => call("GET", path, { token: null, ...opts });
 const SCORES = [82, 90, 55, 71, 64, 77, 88, 69];
 
 /** A structure labelled argent on inputs with varied scores: engagement 3 (55) is below argent's 60. */
@@ -153,6 +153,37 @@ describe("results on a labelled service's answers", () => {
         audit: { auditedOn: addDays(today, -20), engagementsMet: 7, averageScore: 74.5 },
       },
     });
+  });
+
+  it("D1 down: the stale JSON and page (its results and its history) show the same results as fresh ones", async () => {
+    const { code, number } = await labelledWithResults();
+    const fresh = await anonymous(`/v1/public/labels/${number}`);
+    // The change's `last-known` effect stored the facts; D1 failing for these requests, they are read instead
+    // (by code: the fresh answer by number is in the edge cache).
+    const down = { env: { DB: outageD1("error") } };
+    const stale = await anonymous(`/v1/public/labels/${code}`, down);
+    expect(stale.headers.get("X-Cache")).toBe("STALE");
+    expect(stale.status).toBe(200);
+    expect(stale.json.stale).toBe(true);
+    expect(stale.json.results).toEqual(fresh.json.results);
+    expect(stale.json.results.audit.engagementsMet).toBe(7);
+    const page = await anonymous(`/verify/${code}`, down);
+    expect(page.status).toBe(200);
+    page.text = page.text.replaceAll("&#39;", "'");
+    expect(page.text).toContain("le registre est momentanément injoignable");
+    expect(page.text).toContain('<h2 id="resultats-titre">Résultats</h2>');
+    expect(page.text).toContain("87,5 %");
+    expect(page.text).toMatch(
+      /Enquête usagers du .* : 87,5 % d'usagers satisfaits ; audit du .* score moyen 74,5 sur 100/,
+    );
+    // The policy of the moment cuts the stored facts, as it does a fresh answer (another structure: no cache).
+    const other = await labelledWithResults();
+    const policy = { usersSurvey: "none", audit: "none", agentsSurvey: "national", auditFunding: "none" };
+    const cut = await anonymous(`/v1/public/labels/${other.code}`, {
+      env: { DB: outageD1("error"), PUBLICATION_POLICY: JSON.stringify(policy) },
+    });
+    expect(cut.status).toBe(200);
+    expect(cut.json).toMatchObject({ stale: true, results: null });
   });
 
   it("CSV: the results in French columns, numbers with a decimal comma, the columns of the Table Schema", async () => {
