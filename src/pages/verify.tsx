@@ -120,16 +120,14 @@ function Embed({ l, base }: { l: PublicLabel; base: string }) {
   return (
     <>
       <p>Pour afficher le badge sur le site de ce service public, copiez ce code :</p>
-      {/* At most its column's width: a badge is wider than a 320 px phone's page (no horizontal scroll). */}
-      <div class="fr-grid-row">
-        <p class="fr-col-12 fr-col-md-4">
-          <img
-            class="fr-fluid-img"
-            src={`/badge/${code}.svg`}
-            alt={`Label Services Publics + : ${statusSentence(l.status, l.tier)}`}
-          />
-        </p>
-      </div>
+      <p>
+        {/* fr-fluid-img: never wider than the screen (a valid badge is ~340 px wide; 320 px phones). */}
+        <img
+          class="fr-fluid-img"
+          src={`/badge/${code}.svg`}
+          alt={`Label Services Publics + : ${statusSentence(l.status, l.tier)}`}
+        />
+      </p>
       <div class="fr-input-group">
         <label class="fr-label" for="code-integration">
           Code HTML du badge
