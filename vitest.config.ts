@@ -59,15 +59,19 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           // Whatever .dev.vars says (`npm run dev` turns the dev sign-in on): tests sign in through Access.
           BACKOFFICE_DEV_LOGIN: "off",
+          // Off whatever .dev.vars says (it turns it on for `npm run dev` and the load run): as in production.
+          DEV_FAULTS: "off",
           ACCESS_TEAM_DOMAIN: "https://spp-test.cloudflareaccess.com",
           ACCESS_AUD: "test-access-audience-tag",
           TEST_ACCESS_KEY,
           // Cases per fuzzed endpoint: FUZZ_RUNS_DEFAULT for `npm test` on a developer's machine (the README's
           // time); CI runs 1,000 (.ci/run sets FUZZ_RUNS); `FUZZ_RUNS=20000 npm test` for a longer run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? FUZZ_RUNS_DEFAULT,
-          // Random interleavings of the label verbs (test/interleavings.test.ts): 1,000 by default (CI);
+          // Random interleavings of the label verbs (test/interleavings.test.ts): INTERLEAVINGS_DEFAULT; CI 1,000;
           // `INTERLEAVINGS=20` for a quick local run, `INTERLEAVINGS=10000` for a longer one.
           INTERLEAVINGS: process.env.INTERLEAVINGS ?? INTERLEAVINGS_DEFAULT,
+          // `INTERLEAVINGS_SEED=<seed>` replays the runs of a failure fast-check reported (« seed: … »).
+          INTERLEAVINGS_SEED: process.env.INTERLEAVINGS_SEED ?? "",
         },
       },
     }),

@@ -224,6 +224,33 @@ export const scenarios = [
     floor: "d1",
     maxRowsRead: 2,
   },
+  // Issue 25: the verification page with its « Résultats » (stored in the read model row, so the JSON
+  // answers above still read one row) and its history, and « le label en chiffres » (counters: a few
+  // hundred rows whatever the number of structures). The rows phase reads each figures path once: misses.
+  {
+    name: "verification page with results, cache miss",
+    request: (ctx, i) => ({ path: `/verify/${anyCode(ctx, i)}` }),
+    cold: false,
+    floor: "d1",
+    // The row (results included) and the history: each event, its label, and for an award its decision,
+    // référentiel, audit and survey (docs/adr/0009-figures-kept-by-triggers.md).
+    maxRowsRead: 12,
+  },
+  {
+    name: "figures page (/chiffres), cache miss",
+    // Every request a miss: the figures are one canonical path, so the cache is emptied by a purge… here by
+    // reading the JSON and the CSV in turn after the page expired; the bar is on rows read.
+    request: (_, i) => ({ path: ["/chiffres", "/chiffres.json", "/chiffres.csv"][i % 3] }),
+    cold: false,
+    maxRowsRead: 1000,
+  },
+  {
+    name: "figures page (/chiffres), cache hit",
+    path: "/chiffres",
+    cold: false,
+    floor: "cache",
+    maxRowsRead: 0,
+  },
   // Verifiable credentials (issue 12), signed into the seed by bench/credentials.mjs: served as stored.
   {
     name: "credential, cache hit",

@@ -141,7 +141,8 @@ export const DEMO = [
     }),
   },
   {
-    // Audited, surveys still to come: no label yet (its evaluation says what is missing).
+    // Audited, surveys still to come: no label yet (its evaluation says what is missing). A candidate
+    // whose audit the DITP funds: counted in « le label en chiffres » (/chiffres), never named there.
     state: "none",
     auditOnly: true,
     tier: "argent",
@@ -154,11 +155,18 @@ export const DEMO = [
       postcode: "01000",
       city: "Démoville",
       department: "01",
+      auditFunded: true,
     }),
   },
 ];
 
 export const DEMO_CODES = DEMO.map((d) => d.structure.code);
+
+/**
+ * Each engagement's gap from the tier's audit score, so the results' chart has a shape: their mean is
+ * about 0 and the lowest stays above every tier's minimum per engagement.
+ */
+const ENGAGEMENT_GAPS = [4, -3, 2, -6, 5, 0, -2, 1];
 
 /** Scores the illustrative référentiel (2023-illustratif) places at each tier. */
 const SCORES = {
@@ -221,6 +229,8 @@ export async function seedDemo(baseUrl, adminToken, { today = dayOf(Date.now()) 
     const s = d.structure;
     const found = await admin("GET", `/v1/structures/${s.code}`);
     if (found.status === 404) await admin("POST", "/v1/structures", s);
+    else if (s.auditFunded && !found.json.auditFunded)
+      await admin("PATCH", `/v1/structures/${s.code}`, { auditFunded: true });
     if (!d.tier) return { state: "none" };
     if (found.json?.certifier?.id !== DEMO_BODY.id) {
       await admin("PUT", `/v1/structures/${s.code}/certifier`, {
@@ -238,7 +248,7 @@ export async function seedDemo(baseUrl, adminToken, { today = dayOf(Date.now()) 
         auditRef: `AUD-${s.code}-${auditedOn}`,
         kind: "initial",
         auditedOn,
-        engagements: [1, 2, 3, 4, 5, 6, 7, 8].map((number) => ({ number, score: sc.audit })),
+        engagements: ENGAGEMENT_GAPS.map((gap, i) => ({ number: i + 1, score: sc.audit + gap })),
         criteria: [{ id: "E1-C1", result: "conforme", blocking: true }],
       });
     };

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { STATUS_LIST_LENGTH } from "./credentials/model";
 import { isLoopbackHost } from "./domain/endpoint-url";
+import { DEFAULT_POLICY, PolicyText } from "./domain/publication";
 
 const EnvSchema = z
   .object({
@@ -119,6 +120,8 @@ const EnvSchema = z
      * every page says `noindex` and /robots.txt disallows everything. The back-office never is.
      */
     SEARCH_ENGINE_INDEXING: z.enum(["on", "off"]).default("off"),
+    /** What of the quality results is published (src/domain/publication.ts): JSON, checked here. */
+    PUBLICATION_POLICY: PolicyText.optional().transform((p) => p ?? DEFAULT_POLICY),
     /** "on": /admin/login accepts ADMIN_TOKEN or an API key (local dev only; never with Access). */
     BACKOFFICE_DEV_LOGIN: z.enum(["on", "off"]).default("off"),
     /** Milliseconds a public read may wait for D1 before answering from the last known facts (ADR 0010). */

@@ -6,6 +6,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       FUZZ_RUNS: string;
       INTERLEAVINGS: string;
+      INTERLEAVINGS_SEED: string;
       TEST_WEBHOOK_LIMITER: RateLimit;
       LAGGING_REPLICA: D1Database;
       TEST_WEBHOOK_AUTH_FAIL_LIMITER: RateLimit;

@@ -31,6 +31,8 @@ import { call, sql } from "./helpers";
 import { InjectedCrash, interleave } from "./interleave";
 
 const RUNS = Number(env.INTERLEAVINGS);
+/** A failure's seed to replay (INTERLEAVINGS_SEED); otherwise fast-check picks one and reports it on failure. */
+const SEED = env.INTERLEAVINGS_SEED ? Number(env.INTERLEAVINGS_SEED) : undefined;
 const STRUCTURES = 3;
 
 const KINDS = ["award", "suspend", "reinstate", "withdraw", "expire", "rename"] as const;
@@ -336,7 +338,7 @@ describe(`label verbs under ${RUNS} random interleavings`, () => {
             lap("checks");
           },
         ),
-        { numRuns: RUNS },
+        { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
       );
       console.log(`${RUNS} interleavings in ${((Date.now() - started) / 1000).toFixed(1)} s`, spent);
     },

@@ -118,6 +118,7 @@ describe("toCsv", () => {
     supersededBy: null,
     structure: { code: "X-1", name: '=HYPERLINK("x"); "Mairie"', network: "Réseau", city: "Évry", department: "91" },
     certifier: { name: "OC" },
+    results: null,
     checkedAt: "2026-11-27T00:00:00.000Z",
     permalink: "https://r.example/verify/X-1",
   };

@@ -29,7 +29,49 @@ type ModelRow = {
   superseded_by: string | null;
   certifier_id: string | null;
   certifier_name: string | null;
+  region: string | null;
+  results: string | null;
+  agents_score: number | null;
+  candidate: number;
+  audit_funded: number;
 };
+
+const one = (q: string, ...binds: unknown[]) =>
+  env.DB.prepare(q)
+    .bind(...binds)
+    .first<Record<string, string | number | null>>();
+
+/** The results behind a label, as the read model stores them, rebuilt here from the decision's inputs. */
+async function expectedResults(decisionId: string | null) {
+  const d = decisionId ? await one("SELECT * FROM decisions WHERE id = ?", decisionId) : null;
+  if (!d) return { results: null, agents: null };
+  const inputs = JSON.parse(String(d.evaluation)).inputs;
+  const r = await one("SELECT * FROM referentials WHERE version = ?", d.referential_version);
+  const rules = JSON.parse(String(r!.rules));
+  const u = inputs.usagersSurveyId ? await one("SELECT * FROM surveys WHERE id = ?", inputs.usagersSurveyId) : null;
+  const a = inputs.auditId ? await one("SELECT * FROM audits WHERE id = ?", inputs.auditId) : null;
+  const g = inputs.agentsSurveyId ? await one("SELECT * FROM surveys WHERE id = ?", inputs.agentsSurveyId) : null;
+  return {
+    agents: (g?.score as number | undefined) ?? null,
+    results: {
+      decidedOn: d.decided_on,
+      tier: d.tier,
+      referentialVersion: d.referential_version,
+      official: r!.official,
+      threshold: rules.tiers[String(d.tier)].engagementScoreMin,
+      engagementNames: rules.engagements,
+      users: u && {
+        periodStart: u.period_start,
+        periodEnd: u.period_end,
+        invited: u.invited,
+        respondents: u.respondents,
+        satisfactionRate: u.satisfaction_rate,
+        netSatisfaction: u.net_satisfaction,
+      },
+      audit: a && { auditedOn: a.audited_on, kind: a.kind, engagements: JSON.parse(String(a.engagements)) },
+    },
+  };
+}
 
 const modelRow = (code: string) =>
   env.DB.prepare("SELECT * FROM public_labels WHERE code = ?").bind(code).first<ModelRow>();
@@ -52,6 +94,7 @@ async function expectedRow(code: string): Promise<ModelRow> {
         .first<{ name: string }>()
     : null;
   const l = (k: string) => (current ? (current[k] as string | null) : null);
+  const { results, agents } = await expectedResults(l("decision_id"));
   return {
     code: s!.code!,
     name: s!.name!,
@@ -67,12 +110,18 @@ async function expectedRow(code: string): Promise<ModelRow> {
     superseded_by: l("superseded_by"),
     certifier_id: l("certifier_id"),
     certifier_name: body?.name ?? null,
+    region: s!.region ?? null,
+    results: results as never,
+    agents_score: agents,
+    candidate: !current && s!.certifier_id ? 1 : 0,
+    audit_funded: Number(s!.audit_funded),
   };
 }
 
 /** Row, source tables and public JSON agree; returns the row. */
 async function agree(code: string) {
-  const row = await modelRow(code);
+  const stored = await modelRow(code);
+  const row = stored && { ...stored, results: stored.results && JSON.parse(stored.results) };
   expect(row, code).toEqual(await expectedRow(code));
   // The edge cache is not under test here: read what D1 answers now.
   await purgeLocally([codeTag(code), ...(row!.label_number ? [labelTag(row!.label_number)] : [])]);

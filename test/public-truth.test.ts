@@ -7,7 +7,7 @@ import { applyD1Migrations, env } from "cloudflare:test";
 import { HttpResponse, http } from "msw";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runDueEffects } from "../src/changes/effects";
-import { codeTag, labelTag } from "../src/changes/public-change";
+import { codeTag, FIGURES_TAG, labelTag } from "../src/changes/public-change";
 import { PURGE_API } from "../src/changes/purge";
 import { getDb } from "../src/db/client";
 import { findPublicLabel } from "../src/db/public";
@@ -215,9 +215,9 @@ describe("fresh everywhere: Cache-Tag and the global purge", () => {
       body: JSON.stringify({ reason: "Contrôle" }),
     });
     expect(res.status).toBe(200);
-    // One request with both tags (in no particular order).
+    // One request with the three tags (in no particular order): the structure's, the label's, the figures'.
     expect(seen.map((s) => ({ ...s, tags: [...s.tags].sort() }))).toEqual([
-      { tags: [codeTag(code), labelTag(number)].sort(), auth: "Bearer test-purge-token" },
+      { tags: [codeTag(code), labelTag(number), FIGURES_TAG].sort(), auth: "Bearer test-purge-token" },
     ]);
     expect(await unfinished(codeTag(code), labelTag(number))).toEqual([]);
   });

@@ -284,6 +284,7 @@ describe("public search", () => {
     expect(rows.map((r) => r.code)).toEqual(["ZORGLUB", "ZORGLUB-2", "ZG-C"]);
     expect(Object.keys(rows[0]!).sort()).toEqual(
       [
+        "auditFunded",
         "awardedOn",
         "certifierName",
         "city",
@@ -293,6 +294,7 @@ describe("public search", () => {
         "labelNumber",
         "name",
         "network",
+        "results",
         "status",
         "supersededBy",
         "tier",

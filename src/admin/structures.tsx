@@ -12,14 +12,13 @@ import { getDb } from "../db/client";
 import { evaluateStructure } from "../db/evaluations";
 import { getLabel, listDecisions } from "../db/labels";
 import { LABEL_STATUSES } from "../db/schema";
-import { assignCertifier, findStructures, getStructure } from "../db/structures";
+import { findStructures, getStructure } from "../db/structures";
 import { parisDay } from "../domain/badge";
 import { conflict, DomainError } from "../domain/errors";
 import { CATEGORIES } from "../domain/identifiers";
 import { addDays } from "../domain/label-dates";
 import { nextStatus, TRANSITIONS } from "../domain/label-lifecycle";
 import { assertMayRead } from "../lib/auth";
-import { newId } from "../lib/crypto";
 import { afterPair, nextCursor } from "../lib/cursor";
 import { ApiError } from "../lib/errors";
 import {
@@ -34,7 +33,7 @@ import {
 } from "../pages/admin/structures";
 import { changeLabelStatus } from "../services/change-label-status";
 import { recordDecision } from "../services/record-decision";
-import { createStructure, updateStructure } from "../services/structures";
+import { assignStructure, createStructure, updateStructure } from "../services/structures";
 import {
   type AdminContext,
   depsOf,
@@ -81,6 +80,9 @@ function structureInput(f: Form, withCode: boolean) {
   ] as const) {
     if (k in input) input[k] = clean(input[k] as string);
   }
+  // « oui » / « non »; anything else is passed on as is, for the schema to refuse it by name.
+  const funded = opt(f, "auditFunded");
+  if (funded !== undefined) input.auditFunded = funded === "oui" ? true : funded === "non" ? false : funded;
   return { ...input, contacts };
 }
 
@@ -200,14 +202,7 @@ export function structurePages(app: Hono<AdminEnv>) {
       certifierId: opt(f, "certifierId"),
       contractRef: opt(f, "contractRef"),
     });
-    const s = await assignCertifier(
-      getDb(c.env.DB),
-      c.req.param("code"),
-      certifierId,
-      contractRef,
-      c.var.person.actor,
-      newId("asg"),
-    );
+    const s = await assignStructure(depsOf(c), c.req.param("code"), { certifierId, contractRef }, c.var.person.actor);
     return seeOther(c, `/admin/structures/${encodeURIComponent(s.code)}#organisme`);
   });
 

@@ -36,6 +36,10 @@ export const NOTIFY_INTENT: Intent = { kind: "notify", subject: "deliveries" };
 
 /** Store the structure's last known public answer, which purges don't erase (src/changes/last-known.ts, ADR 0010). */
 export const lastKnownIntent = (structureCode: string): Intent => ({ kind: "last-known", subject: structureCode });
+/** Cache-Tag of « le label en chiffres » (/chiffres and its JSON and CSV): every public change may move a figure. */
+export const FIGURES_TAG = "spp-figures";
+/** The canonical paths `FIGURES_TAG` stands for (src/routes/figures.tsx). */
+export const FIGURES_PATHS = ["/chiffres", "/chiffres.json", "/chiffres.csv"] as const;
 
 /** Cache-Tag of every answer about a structure (by code, or by one of its label numbers). */
 export const codeTag = (code: string) => `spp-code-${code}`;
@@ -55,7 +59,7 @@ export function answerTags(answer: { structure: { code: string }; labelNumber: s
  * only), and `afterChange` takes them with the structure's credentials.
  */
 export function intentsOf(change: PublicChange): Intent[] {
-  const tags = [codeTag(change.structureCode), ...(change.labelNumbers ?? []).map(labelTag)];
+  const tags = [codeTag(change.structureCode), ...(change.labelNumbers ?? []).map(labelTag), FIGURES_TAG];
   return [
     { kind: "credential", subject: change.structureCode },
     // After the credential (it stores the new one), before the purge: an outage right after a purge finds it.
@@ -129,6 +133,10 @@ export function statusListIntentStatements(db: Db, labelNumbers: readonly string
       .onConflictDoUpdate(pendingAlready),
   );
 }
+
+/** The figures' purge alone, for a change that moves a figure and no structure's answer (an assignment). */
+export const figuresChangeStatements = (db: Db, now: Date) =>
+  insertIntents(db, [{ kind: "purge", subject: FIGURES_TAG }], now.toISOString());
 
 /** Label events without a purge (the daily expiry and reminders: docs/adr/0005): their notifications only. */
 export function labelEventStatements(db: Db, source: LabelEventSource, now: Date): BatchItem<"sqlite">[] {

@@ -11,6 +11,7 @@ import { canonicalPath, SURFACES } from "../domain/public-ref";
 import { config } from "../env";
 import { cacheKey } from "../public/cache";
 import type { EffectHandler } from "./effects";
+import { FIGURES_PATHS, FIGURES_TAG } from "./public-change";
 
 export const PURGE_API = "https://api.cloudflare.com/client/v4/zones";
 /** Tags per purge request: the API's « max operations per request » on every plan. */
@@ -28,6 +29,7 @@ function refOfTag(tag: string): string | null {
 
 /** The canonical paths a tag stands for: a reference's surfaces, or a status list (`spp-status-<purpose>-<list>`). */
 function pathsOfTag(tag: string): string[] {
+  if (tag === FIGURES_TAG) return [...FIGURES_PATHS];
   const status = /^spp-status-([a-z]+)-(.+)$/.exec(tag);
   if (status && STATUS_PURPOSES.includes(status[1] as StatusPurpose)) return [`/status/${status[1]}/${status[2]}`];
   const ref = refOfTag(tag);

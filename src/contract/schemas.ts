@@ -116,6 +116,15 @@ export const StructureFields = {
   region: cleanText(200).optional().openapi({ example: "Provence-Alpes-Côte d'Azur" }),
   website: Url.optional(),
   contacts: z.array(Contact).min(1).max(20).openapi({ description: "Who receives reminders; never published" }),
+  auditFunded: z
+    .boolean()
+    .optional()
+    .openapi({
+      description:
+        "The DITP funds this structure's audit (set by an administrator). Counted in the public figures " +
+        "(/chiffres); shown per structure only if the publication policy says so. Default false.",
+      example: true,
+    }),
 };
 
 export const StructureCreate = z
@@ -144,6 +153,7 @@ export const Structure = z
     siret: z.string().nullable(),
     region: z.string().nullable(),
     website: z.string().nullable(),
+    auditFunded: z.boolean().openapi({ description: "The DITP funds this structure's audit", example: false }),
     certifier: z
       .object({ id: z.string(), name: z.string(), contractRef: z.string() })
       .nullable()

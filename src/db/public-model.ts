@@ -3,12 +3,15 @@
  * changes what the public sees puts one of these statements in ITS OWN `batch()`, after the
  * statements that change the source rows: the batch lands whole, so the model never lags behind.
  * - `refreshPublicLabels`: THE upsert, recomputing structures' rows from structures, labels and
- *   certifiers (structure create/patch, award/renewal, status changes, the daily expiry);
+ *   certifiers, and the results behind the current label from its decision, audit and survey
+ *   (structure create/patch/assignment, award/renewal, status changes, the daily expiry); the figures'
+ *   counters follow by trigger (src/db/figures.ts);
  * - `renamePublicCertifier`: a body's new name on the rows of the labels it awarded.
  * migrations/0005_backfill_public_labels.sql is the same statement over every structure.
  */
 import { eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { agentsScoreOf, resultsOf } from "./public-results";
 import { certifiers, labels, publicLabels, structures } from "./schema";
 
 /**
@@ -50,6 +53,12 @@ export function refreshPublicLabels(db: Db, codes: string | readonly string[]) {
           supersededBy: labels.supersededBy,
           certifierId: labels.certifierId,
           certifierName: certifiers.name,
+          region: structures.region,
+          results: resultsOf(labels.decisionId).as("results"),
+          agentsScore: agentsScoreOf(labels.decisionId).as("agents_score"),
+          // A candidate: assigned to a body, no label yet (the figures count them).
+          candidate: sql<boolean>`(${labels.number} is null and ${structures.certifierId} is not null)`.as("candidate"),
+          auditFunded: structures.auditFunded,
         })
         .from(structures)
         .leftJoin(labels, eq(labels.number, currentLabelNumber))

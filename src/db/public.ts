@@ -9,6 +9,7 @@ import type { PublicStatus } from "../domain/badge";
 import type { PublicRef } from "../domain/public-ref";
 import type { Db } from "./client";
 import { eventOrder } from "./labels";
+import { resultsOf, type StoredResults } from "./public-results";
 import { certifiers, labelEvents, labels, logLeaves, publicLabels as p, structures, type Tier } from "./schema";
 
 /** The columns of a public row (`PublicLabelRow`), for every read of the read model. */
@@ -25,6 +26,8 @@ export const publicRow = {
   expiresOn: p.expiresOn,
   supersededBy: p.supersededBy,
   certifierName: p.certifierName,
+  results: p.results,
+  auditFunded: p.auditFunded,
 };
 
 /**
@@ -42,7 +45,8 @@ export function publicLabelQuery(db: Db, ref: PublicRef) {
  * award) is not in the read model: that label, whichever its place in the renewal chain, from the
  * source tables (label, structure and body by primary key: 3 rows). The structure's and the body's
  * names are both `name` in SQL, and D1's batch answers rows keyed by column name: each is aliased, or
- * the body's name would answer as the structure's (and the body as null).
+ * the body's name would answer as the structure's (and the body as null). No results: those are the
+ * current label's.
  */
 export function pastLabelQuery(db: Db, number: string) {
   return db
@@ -59,6 +63,9 @@ export function pastLabelQuery(db: Db, number: string) {
       expiresOn: labels.expiresOn,
       supersededBy: labels.supersededBy,
       certifierName: sql<string | null>`${certifiers.name}`.as("certifier_name"),
+      // The results are those behind the CURRENT label (the read model's): a past label answers none.
+      results: sql<StoredResults | null>`null`.as("results"),
+      auditFunded: structures.auditFunded,
     })
     .from(labels)
     .innerJoin(structures, eq(structures.code, labels.structureCode))
@@ -89,6 +96,11 @@ export function publicHistoryQuery(db: Db, structureCode: string, max = 50) {
         supersedes: labels.supersedes,
         // The event's leaf in the transparency log (docs/transparency-log.md), by the unique index on its id.
         logIndex: logLeaves.idx,
+        // The survey and audit an award was decided on (cut by the publication policy when shown).
+        results:
+          sql<StoredResults | null>`case when ${labelEvents.type} = 'awarded' then ${resultsOf(labels.decisionId)} end`.mapWith(
+            (v: string | null) => (v ? (JSON.parse(v) as StoredResults) : null),
+          ),
       })
       .from(labelEvents)
       .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))

@@ -11,6 +11,7 @@ import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex
 import { CATEGORIES } from "../domain/identifiers";
 import type { ReferentialRules } from "../domain/referential";
 import type { Evaluation } from "../domain/tier-engine";
+import type { StoredResults } from "./public-results";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -50,6 +51,11 @@ export const structures = sqliteTable(
      * when another write landed first (src/db/label-version.ts, docs/adr/0007-label-versions.md).
      */
     labelVersion: integer("label_version").notNull().default(0),
+    /**
+     * The DITP funds this candidate's audit (set by an administrator). Counted in the public figures; shown
+     * per structure only if the publication policy says so (src/domain/publication.ts). Migration 0021.
+     */
+    auditFunded: integer("audit_funded", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     // Code SP+ are unique regardless of case: public references are matched without regard to case,
@@ -474,6 +480,19 @@ export const publicLabels = sqliteTable(
     /** The awarding body: a rename updates its rows through this column. */
     certifierId: text("certifier_id"),
     certifierName: text("certifier_name"),
+    // Migration 0021 (last, in this order: the refresh is an insert-select listing columns in order).
+    region: text("region"),
+    /**
+     * The survey and audit behind the current label, as the decision used them (`StoredResults`,
+     * src/db/public-results.ts); what of it is published is the publication policy's call, at render.
+     */
+    results: text("results", { mode: "json" }).$type<StoredResults>(),
+    /** The agents' score behind the current label: feeds the national aggregate only, never read per structure. */
+    agentsScore: real("agents_score"),
+    /** Assigned to a body and not labelled yet: a candidate (figures). */
+    candidate: integer("candidate", { mode: "boolean" }).notNull().default(false),
+    /** `structures.audit_funded`, for the figures (per structure only if the policy says so). */
+    auditFunded: integer("audit_funded", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     uniqueIndex("public_labels_number").on(t.labelNumber),
@@ -489,6 +508,24 @@ export const publicLabels = sqliteTable(
     index("public_labels_status_expires").on(t.status, t.expiresOn),
     index("public_labels_certifier").on(t.certifierId),
   ],
+);
+
+/**
+ * « Le label en chiffres »: counters per (dimension, key), maintained by SQLite triggers on `public_labels`
+ * and `labels` (migrations/0021_results_and_figures.sql, generated from src/db/figures.ts), so they change
+ * in the very statement that changes a read-model row. `valueSum / valueN` is an average (users'
+ * satisfaction, agents' score). Rows are never deleted: a key back to 0 stays at 0.
+ */
+export const publicFigures = sqliteTable(
+  "public_figures",
+  {
+    dim: text("dim").notNull(),
+    key: text("key").notNull(),
+    n: integer("n").notNull().default(0),
+    valueSum: real("value_sum").notNull().default(0),
+    valueN: integer("value_n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.key] })],
 );
 
 export const EFFECT_KINDS = ["purge", "credential", "status-list", "last-known", "notify"] as const;

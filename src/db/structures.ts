@@ -3,6 +3,7 @@
  * answers: they are verbs (src/services/structures.ts).
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { invalid, notFound } from "../domain/errors";
 import type { Category } from "../domain/identifiers";
 import { afterKey, decodeSearchCursor, encodeSearchCursor, nextCursor, type SearchAfter } from "../lib/cursor";
@@ -25,6 +26,8 @@ export type StructureInput = {
   region?: string;
   website?: string;
   contacts: Contact[];
+  /** The DITP funds this structure's audit (issue 25). */
+  auditFunded?: boolean;
 };
 
 const columns = {
@@ -41,6 +44,7 @@ const columns = {
   region: structures.region,
   website: structures.website,
   contacts: structures.contacts,
+  auditFunded: structures.auditFunded,
   certifierId: structures.certifierId,
   certifierName: certifiers.name,
   contractRef: structures.contractRef,
@@ -160,7 +164,10 @@ export async function findStructures(
   return { items, nextCursor: nextCursor(next) };
 }
 
-/** Assigns a body to a structure: the current pointer and the history row land together. */
+/**
+ * Assigns a body to a structure: the current pointer and the history row land together, with `extra`
+ * (the read model and the figures it moves: src/services/structures.ts `assignStructure`).
+ */
 export async function assignCertifier(
   db: Db,
   code: string,
@@ -168,6 +175,7 @@ export async function assignCertifier(
   contractRef: string,
   actor: string,
   newId: string,
+  extra: readonly BatchItem<"sqlite">[] = [],
 ) {
   await getStructure(db, code);
   const [body] = await db.select({ id: certifiers.id }).from(certifiers).where(eq(certifiers.id, certifierId));
@@ -187,6 +195,7 @@ export async function assignCertifier(
       })
       .where(eq(structures.code, code)),
     db.insert(assignments).values({ id: newId, structureCode: code, certifierId, contractRef, actor }),
+    ...extra,
   ]);
   return getStructure(db, code);
 }

@@ -30,6 +30,16 @@ function Reuse() {
         </a>
       </li>
       <li>
+        <a class="fr-link" href="/chiffres.csv">
+          Le label en chiffres en CSV
+        </a>
+      </li>
+      <li>
+        <a class="fr-link" href="/datapackage.json">
+          Description des données ouvertes (Data Package et schémas de tables)
+        </a>
+      </li>
+      <li>
         <a class="fr-link" href="/docs">
           Documentation de l'API
         </a>
@@ -72,6 +82,16 @@ export function HomePage({ indexable }: { indexable: boolean }) {
       <p>
         Peuvent être labellisés les services de l'État et ses établissements publics, les lycées et collèges, les
         organismes de sécurité sociale et les hôpitaux publics ; les collectivités locales peuvent aussi s'engager.
+      </p>
+
+      <h2>Le label en chiffres</h2>
+      <p>
+        Combien de services publics sont labellisés, à quel palier, dans quels réseaux et quelles régions, ce qu'en
+        disent leurs usagers, et combien de candidats se préparent :{" "}
+        <a class="fr-link" href="/chiffres" id="lien-chiffres">
+          voir le label en chiffres
+        </a>
+        .
       </p>
 
       <h2>Ce que disent les statuts</h2>

@@ -16,8 +16,10 @@ import {
 } from "../domain/badge";
 import { embedSnippet } from "../public/embed";
 import type { PublicLabel } from "../public/present";
+import type { HistoryResults } from "../public/results";
 import { CertificateLink } from "./certificate";
 import { Layout, SearchForm } from "./layout";
+import { historyResultsText, Results } from "./results";
 import { StaleNotice } from "./stale-notice";
 
 export const BADGE_CLASS: Record<PublicStatus, string> = {
@@ -50,6 +52,8 @@ export type HistoryItem = {
   toStatus: string;
   effectiveOn: string;
   tier: keyof typeof TIER_NAMES;
+  /** An award's survey and audit, as published (src/public/results.ts). */
+  results?: HistoryResults;
 };
 
 /** The day the current label entered its status (suspended, withdrawn, expired), from its history. */
@@ -79,15 +83,18 @@ function LabelRows({ l, history }: { l: PublicLabel; history: readonly HistoryIt
 
 function History({ history }: { history: readonly HistoryItem[] }) {
   if (history.length === 0) return <p>Aucun changement de statut enregistré.</p>;
+  // Wider than a phone with its results column: the DSFR scrolls the table itself, so the keyboard must
+  // reach it too (WCAG 2.1.1, axe « scrollable-region-focusable »).
   return (
     <div class="fr-table">
-      <table>
+      <table tabindex={0}>
         <caption>Du plus récent au plus ancien</caption>
         <thead>
           <tr>
             <th scope="col">Date</th>
             <th scope="col">Événement</th>
             <th scope="col">Label</th>
+            <th scope="col">Résultats qui l'ont fondé</th>
           </tr>
         </thead>
         <tbody>
@@ -98,6 +105,7 @@ function History({ history }: { history: readonly HistoryItem[] }) {
               <td>
                 {h.labelNumber} ({TIER_NAMES[h.tier]})
               </td>
+              <td>{historyResultsText(h.results)}</td>
             </tr>
           ))}
         </tbody>
@@ -212,6 +220,7 @@ export function VerifyPage({
           </tbody>
         </table>
       </div>
+      <Results r={l.results} />
       {l.labelNumber ? (
         <>
           <h2>Historique des changements de statut</h2>

@@ -13,6 +13,7 @@ import { insertIntents, lastKnownIntent } from "../changes/public-change";
 import type { PublicLabelRow, publicHistory } from "../db/public";
 import { parisDay } from "../domain/paris-time";
 import type { PublicRef } from "../domain/public-ref";
+import { DEFAULT_POLICY, type PublicationPolicy } from "../domain/publication";
 import { config } from "../env";
 import { log, loggableError } from "../lib/log";
 import type { Deps } from "../services/deps";
@@ -42,6 +43,19 @@ export function outageSettings(env: Env): { budgetMs: number; maxAgeSeconds: num
     return { budgetMs: cfg.D1_READ_BUDGET_MS, maxAgeSeconds: cfg.LAST_KNOWN_MAX_AGE_HOURS * 3_600 };
   } catch {
     return { budgetMs: 1_500, maxAgeSeconds: 168 * 3_600 };
+  }
+}
+
+/**
+ * The publication policy (PUBLICATION_POLICY) for public answers, fresh or stale: the last known facts keep
+ * the stored results whole, and the policy of the moment cuts them, so a stale answer publishes exactly
+ * what a fresh one would. Like `outageSettings`, an invalid configuration elsewhere falls back to the default.
+ */
+export function publicationPolicy(env: Env): PublicationPolicy {
+  try {
+    return config(env).PUBLICATION_POLICY;
+  } catch {
+    return DEFAULT_POLICY;
   }
 }
 
@@ -89,7 +103,7 @@ export async function lastKnownAnswer(
   }
   // One line per stale answer, `metric` to count them (docs/operators.md « When something fails »).
   log.warn("stale public answer (D1 failed)", { metric: "public.stale", factsAt: known.factsAt, ...fields });
-  const label = toPublicLabel(known.row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL);
+  const label = toPublicLabel(known.row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL, publicationPolicy(env));
   return { label: { ...label, stale: true, factsAt: known.factsAt }, known };
 }
 

@@ -10,7 +10,10 @@ import {
   parisDateTime,
   publicStatus,
   STATUS_NAMES,
+  tierShown,
 } from "../domain/badge";
+import type { PublicationPolicy } from "../domain/publication";
+import { type PublicResults, publishedResults } from "./results";
 
 export type PublicLabel = {
   valid: boolean;
@@ -20,8 +23,18 @@ export type PublicLabel = {
   awardedOn: string | null;
   expiresOn: string | null;
   supersededBy: string | null;
-  structure: { code: string; name: string; network: string; city: string; department: string };
+  structure: {
+    code: string;
+    name: string;
+    network: string;
+    city: string;
+    department: string;
+    /** Only when the publication policy publishes audit funding per structure. */
+    auditFundedByDitp?: boolean;
+  };
   certifier: { name: string } | null;
+  /** The survey and audit behind the current label, as far as the publication policy publishes them. */
+  results: PublicResults | null;
   checkedAt: string;
   permalink: string;
   /** Only when D1 failed: the answer is the last known one (src/public/last-known.ts), as of `factsAt`. */
@@ -29,7 +42,13 @@ export type PublicLabel = {
   factsAt?: string;
 };
 
-export function toPublicLabel(r: PublicLabelRow, today: string, checkedAt: string, baseUrl: string): PublicLabel {
+export function toPublicLabel(
+  r: PublicLabelRow,
+  today: string,
+  checkedAt: string,
+  baseUrl: string,
+  policy: PublicationPolicy,
+): PublicLabel {
   const status = publicStatus(
     r.labelNumber && r.status && r.expiresOn ? { status: r.status, expiresOn: r.expiresOn } : null,
     today,
@@ -42,8 +61,17 @@ export function toPublicLabel(r: PublicLabelRow, today: string, checkedAt: strin
     awardedOn: r.awardedOn,
     expiresOn: r.expiresOn,
     supersededBy: r.supersededBy,
-    structure: { code: r.code, name: r.name, network: r.network, city: r.city, department: r.department },
+    structure: {
+      code: r.code,
+      name: r.name,
+      network: r.network,
+      city: r.city,
+      department: r.department,
+      ...(policy.auditFunding === "per-structure" ? { auditFundedByDitp: r.auditFunded } : {}),
+    },
     certifier: r.certifierName ? { name: r.certifierName } : null,
+    // While the label's tier is shown (valid, suspended): a withdrawn or expired label no longer vouches for them.
+    results: r.labelNumber && tierShown(status) ? publishedResults(r.results, policy) : null,
     checkedAt,
     permalink: new URL(`/verify/${encodeURIComponent(r.code)}`, baseUrl).toString(),
   };
@@ -54,6 +82,12 @@ export function badgeFor(l: PublicLabel | null) {
   const state: BadgeState = l ? l.status : "unknown";
   return badgeModel({ state, tier: l?.tier, expiresOn: l?.expiresOn });
 }
+
+const ENGAGEMENT_NUMBERS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+
+/** A number as French spreadsheets read it (decimal comma, no grouping); empty when there is none. */
+export const csvNumber = (x: number | null | undefined) =>
+  x === null || x === undefined ? "" : String(x).replace(".", ",");
 
 /**
  * CSV columns: French open-data names, the first one the DITP's join key; values in French too.
@@ -74,6 +108,23 @@ export const CSV_COLUMNS = [
   ["organisme_certification", (l: PublicLabel) => l.certifier?.name ?? ""],
   ["verifie_le", (l: PublicLabel) => parisDateTime(new Date(l.checkedAt))],
   ["permalien", (l: PublicLabel) => l.permalink],
+  // The results behind the label (issue 25), as far as the publication policy publishes them: empty otherwise.
+  ["enquete_usagers_debut", (l: PublicLabel) => l.results?.usersSurvey?.periodStart ?? ""],
+  ["enquete_usagers_fin", (l: PublicLabel) => l.results?.usersSurvey?.periodEnd ?? ""],
+  ["usagers_invites", (l: PublicLabel) => csvNumber(l.results?.usersSurvey?.invited)],
+  ["usagers_repondants", (l: PublicLabel) => csvNumber(l.results?.usersSurvey?.respondents)],
+  ["taux_satisfaction_usagers", (l: PublicLabel) => csvNumber(l.results?.usersSurvey?.satisfactionRate)],
+  ["satisfaction_nette_usagers", (l: PublicLabel) => csvNumber(l.results?.usersSurvey?.netSatisfaction)],
+  ["date_audit", (l: PublicLabel) => l.results?.audit?.auditedOn ?? ""],
+  ["seuil_engagement_palier", (l: PublicLabel) => csvNumber(l.results?.audit?.threshold)],
+  ["engagements_atteints", (l: PublicLabel) => csvNumber(l.results?.audit?.engagementsMet)],
+  ...ENGAGEMENT_NUMBERS.map(
+    (n) =>
+      [
+        `score_engagement_${n}`,
+        (l: PublicLabel) => csvNumber(l.results?.audit?.engagements.find((e) => e.number === n)?.score),
+      ] as const,
+  ),
 ] as const;
 
 /**
@@ -84,11 +135,20 @@ export const CSV_COLUMNS = [
  * @see https://owasp.org/www-community/attacks/CSV_Injection
  */
 export function toCsv(items: readonly PublicLabel[]): string {
+  return csvDocument(
+    CSV_COLUMNS.map(([h]) => h),
+    items.map((l) => CSV_COLUMNS.map(([, f]) => f(l))),
+  );
+}
+
+/** A CSV document in the registry's one dialect (above): the labels' and the figures' alike. */
+export function csvDocument(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const cell = (v: string) => {
-    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    // A negative number (« -5 », « -2,5 ») is data, not a formula: it stays a number for spreadsheets and schemas.
+    const safe = /^[=+\-@\t\r]/.test(v) && !/^-\d+(,\d+)?$/.test(v) ? `'${v}` : v;
     return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
-  const lines = [CSV_COLUMNS.map(([h]) => h).join(";")];
-  for (const l of items) lines.push(CSV_COLUMNS.map(([, f]) => cell(f(l))).join(";"));
+  const lines = [header.join(";")];
+  for (const r of rows) lines.push(r.map(cell).join(";"));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }

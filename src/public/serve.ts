@@ -18,6 +18,7 @@ import { getDb } from "../db/client";
 import { findPublicLabels } from "../db/public";
 import { parisDay } from "../domain/paris-time";
 import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
+import { config } from "../env";
 import { OUTAGE_RETRY_AFTER_SECONDS, withinBudget } from "../lib/d1-outage";
 import { ApiError, asApiError } from "../lib/errors";
 import { log, loggableError } from "../lib/log";
@@ -38,7 +39,8 @@ export async function lookupMany(env: Env, refs: readonly PublicRef[], now: Date
   const rows = await findPublicLabels(getDb(env.DB), refs);
   const today = parisDay(now);
   const checkedAt = now.toISOString();
-  return rows.map((row) => (row ? toPublicLabel(row, today, checkedAt, env.PUBLIC_BASE_URL) : null));
+  const policy = config(env).PUBLICATION_POLICY;
+  return rows.map((row) => (row ? toPublicLabel(row, today, checkedAt, env.PUBLIC_BASE_URL, policy) : null));
 }
 
 /** `known`: the last known facts when D1 failed (src/public/last-known.ts): read nothing else from D1 then. */

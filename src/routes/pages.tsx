@@ -12,6 +12,7 @@ import { searchPublicStructures } from "../db/public-search";
 import { parisDay } from "../domain/badge";
 import { DomainError } from "../domain/errors";
 import { readRef } from "../domain/public-ref";
+import { config } from "../env";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { HomePage, SEARCH_PAGE_SIZE, SearchPage } from "../pages/home";
@@ -120,7 +121,9 @@ const search = async (c: Context<AppEnv>) => {
     }
   }
   const now = new Date();
-  const labels = results.map((r) => toPublicLabel(r, parisDay(now), now.toISOString(), c.env.PUBLIC_BASE_URL));
+  const labels = results.map((r) =>
+    toPublicLabel(r, parisDay(now), now.toISOString(), c.env.PUBLIC_BASE_URL, config(c.env).PUBLICATION_POLICY),
+  );
   const body = await renderPage(<SearchPage q={q} results={labels} />);
   return c.body(body, 200, { ...HTML, "Cache-Control": "public, max-age=60" });
 };

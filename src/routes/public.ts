@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
+import { HistoryResultsSchema, PublicResultsSchema } from "../contract/results-schemas";
 import { getDb } from "../db/client";
 import { listPublicLabels, type PublicLabelRow, publicHistory } from "../db/public";
 import { searchPublicLabels } from "../db/public-search";
@@ -14,6 +15,7 @@ import { PUBLIC_STATUSES } from "../domain/badge";
 import { CODE_SP_PATTERN } from "../domain/identifiers";
 import { parisDay } from "../domain/paris-time";
 import { readRef } from "../domain/public-ref";
+import { config } from "../env";
 import { afterKey, decodeSearchCursor, encodeSearchCursor, nextCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
@@ -21,6 +23,7 @@ import { router } from "../lib/router";
 import { REQUEST_ID_HEADER } from "../lib/trace";
 import { conditional, publicCacheControl, weakEtag } from "../public/cache";
 import { badgeFor, toCsv, toPublicLabel } from "../public/present";
+import { historyResults } from "../public/results";
 import { lookupMany, rawSegment, servePublic } from "../public/serve";
 import { apiRoute, canonicalRedirect, headers, json, jsonBody, noSecurity, notModified, pick } from "./openapi-common";
 
@@ -74,10 +77,15 @@ export const PublicLabelSchema = z
       network: z.string().openapi({ example: "Préfectures" }),
       city: z.string().openapi({ example: "Marseille" }),
       department: z.string().openapi({ example: "13" }),
+      auditFundedByDitp: z.boolean().optional().openapi({
+        description: "Whether the DITP funds this structure's audit: present only if the publication policy says so",
+        example: true,
+      }),
     }),
     certifier: z
       .object({ name: z.string().openapi({ example: "Organisme de certification de démonstration" }) })
       .nullable(),
+    results: PublicResultsSchema.nullable(),
     checkedAt: z.string().openapi({
       description: "When the registry computed this answer (at most 300 s before it is served, never the day before)",
       example: "2026-11-27T09:00:00.000Z",
@@ -315,7 +323,8 @@ publicRouter.openapi(
       page = { items, nextCursor: nextCursor(next) };
     }
     const following = page.nextCursor;
-    const labels = page.items.map((r) => toPublicLabel(r, today, now.toISOString(), c.env.PUBLIC_BASE_URL));
+    const policy = config(c.env).PUBLICATION_POLICY;
+    const labels = page.items.map((r) => toPublicLabel(r, today, now.toISOString(), c.env.PUBLIC_BASE_URL, policy));
     const stable = labels.map(({ checkedAt: _, ...rest }) => rest);
     const etag = await weakEtag(JSON.stringify([csv, stable, following]));
     const headers: Record<string, string> = {
@@ -449,6 +458,7 @@ const PublicHistorySchema = z
               "null only for an event the log has not recorded",
             example: 42,
           }),
+        results: HistoryResultsSchema,
       }),
     ),
     permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-01" }),
@@ -467,7 +477,9 @@ publicRouter.openapi(
       description:
         "The public events of every label of the structure the reference names (by Code SP+, or by the number " +
         "of any of its labels), newest first, at most 50: awarded, renewed, suspended, reinstated, withdrawn, " +
-        "expired, with the day each took effect. Never who made a change nor why. Cached and purged like the " +
+        "expired, with the day each took effect; an award or renewal also carries the users' survey period and " +
+        "the audit it was decided on (`results`, as far as the publication policy publishes them), so a reader " +
+        "sees whether the service improves. Never who made a change nor why. Cached and purged like the " +
         "label's answer.",
       request: { params: z.object({ ref: Ref }) },
       responses: {
@@ -487,6 +499,7 @@ publicRouter.openapi(
       async (l, ref) => {
         if (!l) throw notFound(`Structure or label ${ref.value}`);
         // Read from the primary, like the label: this answer is cached too.
+        const policy = config(c.env).PUBLICATION_POLICY;
         const items = (await publicHistory(getDb(c.env.DB), l.structure.code)).map((h) => ({
           labelNumber: h.labelNumber,
           type: h.type,
@@ -494,6 +507,7 @@ publicRouter.openapi(
           tier: h.tier,
           effectiveOn: h.effectiveOn,
           logIndex: h.logIndex,
+          results: historyResults(h.results, policy),
         }));
         const body = {
           structure: { code: l.structure.code, name: l.structure.name },

@@ -1,13 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { Assignment, CodeSp, Structure, StructureCreate, StructurePatch } from "../contract/schemas";
 import { getDb } from "../db/client";
-import { assignCertifier, findStructures, getStructure } from "../db/structures";
+import { findStructures, getStructure } from "../db/structures";
 import { CATEGORIES } from "../domain/identifiers";
 import { requireRole } from "../lib/auth";
-import { newId } from "../lib/crypto";
 import { router } from "../lib/router";
 import { depsOf } from "../services/deps";
-import { createStructure, updateStructure } from "../services/structures";
+import { assignStructure, createStructure, updateStructure } from "../services/structures";
 import { adminSecurity, apiRoute, headers, json, jsonBody, PageQuery, page, pick } from "./openapi-common";
 
 export const structuresRouter = router();
@@ -120,13 +119,11 @@ structuresRouter.openapi(
   }),
   async (c) => {
     const { certifierId, contractRef } = c.req.valid("json");
-    const s = await assignCertifier(
-      getDb(c.env.DB),
+    const s = await assignStructure(
+      depsOf(c),
       c.req.valid("param").code,
-      certifierId,
-      contractRef,
+      { certifierId, contractRef },
       c.var.principal.actor,
-      newId("asg"),
     );
     return c.json(s, 200);
   },

@@ -10,6 +10,8 @@ import { router } from "../lib/router";
 import { indexable, renderPage } from "../pages/layout";
 import { NotFoundPage, VerifyPage } from "../pages/verify";
 import { weakEtag } from "../public/cache";
+import { publicationPolicy } from "../public/last-known";
+import { historyResults } from "../public/results";
 import { rawSegment, redirect, servePublic } from "../public/serve";
 import { apiRoute, canonicalRedirect, headers, noSecurity, notModified } from "./openapi-common";
 
@@ -68,12 +70,15 @@ verifyRouter.openapi(
       async (l, ref, _now, known) => {
         if (!l) return notFoundPage(ref.value);
         // No current label means no label at all (every renewal chain ends in a current one): no history.
-        // Read from the primary, like the label: this page is cached too. D1 down: the last known history.
-        const history = known
+        // Read from the primary, like the label: this page is cached too. D1 down: the last known history,
+        // whose stored results are cut by the same policy (a stale page shows the same results).
+        const policy = publicationPolicy(c.env);
+        const events = known
           ? known.history
           : l.labelNumber
             ? await publicHistory(getDb(c.env.DB), l.structure.code)
             : [];
+        const history = events.map((h) => ({ ...h, results: historyResults(h.results ?? null, policy) }));
         const body = await renderPage(
           <VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} indexable={indexable(c.env)} />,
         );

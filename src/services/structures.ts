@@ -5,13 +5,20 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { afterChange } from "../changes/effects";
-import { intentsOf, type PublicChange, publicChangeStatements } from "../changes/public-change";
+import {
+  FIGURES_TAG,
+  figuresChangeStatements,
+  intentsOf,
+  type PublicChange,
+  publicChangeStatements,
+} from "../changes/public-change";
 import { guardLabelVersion, readLabelVersion, staleLabelState } from "../db/label-version";
 import { refreshPublicLabels } from "../db/public-model";
 import { publicLabels, structures } from "../db/schema";
 import { reindexStructures } from "../db/search";
-import { getStructure, type StructureInput, searchText } from "../db/structures";
+import { assignCertifier, getStructure, type StructureInput, searchText } from "../db/structures";
 import { conflict, invalid } from "../domain/errors";
+import { newId } from "../lib/crypto";
 import type { Deps } from "./deps";
 
 const taken = (code: string) => conflict(`Structure ${code} already exists (Code SP+ are unique regardless of case)`);
@@ -99,4 +106,24 @@ async function updateStructureOnce(deps: Deps, code: string, patch: Partial<Omit
   ]);
   await afterChange(deps, intentsOf(change), now);
   return getStructure(db, code);
+}
+
+/**
+ * Assigns a body to a structure (its contract reference kept in the history). A structure without a label
+ * becomes a candidate: its read-model row and the figures follow in the same batch, and the figures' cached
+ * answers are purged.
+ */
+export async function assignStructure(
+  deps: Deps,
+  code: string,
+  input: { certifierId: string; contractRef: string },
+  actor: string,
+) {
+  const now = new Date();
+  const s = await assignCertifier(deps.db, code, input.certifierId, input.contractRef, actor, newId("asg"), [
+    refreshPublicLabels(deps.db, code),
+    ...figuresChangeStatements(deps.db, now),
+  ]);
+  await afterChange(deps, [{ kind: "purge", subject: FIGURES_TAG }], now);
+  return s;
 }

@@ -27,6 +27,7 @@ import { seedDemo } from "../../scripts/demo.mjs";
 import { throwawaySigningKeys } from "../../scripts/local.mjs";
 import { backofficeWalk } from "./backoffice.mjs";
 import { certificateWalk } from "./certificate.mjs";
+import { resultsWalk } from "./results.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -497,6 +498,18 @@ try {
     out,
     adminToken: ADMIN_TOKEN,
     docs: process.argv.includes("--docs"),
+    check,
+    axe: (p, what) => axe(what, p),
+    validateHtml,
+    looksRight: (p, what) => looksRight(what, p),
+  });
+
+  // 9b. Issue 25: the results and « le label en chiffres » on a phone, and the open data against its schemas.
+  await resultsWalk({
+    browser,
+    base,
+    root,
+    out,
     check,
     axe: (p, what) => axe(what, p),
     validateHtml,

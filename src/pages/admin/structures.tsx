@@ -164,6 +164,16 @@ export function StructureFormPage(props: {
         />
         <Field name="region" label="Région" value={v.region} maxlength={200} error={err("region")} />
         <Field name="website" label="Site web" type="url" value={v.website} error={err("website")} />
+        <Select
+          name="auditFunded"
+          label="Audit financé par la DITP (compté dans « Le label en chiffres »)"
+          options={[
+            ["non", "Non"],
+            ["oui", "Oui"],
+          ]}
+          value={v.auditFunded || "non"}
+          error={err("auditFunded")}
+        />
         <fieldset class="fr-fieldset">
           <legend class="fr-fieldset__legend">
             Contacts (jamais publiés ; ils reçoivent les rappels de renouvellement — au moins un)
@@ -215,6 +225,7 @@ export function structureValues(s: Structure): Record<string, string> {
   for (const k of ["code", ...STRUCTURE_FIELDS] as const) {
     v[k] = s[k] ?? "";
   }
+  v.auditFunded = s.auditFunded ? "oui" : "non";
   s.contacts.forEach((c, i) => {
     v[`contact${i + 1}_email`] = c.email;
     v[`contact${i + 1}_name`] = c.name ?? "";
@@ -537,6 +548,7 @@ export function StructurePage(props: {
     ["Commune", `${s.postcode} ${s.city} (${s.department})`],
     ["Région", s.region ?? "—"],
     ["Site web", s.website ?? "—"],
+    ["Audit financé par la DITP", s.auditFunded ? "oui" : "non"],
   ];
   if (admin) {
     record.push(

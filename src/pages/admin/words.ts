@@ -42,6 +42,7 @@ const FIELD_NAMES: Record<string, string> = {
   department: "Département",
   region: "Région",
   website: "Site web",
+  auditFunded: "Audit financé par la DITP",
   contacts: "Contacts",
   contactEmail: "Adresse électronique de contact",
   email: "Adresse électronique",
@@ -112,6 +113,7 @@ const FIELD_RULES: Record<string, string> = {
   role: "Choisissez « Administration » ou « Organisme ».",
   status: "Choisissez une des valeurs proposées.",
   certifierId: "Choisissez un organisme de certification enregistré.",
+  auditFunded: "Choisissez « oui » ou « non ».",
 };
 
 const ruleOf = (path: string) => {
