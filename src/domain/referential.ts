@@ -63,7 +63,8 @@ export const AuditScoringSchema = z.discriminatedUnion("method", [
 export const ReferentialRulesSchema = z
   .object({
     // The 8 engagements, numbered 1 to 8 in order: a tuple, which the document says with `prefixItems` (each
-    // item's `number` a `const`) and `minItems`/`maxItems` 8, so a client's validator knows it too.
+    // item's `number` a `const`) and `minItems`/`maxItems` 8, so a client's validator knows it too; `items`
+    // that nothing matches says « no ninth » to linters that want an `items` beside every array.
     engagements: z
       .tuple([
         engagement(1),
@@ -75,7 +76,7 @@ export const ReferentialRulesSchema = z
         engagement(7),
         engagement(8),
       ])
-      .openapi({ minItems: 8, maxItems: 8 }),
+      .openapi({ minItems: 8, maxItems: 8, items: { not: {} } }),
     auditScore: AuditScoringSchema,
     surveys: z.object({ usagers: SurveyRuleSchema, agents: SurveyRuleSchema }).strict(),
     /** An audit (audit date) or survey (end of period) older than this is stale. */

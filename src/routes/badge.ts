@@ -127,7 +127,7 @@ badgeRouter.openapi(
       tags: ["public"],
       summary: "Script telling screen readers the badges' status",
       description:
-        'Optional, for sites that allow a script (`<script src="…/badge.js" async></script>` after the badge): ' +
+        "Optional, for sites that allow a script (a `script` element loading `…/badge.js`, `async`, after the badge): " +
         "for every `<img>` showing a badge of this registry, it fetches the badge and writes its accessible " +
         "French sentence (its `aria-label`, e.g. « Label Services Publics + : palier Or, label suspendu ») into " +
         "the image's `alt`, so assistive technology says the status the picture shows. No dependency, no " +
