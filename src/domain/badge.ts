@@ -69,7 +69,8 @@ export function shortFrenchDate(day: string): string {
   return `${d}/${m}/${y}`;
 }
 
-const MONTHS = [
+/** French month names, January first (dates on pages, figures' months). */
+export const MONTHS = [
   "janvier",
   "février",
   "mars",

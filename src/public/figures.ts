@@ -4,7 +4,7 @@
  */
 import type { FigureRow } from "../db/figures";
 import { LABEL_STATUSES, type LabelStatus, TIERS, type Tier } from "../db/schema";
-import { STATUS_NAMES, TIER_NAMES } from "../domain/badge";
+import { MONTHS, STATUS_NAMES, TIER_NAMES } from "../domain/badge";
 import type { PublicationPolicy } from "../domain/publication";
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -102,20 +102,6 @@ export function buildFigures(rows: readonly FigureRow[], policy: PublicationPoli
   };
 }
 
-const MONTHS = [
-  "janvier",
-  "février",
-  "mars",
-  "avril",
-  "mai",
-  "juin",
-  "juillet",
-  "août",
-  "septembre",
-  "octobre",
-  "novembre",
-  "décembre",
-];
 /** "2026-03" → « mars 2026 ». */
 export const frenchMonth = (m: string) => `${MONTHS[Number(m.slice(5, 7)) - 1] ?? m.slice(5, 7)} ${m.slice(0, 4)}`;
 export const regionName = (r: string | null) => r ?? "Région non renseignée";
