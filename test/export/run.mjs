@@ -74,7 +74,10 @@ function snapshot(file) {
     tables.map((t) => [
       t,
       db
-        .prepare(`SELECT * FROM "${t}" ORDER BY rowid`)
+        // A WITHOUT ROWID table (the log's nodes) is ordered by its primary key, its first column.
+        .prepare(
+          `SELECT * FROM "${t}" ORDER BY ${/WITHOUT ROWID\s*$/i.test(schema.find((o) => o.name === t).sql) ? 1 : "rowid"}`,
+        )
         .all()
         .map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, typeof v, v]))),
     ]),
