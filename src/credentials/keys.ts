@@ -26,10 +26,10 @@ export function didWebOf(baseUrl: string): string {
 
 export const verificationMethodId = (did: string, publicKeyMultibase: string) => `${did}#${publicKeyMultibase}`;
 
-/** The 32-byte seed written base64url in the secret. */
-export function seedOf(secret: string): Uint8Array {
+/** The 32-byte Ed25519 seed written base64url in a secret (CREDENTIAL_SIGNING_KEY, LOG_SIGNING_KEY). */
+export function seedOf(secret: string, name = "CREDENTIAL_SIGNING_KEY"): Uint8Array {
   const bin = atob(secret.replace(/-/g, "+").replace(/_/g, "/"));
-  if (bin.length !== 32) throw new Error("CREDENTIAL_SIGNING_KEY must be 32 bytes, base64url");
+  if (bin.length !== 32) throw new Error(`${name} must be 32 bytes, base64url`);
   return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
 }
 

@@ -5,6 +5,8 @@
  * most a minute behind the last event. Idempotent: two overlapping runs compute and store the same
  * hashes (INSERT OR IGNORE), and each checkpoint they sign is of a real tree size.
  */
+
+import { seedOf } from "../credentials/keys";
 import type { Db } from "../db/client";
 import {
   insertNodes,
@@ -31,8 +33,7 @@ export const logOrigin = (publicBaseUrl: string) => `${new URL(publicBaseUrl).ho
 export async function logSigner(env: Env) {
   const cfg = config(env);
   if (!cfg.LOG_SIGNING_KEY) return null;
-  const seed = Uint8Array.from(atob(cfg.LOG_SIGNING_KEY.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-  return noteSigner(logOrigin(cfg.PUBLIC_BASE_URL), seed);
+  return noteSigner(logOrigin(cfg.PUBLIC_BASE_URL), seedOf(cfg.LOG_SIGNING_KEY, "LOG_SIGNING_KEY"));
 }
 
 export async function runLog(db: Db, env: Env): Promise<LogRun> {
