@@ -6,7 +6,7 @@ const LITERAL = String.raw`("(?:[^"\\\n]|\\.)*"|\x60(?:[^\x60\\]|\\.)*\x60)`;
 const CALLS = [
   String.raw`(?:new ApiError|super)\(\s*"[\w-]+",\s*` + LITERAL,
   String.raw`\b(?:forbidden|conflict|notFound|unauthorized)\(\s*` + LITERAL,
-  String.raw`\binvalid\(\s*(?:"[^"]*"|[\w.]+),\s*` + LITERAL + String.raw`(?:,\s*` + LITERAL + ")?",
+  String.raw`\binvalid\(\s*(?:"[^"]*"|[\w.]+),\s*${LITERAL}(?:,\s*${LITERAL})?`,
   String.raw`\.(?:regex|refine)\([^,()]+(?:\([^()]*\))?,\s*` + LITERAL,
   String.raw`\b(?:message|detail|lastError):\s*` + LITERAL,
   String.raw`\breturn\s+` + LITERAL,
