@@ -224,17 +224,16 @@ export const scenarios = [
     floor: "d1",
     maxRowsRead: 2,
   },
-  // Issue 25: the verification page with its « Résultats » (stored in the read model row, so the JSON
-  // answers above still read one row) and its history, and « le label en chiffres » (counters: a few
+  // Issue 25: the verification page with its « Résultats » and its history (both stored in the read model
+  // row, so the page reads one row like the JSON answers above), and « le label en chiffres » (counters: a few
   // hundred rows whatever the number of structures). The rows phase reads each figures path once: misses.
   {
     name: "verification page with results, cache miss",
     request: (ctx, i) => ({ path: `/verify/${anyCode(ctx, i)}` }),
     cold: false,
     floor: "d1",
-    // The row (results included) and the history: each event, its label, and for an award its decision,
-    // référentiel, audit and survey (docs/adr/0009-figures-kept-by-triggers.md).
-    maxRowsRead: 12,
+    // One row: results and history are both in the read model row (migrations 0021, 0026).
+    maxRowsRead: 2,
   },
   {
     name: "figures page (/chiffres), cache miss",

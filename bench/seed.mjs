@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
-import { backfillFile, searchIndexFile } from "../scripts/backfill-file.mjs";
+import { backfillFiles, searchIndexFile } from "../scripts/backfill-file.mjs";
 
 export const DATA_DIR = "bench/.data";
 /** The pristine seed of N structures; bench/run.mjs copies it to bench/.data/run for each `wrangler dev`. */
@@ -325,7 +325,7 @@ function writeRows(file, count) {
     if (status === "expired") event(current.number, "expired", "valid", "expired", "system:cron", current.expiresOn);
   }
   // The public read model, filled by the same SQL as the migration that backfills existing databases.
-  db.exec(readFileSync(backfillFile(), "utf8"));
+  for (const f of backfillFiles()) db.exec(readFileSync(f, "utf8"));
   // The search index, rebuilt by its migration (Node's SQLite has FTS5 and the trigram tokenizer).
   db.exec(readFileSync(searchIndexFile(), "utf8"));
   // Steady state: the daily job ran yesterday (src/jobs/daily.ts reads only what crossed a date since).

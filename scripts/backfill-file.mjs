@@ -10,8 +10,11 @@ function migration(root, suffix) {
   return join(root, "migrations", f);
 }
 
-/** The public read model (public_labels) from structures, labels and bodies. */
-export const backfillFile = (root = ".") => migration(root, "_backfill_public_labels.sql");
+/** The public read model (public_labels): its rows from structures, labels and bodies, then their history. */
+export const backfillFiles = (root = ".") => [
+  migration(root, "_backfill_public_labels.sql"),
+  migration(root, "_backfill_public_history.sql"),
+];
 
 /** The full-text search index (structures_search), dropped and rebuilt from structures. */
 export const searchIndexFile = (root = ".") => migration(root, "_structures_search_folded.sql");

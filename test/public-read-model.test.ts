@@ -34,6 +34,7 @@ type ModelRow = {
   agents_score: number | null;
   candidate: number;
   audit_funded: number;
+  history: string;
 };
 
 const one = (q: string, ...binds: unknown[]) =>
@@ -77,6 +78,35 @@ const modelRow = (code: string) =>
   env.DB.prepare("SELECT * FROM public_labels WHERE code = ?").bind(code).first<ModelRow>();
 
 /**
+ * The public history the source tables imply: the events of the structure's labels but `superseded`,
+ * newest (last inserted) first, at most 50; an award of a label that replaced another is `renewed`; each
+ * with its log leaf and, for an award, the results of its decision.
+ */
+async function expectedHistory(code: string) {
+  const { results: events } = await env.DB.prepare(
+    `SELECT e.rowid AS rid, e.*, l.tier, l.supersedes, l.decision_id FROM label_events e
+     JOIN labels l ON l.number = e.label_number WHERE l.structure_code = ?`,
+  )
+    .bind(code)
+    .all<Record<string, string | number | null>>();
+  const newest = events
+    .filter((e) => e.type !== "superseded")
+    .sort((a, b) => Number(b.rid) - Number(a.rid))
+    .slice(0, 50);
+  return Promise.all(
+    newest.map(async (e) => ({
+      labelNumber: e.label_number,
+      type: e.type === "awarded" && e.supersedes ? "renewed" : e.type,
+      toStatus: e.to_status,
+      effectiveOn: e.effective_on,
+      tier: e.tier,
+      logIndex: (await one("SELECT idx FROM log_leaves WHERE label_event_id = ?", e.id))?.idx ?? null,
+      results: e.type === "awarded" ? (await expectedResults(e.decision_id as string | null)).results : null,
+    })),
+  );
+}
+
+/**
  * The row the source tables imply, computed here independently of the SQL under test: the
  * structure, its latest label not superseded (ties: the latest inserted) and its awarding body.
  */
@@ -115,13 +145,18 @@ async function expectedRow(code: string): Promise<ModelRow> {
     agents_score: agents,
     candidate: !current && s!.certifier_id ? 1 : 0,
     audit_funded: Number(s!.audit_funded),
+    history: (await expectedHistory(code)) as never,
   };
 }
 
 /** Row, source tables and public JSON agree; returns the row. */
 async function agree(code: string) {
   const stored = await modelRow(code);
-  const row = stored && { ...stored, results: stored.results && JSON.parse(stored.results) };
+  const row = stored && {
+    ...stored,
+    results: stored.results && JSON.parse(stored.results),
+    history: JSON.parse(stored.history),
+  };
   expect(row, code).toEqual(await expectedRow(code));
   // The edge cache is not under test here: read what D1 answers now.
   await purgeLocally([codeTag(code), ...(row!.label_number ? [labelTag(row!.label_number)] : [])]);
@@ -242,20 +277,33 @@ describe("public_labels follows every write, in the write's batch", () => {
         `INSERT INTO labels (number, structure_code, certifier_id, tier, status, awarded_on, expires_on, original_awarded_on)
          VALUES ('SPP-2025-990001', 'RM-BACK-2', ?, 'or', 'valid', '2025-01-10', '2028-01-09', '2025-01-10')`,
       ).bind(oc.id),
+      env.DB.prepare(
+        `INSERT INTO label_events (id, label_number, type, to_status, actor, effective_on, actor_role)
+         VALUES ('ev_back_2', 'SPP-2025-990001', 'awarded', 'valid', 'admin:import', '2025-01-10', 'admin')`,
+      ),
     ]);
     expect(await modelRow("RM-BACK-2")).toBeNull();
     const before = (await env.DB.prepare("SELECT * FROM public_labels ORDER BY code").all()).results;
 
-    const migration = env.TEST_MIGRATIONS.find((m) => m.name.endsWith("_backfill_public_labels.sql"));
-    expect(migration, "migrations/*_backfill_public_labels.sql").toBeDefined();
-    for (const q of migration!.queries) await env.DB.prepare(q).run();
+    // The rows, then their public history (scripts/backfill-file.mjs runs the same two after seeds).
+    for (const file of ["_backfill_public_labels.sql", "_backfill_public_history.sql"]) {
+      const migration = env.TEST_MIGRATIONS.find((m) => m.name.endsWith(file));
+      expect(migration, `migrations/*${file}`).toBeDefined();
+      for (const q of migration!.queries) await env.DB.prepare(q).run();
+    }
 
     const after = (await env.DB.prepare("SELECT * FROM public_labels ORDER BY code").all()).results;
     // Every row maintained by the writes is unchanged; the raw one now exists, as the writes would build it.
     expect(after.filter((r) => r.code !== "RM-BACK-2")).toEqual(before);
     const raw = await modelRow("RM-BACK-2");
-    expect(raw).toEqual({ ...(await expectedRow("RM-BACK-2")), search_text: "x" });
+    expect({ ...raw, history: JSON.parse(raw!.history) }).toEqual({
+      ...(await expectedRow("RM-BACK-2")),
+      search_text: "x",
+    });
     expect(raw).toMatchObject({ label_number: "SPP-2025-990001", certifier_name: "Organisme Backfill" });
+    expect(JSON.parse(raw!.history)).toMatchObject([
+      { labelNumber: "SPP-2025-990001", type: "awarded", results: null },
+    ]);
   });
 });
 

@@ -10,7 +10,7 @@ import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { webhookSecretsQuery } from "../src/db/certifiers";
 import { getDb } from "../src/db/client";
-import { listPublicLabelsQueries, pastLabelQuery, publicHistoryQuery, publicLabelQuery } from "../src/db/public";
+import { listPublicLabelsQueries, pastLabelQuery, publicLabelQuery } from "../src/db/public";
 import { refreshPublicLabels, renamePublicCertifier } from "../src/db/public-model";
 import { publicListingWhere, publicSearchScope } from "../src/db/public-search";
 import { structures } from "../src/db/schema";
@@ -85,7 +85,11 @@ const HOT: [string, Query, string?][] = [
   ["public label by code", publicLabelQuery(db, { kind: "code", value: "demo-pref-01" }), "public_labels_code_nocase"],
   ["public label by number", publicLabelQuery(db, { kind: "label", value: "SPP-2026-000001" }), "public_labels_number"],
   ["public label by past number (fallback)", pastLabelQuery(db, "SPP-2026-000001"), "sqlite_autoindex_labels_1"],
-  ["verify page history", publicHistoryQuery(db, "DEMO-PREF-01"), "labels_structure"],
+  [
+    "public label by past number, with history",
+    pastLabelQuery(db, "SPP-2026-000001", true),
+    "sqlite_autoindex_public_labels_1",
+  ],
   ...listing("first page", {}, ["public_labels_labelled_code"]),
   ...listing("deep cursor", { after: "S-090000" }, ["public_labels_labelled_code"]),
   ...listing("tier", { tier: "or", after: "S-000100" }, ["public_labels_tier_code"]),
@@ -112,6 +116,9 @@ const HOT: [string, Query, string?][] = [
   // Its writes: the upsert reads the structure, its current label and body by index; a rename by body.
   ["public model refresh (one)", refreshPublicLabels(db, "DEMO-PREF-01"), "labels_structure"],
   ["public model refresh (chunk)", refreshPublicLabels(db, ["S-1", "S-2", "S-3"]), "labels_structure"],
+  // The public history it keeps: each label's events by `label_events_label`, each event's leaf by its index.
+  ["public model refresh: the history", refreshPublicLabels(db, "DEMO-PREF-01"), "label_events_label"],
+  ["public model refresh: the history's log", refreshPublicLabels(db, "DEMO-PREF-01"), "log_leaves_event"],
   ["public model certifier rename", renamePublicCertifier(db, "oc_demo", "Nouveau nom"), "public_labels_certifier"],
 ];
 
@@ -128,12 +135,14 @@ async function plan(q: Query): Promise<string[]> {
  * Tables read by a full scan: `SCAN t` not followed by `USING … INDEX` / `USING INTEGER PRIMARY KEY`,
  * nor, for the full-text table, by a MATCH or a rowid lookup (FTS5 writes `VIRTUAL TABLE INDEX n:…M…` or
  * `…:=`, @see https://www.sqlite.org/src/file/ext/fts5/fts5_main.c fts5BestIndexMethod). `SCAN (subquery-n)`
- * reads the rows a subquery already produced (a search's tiers).
+ * and `SCAN h` of a `CO-ROUTINE h` read the rows a subquery already produced (a search's tiers, the
+ * public history's newest events).
  */
 function fullScans(lines: string[]): string[] {
+  const coroutines = new Set(lines.flatMap((l) => /^CO-ROUTINE (\S+)$/.exec(l)?.[1] ?? []));
   return lines.flatMap((l) => {
     const m = /^SCAN (\S+)(.*)$/.exec(l);
-    if (!m?.[1] || m[1].startsWith("(subquery-")) return [];
+    if (!m?.[1] || m[1].startsWith("(subquery-") || coroutines.has(m[1])) return [];
     return /USING (?:COVERING )?INDEX|USING INTEGER PRIMARY KEY|VIRTUAL TABLE INDEX \d+:\S*[M=]/.test(m[2] ?? "")
       ? []
       : [m[1]];

@@ -306,11 +306,12 @@ describe("rows read on a cache miss (D1_METRICS on)", () => {
     expect(r.status).toBe(200);
     return Number(r.headers.get("X-D1-Rows-Read"));
   };
-  it("the JSON answer with results reads ≤ 2 rows; the page with results and history, a handful; the figures ≤ 1,000", async () => {
+  it("the JSON answer and the page, with results and history, read ≤ 2 rows; the figures ≤ 1,000", async () => {
     const { code } = await labelledWithResults();
     expect(await rowsRead(`/v1/public/labels/${code}`)).toBeLessThanOrEqual(2);
-    // The row, then the history: the award event, its label, its decision, référentiel, audit and survey.
-    expect(await rowsRead(`/verify/${code}`)).toBeLessThanOrEqual(12);
+    // The history is in the read-model row (`public_labels.history`): the page reads that one row.
+    expect(await rowsRead(`/verify/${code}`)).toBeLessThanOrEqual(2);
+    expect(await rowsRead(`/v1/public/labels/${code}/history`)).toBeLessThanOrEqual(2);
     expect(await rowsRead("/chiffres.csv")).toBeLessThanOrEqual(1000);
   });
 });

@@ -7,7 +7,7 @@
  * @see docs/adr/0010-last-known-answers.md
  */
 import { eq, inArray } from "drizzle-orm";
-import { findPublicLabels, publicHistory } from "../db/public";
+import { findPublicLabels } from "../db/public";
 import { credentials, labels } from "../db/schema";
 import type { PublicRef } from "../domain/public-ref";
 import { putLastKnown } from "../public/last-known";
@@ -25,10 +25,10 @@ export async function writeLastKnown(deps: Deps, code: string, now: Date): Promi
     { kind: "code", value: code },
     ...numbers.map((n): PublicRef => ({ kind: "label", value: n })),
   ];
-  const rows = await findPublicLabels(db, refs);
+  const rows = await findPublicLabels(db, refs, true);
   const current = rows[0];
   if (!current) return 0; // not (or no longer) a structure: nothing to know
-  const history = current.labelNumber ? await publicHistory(db, current.code) : [];
+  const { history } = current;
   const documents = new Map(
     numbers.length === 0
       ? []
@@ -42,8 +42,9 @@ export async function writeLastKnown(deps: Deps, code: string, now: Date): Promi
   const factsAt = now.toISOString();
   let written = 0;
   for (const [i, ref] of refs.entries()) {
-    const row = rows[i];
-    if (!row) continue;
+    const found = rows[i];
+    if (!found) continue;
+    const { history: _, ...row } = found;
     const credential = row.labelNumber ? (documents.get(row.labelNumber) ?? null) : null;
     await putLastKnown(env, ref, { v: 1, factsAt, row, history, credential });
     written++;

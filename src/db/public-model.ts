@@ -4,14 +4,15 @@
  * statements that change the source rows: the batch lands whole, so the model never lags behind.
  * - `refreshPublicLabels`: THE upsert, recomputing structures' rows from structures, labels and
  *   certifiers, and the results behind the current label from its decision, audit and survey
- *   (structure create/patch/assignment, award/renewal, status changes, the daily expiry); the figures'
- *   counters follow by trigger (src/db/figures.ts);
+ *   (structure create/patch/assignment, award/renewal, status changes, the daily expiry), and the
+ *   public history (`historyOf`: it comes after the events in the batch); the figures' counters follow
+ *   by trigger (src/db/figures.ts);
  * - `renamePublicCertifier`: a body's new name on the rows of the labels it awarded.
- * migrations/0005_backfill_public_labels.sql is the same statement over every structure.
+ * migrations/0005_backfill_public_labels.sql is the same statement over every structure (0027: the history).
  */
 import { eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { agentsScoreOf, resultsOf } from "./public-results";
+import { agentsScoreOf, historyOf, resultsOf } from "./public-results";
 import { certifiers, labels, publicLabels, structures } from "./schema";
 
 /**
@@ -59,6 +60,7 @@ export function refreshPublicLabels(db: Db, codes: string | readonly string[]) {
           // A candidate: assigned to a body, no label yet (the figures count them).
           candidate: sql<boolean>`(${labels.number} is null and ${structures.certifierId} is not null)`.as("candidate"),
           auditFunded: structures.auditFunded,
+          history: historyOf(structures.code).as("history"),
         })
         .from(structures)
         .leftJoin(labels, eq(labels.number, currentLabelNumber))

@@ -4,13 +4,12 @@
  * They read the public read model `public_labels` (one row per structure, kept current in the batch
  * of every write: src/db/public-model.ts): a verification reads one row, a listing page about its size.
  */
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, lt, type SQL, sql } from "drizzle-orm";
 import type { PublicStatus } from "../domain/badge";
 import type { PublicRef } from "../domain/public-ref";
 import type { Db } from "./client";
-import { eventOrder } from "./labels";
-import { resultsOf, type StoredResults } from "./public-results";
-import { certifiers, labelEvents, labels, logLeaves, publicLabels as p, structures, type Tier } from "./schema";
+import type { PublicEvent, StoredResults } from "./public-results";
+import { certifiers, labels, publicLabels as p, structures, type Tier } from "./schema";
 
 /** The columns of a public row (`PublicLabelRow`), for every read of the read model. */
 export const publicRow = {
@@ -31,24 +30,37 @@ export const publicRow = {
 };
 
 /**
+ * The history column when a read asks for it (the verification page and the history answer; the last
+ * known facts), else `[]` without reading it: the badge, the JSON answer and a bulk verification of 100
+ * references don't carry every structure's events.
+ */
+function historyColumn(history: boolean) {
+  return history ? p.history : sql`'[]'`.mapWith(() => [] as PublicEvent[]).as("history");
+}
+
+/**
  * One row of the read model: by Code SP+, matched without regard to case (the structure and its
  * current label, if any), or by the number of a current label. Both are one index lookup
  * (`public_labels_code_nocase`, `public_labels_number`).
  */
-export function publicLabelQuery(db: Db, ref: PublicRef) {
+export function publicLabelQuery(db: Db, ref: PublicRef, history = false) {
   const where = ref.kind === "label" ? eq(p.labelNumber, ref.value) : sql`${p.code} = ${ref.value} collate nocase`;
-  return db.select(publicRow).from(p).where(where).limit(1);
+  return db
+    .select({ ...publicRow, history: historyColumn(history) })
+    .from(p)
+    .where(where)
+    .limit(1);
 }
 
 /**
  * A label number that is not a current one (a renewed label, or a withdrawn one followed by a new
  * award) is not in the read model: that label, whichever its place in the renewal chain, from the
- * source tables (label, structure and body by primary key: 3 rows). The structure's and the body's
- * names are both `name` in SQL, and D1's batch answers rows keyed by column name: each is aliased, or
- * the body's name would answer as the structure's (and the body as null). No results: those are the
- * current label's.
+ * source tables (label, structure and body by primary key: 3 rows; the history, one more). The
+ * structure's and the body's names are both `name` in SQL, and D1's batch answers rows keyed by column
+ * name: each is aliased, or the body's name would answer as the structure's (and the body as null). No
+ * results: those are the current label's.
  */
-export function pastLabelQuery(db: Db, number: string) {
+export function pastLabelQuery(db: Db, number: string, history = false) {
   return db
     .select({
       code: structures.code,
@@ -66,6 +78,12 @@ export function pastLabelQuery(db: Db, number: string) {
       // The results are those behind the CURRENT label (the read model's): a past label answers none.
       results: sql<StoredResults | null>`null`.as("results"),
       auditFunded: structures.auditFunded,
+      // The structure's history is in its read-model row, whichever label was asked.
+      history: history
+        ? sql`(select ${p.history} from ${p} where ${p.code} = ${structures.code})`
+            .mapWith((v: string | null) => (v ? (JSON.parse(v) as PublicEvent[]) : []))
+            .as("history")
+        : historyColumn(false),
     })
     .from(labels)
     .innerJoin(structures, eq(structures.code, labels.structureCode))
@@ -77,56 +95,13 @@ export function pastLabelQuery(db: Db, number: string) {
 /** The columns of a public row, for searches (src/db/public-search.ts) that return the same rows. */
 export { publicRow as publicLabelFields };
 
-export type PublicLabelRow = Awaited<ReturnType<typeof publicLabelQuery>>[number];
+/** A row of the read model as listings and searches read it (no history). */
+export type PublicLabelRow = Omit<PublicAnswerRow, "history">;
+/** A row as one reference's lookup reads it: its history is `[]` unless asked for. */
+export type PublicAnswerRow = Awaited<ReturnType<typeof publicLabelQuery>>[number];
 
-export async function findPublicLabel(db: Db, ref: PublicRef): Promise<PublicLabelRow | null> {
-  return (await findPublicLabels(db, [ref]))[0] ?? null;
-}
-
-/** The query behind `publicHistory`; exported for query-plan tests. */
-export function publicHistoryQuery(db: Db, structureCode: string, max = 50) {
-  return (
-    db
-      .select({
-        labelNumber: labelEvents.labelNumber,
-        type: labelEvents.type,
-        toStatus: labelEvents.toStatus,
-        effectiveOn: labelEvents.effectiveOn,
-        tier: labels.tier,
-        supersedes: labels.supersedes,
-        // The event's leaf in the transparency log (docs/transparency-log.md), by the unique index on its id.
-        logIndex: logLeaves.idx,
-        // The survey and audit an award was decided on (cut by the publication policy when shown).
-        results:
-          sql<StoredResults | null>`case when ${labelEvents.type} = 'awarded' then ${resultsOf(labels.decisionId)} end`.mapWith(
-            (v: string | null) => (v ? (JSON.parse(v) as StoredResults) : null),
-          ),
-      })
-      .from(labelEvents)
-      .innerJoin(labels, eq(labels.number, labelEvents.labelNumber))
-      .leftJoin(logLeaves, eq(logLeaves.labelEventId, labelEvents.id))
-      // `superseded` is the renewal chain's bookkeeping: the public sees the renewal's own event.
-      .where(and(eq(labels.structureCode, structureCode), ne(labelEvents.type, "superseded")))
-      // Commit order, newest first: the last event is the label's current status, whatever days were given.
-      .orderBy(desc(eventOrder))
-      .limit(max)
-  );
-}
-
-export type PublicEventType = "awarded" | "renewed" | "suspended" | "reinstated" | "withdrawn" | "expired";
-
-/**
- * The public events of every label of a structure, newest first: awarded (renewed, for a label that
- * replaced another), suspended, reinstated, withdrawn, expired — with their day, never who made them
- * nor why (actors and reasons stay private). Indexed: the structure's labels by `labels_structure`, their
- * events by `label_events_label`; only those few rows are sorted.
- */
-export async function publicHistory(db: Db, structureCode: string, max = 50) {
-  const rows = await publicHistoryQuery(db, structureCode, max);
-  return rows.map(({ supersedes, ...r }) => ({
-    ...r,
-    type: (r.type === "awarded" && supersedes ? "renewed" : r.type) as PublicEventType,
-  }));
+export async function findPublicLabel(db: Db, ref: PublicRef, history = false): Promise<PublicAnswerRow | null> {
+  return (await findPublicLabels(db, [ref], history))[0] ?? null;
 }
 
 /**
@@ -134,13 +109,17 @@ export async function publicHistory(db: Db, structureCode: string, max = 50) {
  * round trip for the current rows, one more for label numbers that are not current ones; null for an
  * unknown reference. `findPublicLabel` is this for one reference.
  */
-export async function findPublicLabels(db: Db, refs: readonly PublicRef[]): Promise<(PublicLabelRow | null)[]> {
+export async function findPublicLabels(
+  db: Db,
+  refs: readonly PublicRef[],
+  history = false,
+): Promise<(PublicAnswerRow | null)[]> {
   if (refs.length === 0) return [];
-  const [first, ...rest] = refs.map((r) => publicLabelQuery(db, r));
+  const [first, ...rest] = refs.map((r) => publicLabelQuery(db, r, history));
   const current = (await db.batch([first!, ...rest])).map((rows) => rows[0] ?? null);
   const past = refs.flatMap((r, i) => (current[i] || r.kind !== "label" ? [] : [i]));
   if (past.length > 0) {
-    const [p0, ...pn] = past.map((i) => pastLabelQuery(db, refs[i]!.value));
+    const [p0, ...pn] = past.map((i) => pastLabelQuery(db, refs[i]!.value, history));
     const found = await db.batch([p0!, ...pn]);
     past.forEach((i, k) => {
       current[i] = found[k]![0] ?? null;

@@ -11,7 +11,7 @@ import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex
 import { CATEGORIES } from "../domain/identifiers";
 import type { ReferentialRules } from "../domain/referential";
 import type { Evaluation } from "../domain/tier-engine";
-import type { StoredResults } from "./public-results";
+import type { PublicEvent, StoredResults } from "./public-results";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -493,6 +493,11 @@ export const publicLabels = sqliteTable(
     candidate: integer("candidate", { mode: "boolean" }).notNull().default(false),
     /** `structures.audit_funded`, for the figures (per structure only if the policy says so). */
     auditFunded: integer("audit_funded", { mode: "boolean" }).notNull().default(false),
+    /**
+     * The structure's public history, newest first (`PublicEvent[]`, `historyOf` in src/db/public-results.ts;
+     * migration 0026): the verification page reads one row. `[]` for a structure without labels.
+     */
+    history: text("history", { mode: "json" }).$type<PublicEvent[]>().notNull().default(sql`'[]'`),
   },
   (t) => [
     uniqueIndex("public_labels_number").on(t.labelNumber),

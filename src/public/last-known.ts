@@ -10,7 +10,8 @@
  */
 import { afterChange } from "../changes/effects";
 import { insertIntents, lastKnownIntent } from "../changes/public-change";
-import type { PublicLabelRow, publicHistory } from "../db/public";
+import type { PublicLabelRow } from "../db/public";
+import type { PublicEvent } from "../db/public-results";
 import { parisDay } from "../domain/paris-time";
 import type { PublicRef } from "../domain/public-ref";
 import { DEFAULT_POLICY, type PublicationPolicy } from "../domain/publication";
@@ -19,16 +20,13 @@ import { log, loggableError } from "../lib/log";
 import type { Deps } from "../services/deps";
 import { type PublicLabel, toPublicLabel } from "./present";
 
-/** One event of the public history, as the verification page shows it. */
-export type KnownEvent = Awaited<ReturnType<typeof publicHistory>>[number];
-
 export type LastKnown = {
   /** The shape's version: a reader meeting another one ignores the entry (as if nothing were known). */
   v: 1;
   /** When these facts were read from D1 (the time a stale answer states). */
   factsAt: string;
   row: PublicLabelRow;
-  history: KnownEvent[];
+  history: PublicEvent[];
   /** The label's signed credential as stored (null: no label, or not signed yet). */
   credential: string | null;
 };

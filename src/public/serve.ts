@@ -15,7 +15,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { answerTags } from "../changes/public-change";
 import { getDb } from "../db/client";
-import { findPublicLabels } from "../db/public";
+import { findPublicLabel, findPublicLabels, type PublicLabelRow } from "../db/public";
+import type { PublicEvent } from "../db/public-results";
 import { parisDay } from "../domain/paris-time";
 import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
 import { config } from "../env";
@@ -29,22 +30,27 @@ import { cachedAnswer, cacheKey, conditional, maxAgeAt } from "./cache";
 import { type LastKnown, lastKnownAnswer, outageSettings, refreshIfOld, STALE_MAX_AGE_SECONDS } from "./last-known";
 import { type PublicLabel, toPublicLabel } from "./present";
 
-/** Reads one reference from the primary database and renders its public label; null when unknown. */
-export async function lookup(env: Env, ref: PublicRef, now: Date): Promise<PublicLabel | null> {
-  return (await lookupMany(env, [ref], now))[0] ?? null;
-}
-
-/** `lookup` for many references at once (bulk verification): one answer per reference, in order. */
+/** Reads references from the primary database (bulk verification): one answer per reference, in order. */
 export async function lookupMany(env: Env, refs: readonly PublicRef[], now: Date): Promise<(PublicLabel | null)[]> {
   const rows = await findPublicLabels(getDb(env.DB), refs);
-  const today = parisDay(now);
-  const checkedAt = now.toISOString();
-  const policy = config(env).PUBLICATION_POLICY;
-  return rows.map((row) => (row ? toPublicLabel(row, today, checkedAt, env.PUBLIC_BASE_URL, policy) : null));
+  return rows.map((row) => (row ? present(env, row, now) : null));
 }
 
-/** `known`: the last known facts when D1 failed (src/public/last-known.ts): read nothing else from D1 then. */
-export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date, known?: LastKnown) => Promise<Response>;
+function present(env: Env, row: PublicLabelRow, now: Date): PublicLabel {
+  return toPublicLabel(row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL, config(env).PUBLICATION_POLICY);
+}
+
+/**
+ * What an answer is rendered from besides the label: the structure's public history (read with the row,
+ * for the surfaces that show it; `[]` for the others), and `known`, the last known facts when D1 failed
+ * (src/public/last-known.ts): read nothing else from D1 then.
+ */
+export type Facts = { history: PublicEvent[]; known?: LastKnown };
+
+export type Render = (label: PublicLabel | null, ref: PublicRef, now: Date, facts: Facts) => Promise<Response>;
+
+/** The surfaces that show the history: only their lookups read it. */
+const WITH_HISTORY: ReadonlySet<Surface> = new Set(["page", "history"]);
 
 /** A redirect to the canonical path, cached by browsers (a spelling never changes meaning). */
 export function redirect(to: string, maxAgeSeconds: number): Response {
@@ -82,8 +88,9 @@ export async function servePublic(
   try {
     // D1 has a time budget: past it, or failing, the answer is the last known one (src/public/last-known.ts).
     [label, rendered] = await withinBudget(outageSettings(c.env).budgetMs, async () => {
-      const l = await lookup(c.env, ref, now);
-      return [l, respelled(l) ? null : await render(l, ref, now)] as const;
+      const row = await findPublicLabel(getDb(c.env.DB), ref, WITH_HISTORY.has(surface));
+      const l = row ? present(c.env, row, now) : null;
+      return [l, respelled(l) ? null : await render(l, ref, now, { history: row?.history ?? [] })] as const;
     });
     if (label) c.executionCtx.waitUntil(refreshIfOld(depsOf(c), ref, label.structure.code, now));
   } catch (err) {
@@ -96,7 +103,9 @@ export async function servePublic(
       });
     }
     label = stale.label;
-    rendered = respelled(label) ? null : await render(label, ref, now, stale.known);
+    rendered = respelled(label)
+      ? null
+      : await render(label, ref, now, { history: stale.known.history, known: stale.known });
   }
   if (!rendered && label) {
     // Matched without regard to case: the registry's spelling is the canonical one.

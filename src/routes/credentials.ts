@@ -121,7 +121,7 @@ credentialsRouter.openapi(
       c,
       "credential",
       rawSegment(c, "/v1/public/labels/", "/credential"),
-      async (l, ref, _now, known) => {
+      async (l, ref, _now, { known }) => {
         if (!l) throw notFound(`Structure or label ${ref.value}`);
         if (!l.labelNumber) throw notFound(`Structure ${l.structure.code} has no label, hence no credential`);
         // D1 down: the credential as last stored (its status lists still tell a suspension or a withdrawal).

@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { HistoryResultsSchema, PublicResultsSchema } from "../contract/results-schemas";
 import { getDb } from "../db/client";
-import { listPublicLabels, type PublicLabelRow, publicHistory } from "../db/public";
+import { listPublicLabels, type PublicLabelRow } from "../db/public";
 import { searchPublicLabels } from "../db/public-search";
 import { LABEL_STATUSES, TIERS } from "../db/schema";
 import { PUBLIC_STATUSES } from "../domain/badge";
@@ -22,6 +22,7 @@ import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { REQUEST_ID_HEADER } from "../lib/trace";
 import { conditional, publicCacheControl, weakEtag } from "../public/cache";
+import { publicationPolicy } from "../public/last-known";
 import { badgeFor, toCsv, toPublicLabel } from "../public/present";
 import { historyResults } from "../public/results";
 import { lookupMany, rawSegment, servePublic } from "../public/serve";
@@ -496,14 +497,14 @@ publicRouter.openapi(
       c,
       "history",
       rawSegment(c, "/v1/public/labels/", "/history"),
-      async (l, ref) => {
+      async (l, ref, _now, { history }) => {
         if (!l) throw notFound(`Structure or label ${ref.value}`);
-        // Read from the primary, like the label: this answer is cached too.
-        const policy = config(c.env).PUBLICATION_POLICY;
-        const items = (await publicHistory(getDb(c.env.DB), l.structure.code)).map((h) => ({
+        // The history comes with the row (or the last known facts when D1 failed).
+        const policy = publicationPolicy(c.env);
+        const items = history.map((h) => ({
           labelNumber: h.labelNumber,
           type: h.type,
-          status: h.toStatus as (typeof LABEL_STATUSES)[number],
+          status: h.toStatus,
           tier: h.tier,
           effectiveOn: h.effectiveOn,
           logIndex: h.logIndex,

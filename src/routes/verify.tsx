@@ -4,8 +4,6 @@
  * reads it. `/verify` without a reference is the search (src/routes/pages.tsx).
  */
 import { z } from "@hono/zod-openapi";
-import { getDb } from "../db/client";
-import { publicHistory } from "../db/public";
 import { router } from "../lib/router";
 import { indexable, renderPage } from "../pages/layout";
 import { NotFoundPage, VerifyPage } from "../pages/verify";
@@ -67,17 +65,11 @@ verifyRouter.openapi(
       c,
       "page",
       rawSegment(c, "/verify/"),
-      async (l, ref, _now, known) => {
+      async (l, ref, _now, { history: events }) => {
         if (!l) return notFoundPage(ref.value);
-        // No current label means no label at all (every renewal chain ends in a current one): no history.
-        // Read from the primary, like the label: this page is cached too. D1 down: the last known history,
-        // whose stored results are cut by the same policy (a stale page shows the same results).
+        // The history comes with the row (or with the last known facts when D1 failed); its stored results
+        // are cut by the policy of the moment (a stale page shows the same results).
         const policy = publicationPolicy(c.env);
-        const events = known
-          ? known.history
-          : l.labelNumber
-            ? await publicHistory(getDb(c.env.DB), l.structure.code)
-            : [];
         const history = events.map((h) => ({ ...h, results: historyResults(h.results ?? null, policy) }));
         const body = await renderPage(
           <VerifyPage l={l} history={history} base={c.env.PUBLIC_BASE_URL} indexable={indexable(c.env)} />,

@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { HtmlValidate } from "html-validate";
 import { chromium } from "playwright-core";
 import { monitor } from "../../examples/monitor.mjs";
-import { backfillFile, searchIndexFile } from "../../scripts/backfill-file.mjs";
+import { backfillFiles, searchIndexFile } from "../../scripts/backfill-file.mjs";
 import { seedDemo } from "../../scripts/demo.mjs";
 import { throwawaySigningKeys } from "../../scripts/local.mjs";
 import { backofficeWalk } from "./backoffice.mjs";
@@ -103,7 +103,7 @@ VALUES ('evt_${number}_s', '${number}', '${status}', 'valid', '${status}', 'admi
   }
 });
 // The public read model and the search index, as their migrations fill them.
-sql += `${readFileSync(backfillFile(root), "utf8")}\n${readFileSync(searchIndexFile(root), "utf8")}`;
+sql += [...backfillFiles(root), searchIndexFile(root)].map((f) => readFileSync(f, "utf8")).join("\n");
 const sqlFile = join(persist, "fixtures.sql");
 writeFileSync(sqlFile, sql);
 sh(wrangler[0], [...wrangler.slice(1), "d1", "execute", "DB", "--local", "--persist-to", persist, "--file", sqlFile], {

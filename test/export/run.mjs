@@ -14,7 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { d1File } from "../../bench/seed.mjs";
-import { backfillFile, searchIndexFile } from "../../scripts/backfill-file.mjs";
+import { backfillFiles, searchIndexFile } from "../../scripts/backfill-file.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const work = mkdtempSync(join(tmpdir(), "spp-export-"));
@@ -104,8 +104,7 @@ try {
     [
       readFileSync(join(root, "scripts/demo-data.sql"), "utf8"),
       TRICKY,
-      readFileSync(backfillFile(root), "utf8"),
-      readFileSync(searchIndexFile(root), "utf8"),
+      ...[...backfillFiles(root), searchIndexFile(root)].map((f) => readFileSync(f, "utf8")),
     ].join("\n"),
   );
   wrangler(a, ["d1", "execute", "DB", "--file", fill]);
