@@ -9,7 +9,8 @@ import { env } from "cloudflare:test";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
 import backfill from "../migrations/0022_last_known_backfill.sql?raw";
-import { PURGE_API } from "../src/changes/purge";
+import { PURGE_API, purgeLocally } from "../src/changes/purge";
+import { statusTag } from "../src/changes/status-lists";
 import { getDb } from "../src/db/client";
 import { type PublicStatus, statusSentence } from "../src/domain/badge";
 import { addDays, todayUtc } from "../src/domain/label-dates";
@@ -284,6 +285,14 @@ describe("D1 down: the public answers tell the last known truth, marked stale", 
         /Informations du \d{1,2} \S+ \d{4} à \d{2}:\d{2} ; le registre est momentanément injoignable/,
       );
       expect(page.text).not.toContain("Vérifié le");
+      // The history: the events the registry knew, newest first, marked stale the same way.
+      const history = await publicCall(`/v1/public/labels/${code}/history`, d1Down());
+      expect(history.status).toBe(200);
+      expect(history.json).toMatchObject({ labelNumber: label.number, stale: true });
+      expect(history.json.items[0]).toMatchObject({ labelNumber: label.number, status: state });
+      expect(history.json.items.at(-1)).toMatchObject({ type: "awarded", status: "valid" });
+      expect(history.json.factsAt).toBe(page.headers.get("X-Facts-At"));
+      expect(history.headers.get("Cache-Control")).toBe("public, max-age=10");
     }
     // The credential: the one D1 holds, as signed (its status lists tell the suspension or withdrawal).
     for (const label of Object.values(made)) {
@@ -296,6 +305,50 @@ describe("D1 down: the public answers tell the last known truth, marked stale", 
       expect(r.text).toBe(stored!.document);
       expect(r.headers.get("X-Cache")).toBe("STALE");
     }
+  });
+
+  it("a status list: a verifier reads it as last signed, dated and kept 10 s; with nothing known, 503", async () => {
+    const label = await makeLabel({ status: "withdrawn" });
+    const [entry] = await sql<{ list: string }>("SELECT list FROM status_entries WHERE label_number = ?", label.number);
+    const path = `/status/message/${entry!.list}`;
+    const [stored] = await sql<{ document: string }>(
+      "SELECT document FROM status_lists WHERE purpose = 'message' AND list = ?",
+      entry!.list,
+    );
+    // What the edge may hold is not under test: D1 is asked (and fails).
+    await purgeLocally([statusTag("message", entry!.list)]);
+    const r = await publicCall(path, d1Down());
+    expect(r.status).toBe(200);
+    // The list as signed after the withdrawal (its bit set): the signature still verifies, the state is true.
+    expect(r.json).toEqual(JSON.parse(stored!.document));
+    expect(r.headers.get("X-Cache")).toBe("STALE");
+    expect(r.headers.get("Cache-Control")).toBe("public, max-age=10");
+    expect(Date.now() - Date.parse(r.headers.get("X-Facts-At")!)).toBeLessThan(120_000);
+    // KV failing too: nothing known, 503 with Retry-After (a verifier treats the credential as unverified).
+    const none = await publicCall(path, { ...d1Down(), LAST_KNOWN: kvDown });
+    expect(none.status).toBe(503);
+    expect(none.headers.get("Retry-After")).toBe("30");
+    // And after D1 is back, the fresh list, no longer marked.
+    const fresh = await publicCall(path);
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get("X-Cache")).toBe("MISS");
+  });
+
+  it("lists signed before the last known copies get one from the effects queue (migration 0028)", async () => {
+    const label = await makeLabel();
+    const [entry] = await sql<{ list: string }>("SELECT list FROM status_entries WHERE label_number = ?", label.number);
+    const key = `v1/status/revocation/${entry!.list}`;
+    await env.LAST_KNOWN.delete(key);
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.endsWith("_last_known_status_lists.sql"));
+    for (const q of migration!.queries) await env.DB.prepare(q).run();
+    expect(await env.LAST_KNOWN.get(key)).toBeNull();
+    await effectsCron();
+    const copy = await env.LAST_KNOWN.get<{ document: string }>(key, "json");
+    const [stored] = await sql<{ document: string }>(
+      "SELECT document FROM status_lists WHERE purpose = 'revocation' AND list = ?",
+      entry!.list,
+    );
+    expect(copy?.document).toBe(stored!.document);
   });
 
   it("D1 slower than D1_READ_BUDGET_MS: the stale answer comes within the budget, not after D1's silence", async () => {

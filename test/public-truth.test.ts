@@ -288,15 +288,18 @@ describe("fresh everywhere: Cache-Tag and the global purge", () => {
       env: { ...env, ...PURGE, PURGE_REQUESTS_PER_MINUTE: "2" } as unknown as Env,
       waitUntil: () => {},
     };
-    const run = await runDueEffects(deps, now);
+    await runDueEffects(deps, now);
     expect(seen.map((s) => s.tags.length)).toEqual([100, 100]);
-    expect(run.done).toBe(200);
-    const left = async () =>
+    // Counted on these purges only: the run also carries out what earlier tests left for the cron.
+    const bulk = async (status: string) =>
       (
         await sql<{ n: number }>(
-          "SELECT count(*) AS n FROM effects WHERE subject LIKE 'spp-code-BULK-%' AND status = 'pending'",
+          "SELECT count(*) AS n FROM effects WHERE subject LIKE 'spp-code-BULK-%' AND status = ?",
+          status,
         )
       )[0]!.n;
+    const left = () => bulk("pending");
+    expect(await bulk("done")).toBe(200);
     expect(await left()).toBe(50);
     await runDueEffects(deps, new Date(now.getTime() + 60_000));
     expect(seen).toHaveLength(3);

@@ -25,7 +25,10 @@ function sh(cmd, args, opts = {}) {
 }
 
 if (!existsSync(join(here, "node_modules/@learncard/didkit-plugin"))) {
-  sh("npm", ["ci", "--prefix", here, "--ignore-scripts", "--no-audit", "--no-fund"]);
+  // Without peer dependencies (as its .npmrc says): DIDKit's plugin names React Native and Expo as optional
+  // peers, whose platform packages (e.g. @expo/modules-macros-linux-arm64) are not on every registry, so a
+  // lock file listing them cannot be installed with `npm ci` there. The verifier needs none of them.
+  sh("npm", ["ci", "--prefix", here, "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund"]);
 }
 
 const port = await new Promise((resolve) => {

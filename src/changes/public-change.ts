@@ -36,6 +36,12 @@ export const NOTIFY_INTENT: Intent = { kind: "notify", subject: "deliveries" };
 
 /** Store the structure's last known public answer, which purges don't erase (src/changes/last-known.ts, ADR 0010). */
 export const lastKnownIntent = (structureCode: string): Intent => ({ kind: "last-known", subject: structureCode });
+/** The `last-known` subject of a status list is `status/<purpose>/<list>` (a Code SP+ never holds a `/`). */
+export const STATUS_LIST_PREFIX = "status/";
+export const lastKnownListIntent = (purpose: string, list: string): Intent => ({
+  kind: "last-known",
+  subject: `${STATUS_LIST_PREFIX}${purpose}/${list}`,
+});
 /** Cache-Tag of « le label en chiffres » (/chiffres and its JSON and CSV): every public change may move a figure. */
 export const FIGURES_TAG = "spp-figures";
 /** The canonical paths `FIGURES_TAG` stands for (src/routes/figures.tsx). */

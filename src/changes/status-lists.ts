@@ -13,9 +13,11 @@ import { sign } from "../credentials/sign";
 import { findStatusList, saveStatusList, setBits } from "../db/credentials";
 import { STATUS_PURPOSES, type StatusPurpose } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
+import { log, loggableError } from "../lib/log";
+import { putLastKnownStatusList } from "../public/known-lists";
 import type { Deps } from "../services/deps";
 import type { EffectHandler, EffectOutcome } from "./effects";
-import { insertIntents } from "./public-change";
+import { insertIntents, lastKnownListIntent } from "./public-change";
 import { purgeLocally } from "./purge";
 
 /** Cache-Tag of a status list's answer. */
@@ -61,10 +63,18 @@ export async function signStatusList(deps: Deps, purpose: StatusPurpose, list: s
         },
         { read: stored?.generation ?? null, bits },
       ),
-      ...insertIntents(db, [{ kind: "purge", subject: tag }], now.toISOString()),
+      // Its last known copy (for verifiers during a D1 outage) follows by the effects queue; written at once
+      // below too, so that an outage starting right after the change finds it. The queued one re-reads D1:
+      // whichever run lands last, the copy ends as the list D1 holds.
+      ...insertIntents(db, [{ kind: "purge", subject: tag }, lastKnownListIntent(purpose, list)], now.toISOString()),
     ]);
     if ((saved as unknown[]).length > 0) {
       await purgeLocally([tag]);
+      await putLastKnownStatusList(deps.env, purpose, list, {
+        v: 1,
+        factsAt: now.toISOString(),
+        document: JSON.stringify(signed),
+      }).catch((err) => log.warn("last known status list not written; the queued effect will", loggableError(err)));
       return true;
     }
   }

@@ -11,8 +11,7 @@ import { and, count, eq, inArray, like, min } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { deliveries, effects, outbox } from "../db/schema";
 import { configProblems } from "../env";
-import { withinBudget } from "../lib/d1-outage";
-import { outageSettings } from "../public/last-known";
+import { outageSettings, withinBudget } from "../lib/d1-outage";
 
 export type Readiness = {
   ready: boolean;

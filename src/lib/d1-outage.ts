@@ -4,6 +4,7 @@
  * `Retry-After` (src/app.ts) and public reads answer from the last known facts (src/public/last-known.ts).
  * @see docs/adr/0010-last-known-answers.md
  */
+import { config } from "../env";
 import { ApiError } from "./errors";
 
 /** A public read that did not answer within its budget (D1_READ_BUDGET_MS). */
@@ -37,6 +38,13 @@ export function isD1Unavailable(err: unknown): boolean {
 export function asOutage(err: unknown): ApiError | null {
   if (!isD1Unavailable(err)) return null;
   return new ApiError("unavailable", "The registry's database does not answer: nothing was recorded. Retry later", {
+    headers: { "Retry-After": String(OUTAGE_RETRY_AFTER_SECONDS) },
+  });
+}
+
+/** The problem a public read answers when D1 is down and nothing recent is known: 503 with `Retry-After`. */
+export function nothingRecentKnown(): ApiError {
+  return new ApiError("unavailable", "The registry's database does not answer and nothing recent is known", {
     headers: { "Retry-After": String(OUTAGE_RETRY_AFTER_SECONDS) },
   });
 }
@@ -82,4 +90,17 @@ export function outageD1(mode: "error" | "hang" = "error", hangMs = 5_000): D1Da
     withSession: () => db,
   };
   return db as unknown as D1Database;
+}
+
+/**
+ * The outage settings (D1_READ_BUDGET_MS, LAST_KNOWN_MAX_AGE_HOURS). A configuration invalid elsewhere (a
+ * missing signing key: readiness says so) must not take the public reads down with it: the defaults then.
+ */
+export function outageSettings(env: Env): { budgetMs: number; maxAgeSeconds: number } {
+  try {
+    const cfg = config(env);
+    return { budgetMs: cfg.D1_READ_BUDGET_MS, maxAgeSeconds: cfg.LAST_KNOWN_MAX_AGE_HOURS * 3_600 };
+  } catch {
+    return { budgetMs: 1_500, maxAgeSeconds: 168 * 3_600 };
+  }
 }

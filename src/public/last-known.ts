@@ -16,6 +16,7 @@ import { parisDay } from "../domain/paris-time";
 import type { PublicRef } from "../domain/public-ref";
 import { DEFAULT_POLICY, type PublicationPolicy } from "../domain/publication";
 import { config } from "../env";
+import { outageSettings } from "../lib/d1-outage";
 import { log, loggableError } from "../lib/log";
 import type { Deps } from "../services/deps";
 import { type PublicLabel, toPublicLabel } from "./present";
@@ -30,19 +31,6 @@ export type LastKnown = {
   /** The label's signed credential as stored (null: no label, or not signed yet). */
   credential: string | null;
 };
-
-/**
- * The outage settings (D1_READ_BUDGET_MS, LAST_KNOWN_MAX_AGE_HOURS). A configuration invalid elsewhere (a
- * missing signing key: readiness says so) must not take the public reads down with it: the defaults then.
- */
-export function outageSettings(env: Env): { budgetMs: number; maxAgeSeconds: number } {
-  try {
-    const cfg = config(env);
-    return { budgetMs: cfg.D1_READ_BUDGET_MS, maxAgeSeconds: cfg.LAST_KNOWN_MAX_AGE_HOURS * 3_600 };
-  } catch {
-    return { budgetMs: 1_500, maxAgeSeconds: 168 * 3_600 };
-  }
-}
 
 /**
  * The publication policy (PUBLICATION_POLICY) for public answers, fresh or stale: the last known facts keep

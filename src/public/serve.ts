@@ -20,14 +20,14 @@ import type { PublicEvent } from "../db/public-results";
 import { parisDay } from "../domain/paris-time";
 import { canonicalPath, type PublicRef, parseRef, type Surface } from "../domain/public-ref";
 import { config } from "../env";
-import { OUTAGE_RETRY_AFTER_SECONDS, withinBudget } from "../lib/d1-outage";
-import { ApiError, asApiError } from "../lib/errors";
+import { nothingRecentKnown, OUTAGE_RETRY_AFTER_SECONDS, outageSettings, withinBudget } from "../lib/d1-outage";
+import { asApiError } from "../lib/errors";
 import { log, loggableError } from "../lib/log";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { unavailablePage } from "../pages/stale-notice";
 import { depsOf } from "../services/deps";
 import { cachedAnswer, cacheKey, conditional, maxAgeAt } from "./cache";
-import { type LastKnown, lastKnownAnswer, outageSettings, refreshIfOld, STALE_MAX_AGE_SECONDS } from "./last-known";
+import { type LastKnown, lastKnownAnswer, refreshIfOld, STALE_MAX_AGE_SECONDS } from "./last-known";
 import { type PublicLabel, toPublicLabel } from "./present";
 
 /** Reads references from the primary database (bulk verification): one answer per reference, in order. */
@@ -98,9 +98,7 @@ export async function servePublic(
     const stale = await lastKnownAnswer(c.env, ref, now, { surface, cause: err });
     if (!stale) {
       if (surface === "page") return unavailablePage(OUTAGE_RETRY_AFTER_SECONDS);
-      throw new ApiError("unavailable", "The registry's database does not answer and nothing recent is known", {
-        headers: { "Retry-After": String(OUTAGE_RETRY_AFTER_SECONDS) },
-      });
+      throw nothingRecentKnown();
     }
     label = stale.label;
     rendered = respelled(label)

@@ -18,10 +18,13 @@ import { findCredential, findStatusList } from "../db/credentials";
 import { findPublicLabel } from "../db/public";
 import { STATUS_PURPOSES } from "../db/schema";
 import { parisDay, publicStatus } from "../domain/badge";
-import { ApiError, fieldErrors, notFound } from "../lib/errors";
+import { nothingRecentKnown, outageSettings, withinBudget } from "../lib/d1-outage";
+import { ApiError, asApiError, fieldErrors, notFound } from "../lib/errors";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
 import { router } from "../lib/router";
 import { cachedAnswer, cacheKey, conditional, weakEtag } from "../public/cache";
+import { lastKnownStatusList } from "../public/known-lists";
+import { STALE_MAX_AGE_SECONDS } from "../public/last-known";
 import { rawSegment, servePublic } from "../public/serve";
 import { apiRoute, canonicalRedirect, headers, json, noSecurity, notModified, problem } from "./openapi-common";
 import { publicCors, Ref, refMalformed } from "./public";
@@ -189,7 +192,21 @@ credentialsRouter.openapi(
     const hit = await cachedAnswer(key);
     if (hit) return negotiated(c, conditional(c.req.raw, hit)) as never;
     await enforceRateLimit(c.env.PUBLIC_LIMITER, clientIp(c.req.raw));
-    const stored = await findStatusList(getDb(c.env.DB), purpose, list);
+    const now = new Date();
+    let stored: { document: string } | null;
+    try {
+      stored = await withinBudget(outageSettings(c.env).budgetMs, () => findStatusList(getDb(c.env.DB), purpose, list));
+    } catch (err) {
+      if (asApiError(err)) throw err;
+      // D1 down: the list as last signed, dated and kept seconds only, so verifiers still read each state.
+      const known = await lastKnownStatusList(c.env, purpose, list, now, err);
+      if (!known) throw nothingRecentKnown();
+      const res = await vcResponse(known.document);
+      res.headers.set("Cache-Control", `public, max-age=${STALE_MAX_AGE_SECONDS}`);
+      res.headers.set("X-Cache", "STALE");
+      res.headers.set("X-Facts-At", known.factsAt);
+      return negotiated(c, res) as never;
+    }
     if (!stored) throw notFound(`Status list ${purpose}/${list}`);
     const res = await vcResponse(stored.document);
     res.headers.set("Cache-Control", `public, max-age=${STATUS_LIST_TTL_SECONDS}`);

@@ -463,6 +463,19 @@ const PublicHistorySchema = z
       }),
     ),
     permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-01" }),
+    stale: z
+      .literal(true)
+      .optional()
+      .openapi({
+        description:
+          "Present (and `true`) only when the registry's database did not answer: the last known history, as of " +
+          "`factsAt` (as in `PublicLabel`).",
+        example: true,
+      }),
+    factsAt: z.string().optional().openapi({
+      description: "With `stale`: when the registry last read these facts from its database (ISO 8601, UTC)",
+      example: "2026-12-06T04:30:00.000Z",
+    }),
   })
   .openapi("PublicHistory");
 
@@ -515,6 +528,7 @@ publicRouter.openapi(
           labelNumber: l.labelNumber,
           items,
           permalink: l.permalink,
+          ...(l.stale ? { stale: true as const, factsAt: l.factsAt } : {}),
         };
         return jsonAnswer(body, body);
       },
