@@ -145,7 +145,7 @@ async function fixtures(base) {
 const pick = (a) => a[Math.floor(Math.random() * a.length)];
 
 /** The request mix: each item sends one request and says whether its status was expected. */
-function plan(bodies) {
+function plan(bodies, lists) {
   const codes = [...DEMO_CODES, ...bodies.map((b) => b.code)];
   const sent = []; // deliveries already planned, to duplicate
   let seq = 0;
@@ -187,6 +187,9 @@ function plan(bodies) {
         `/badge/${code}.svg`,
         `/verify/${code}`,
         `/v1/public/labels/${code}/shields.json`,
+        `/v1/public/labels/${code}/history`,
+        // What a wallet fetches to check a demo credential's state (the demo labels' list: their year's).
+        `/status/${pick(["message", "revocation", "suspension"])}/${pick(lists)}`,
       ]);
       items.push({ kind: "public", method: "GET", path, ok: [200], ip: `198.51.100.${1 + (i % 200)}` });
     } else if (r < 0.47) {
@@ -270,6 +273,19 @@ function checkAnswer(item, res, body, stateOf) {
   }
   if (res.status !== 200) return null; // counted as a 5xx or an unexpected status
   if (item.path.endsWith("/shields.json")) return null;
+  if (item.path.startsWith("/status/")) {
+    // The signed list as last signed: a stale one is dated (its bits are checked by test/faults.test.ts).
+    const stale = res.headers.get("X-Cache") === "STALE";
+    return stale && !res.headers.get("X-Facts-At") ? "stale status list not dated" : null;
+  }
+  if (item.path.endsWith("/history")) {
+    const json = JSON.parse(body);
+    // The last event's status is the stored one: a label past its last day before the daily job lapses it
+    // still says valid (or suspended) there, and `expired` in the public answers.
+    const last = json.items[0]?.status ?? "none";
+    const agrees = last === want || (want === "expired" && ["valid", "suspended"].includes(last));
+    return agrees ? null : `history says ${last}, the label is ${want}`;
+  }
   if (item.path.startsWith("/verify/")) {
     const stale = res.headers.get("X-Cache") === "STALE";
     return stale && !body.includes("le registre est momentanément injoignable") ? "stale page not dated" : null;
@@ -305,7 +321,9 @@ async function main() {
     const bodies = await fixtures(base);
     // The state each public answer must tell, outage or not: the demo's, and « none » for this run's structures.
     const stateOf = new Map([...demo.map((r) => [r.code, r.state]), ...bodies.map((b) => [b.code, "none"])]);
-    const items = plan(bodies);
+    // The status lists of the demo labels: one per year of their numbers (SPP-2026-…: list 2026).
+    const lists = [...new Set(demo.flatMap((r) => (r.labelNumber ? [r.labelNumber.split("-")[1]] : [])))];
+    const items = plan(bodies, lists);
     let next = 0;
     let outage = null; // { from, until } in performance.now() ms
     const inOutage = (t) => outage !== null && t >= outage.from && t <= outage.until;
