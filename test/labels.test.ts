@@ -283,6 +283,23 @@ describe("expiry", () => {
     expect((await labelOf(label.number)).status).toBe("expired");
     expect(await bit()).toBe(false);
   });
+
+  it("a valid label that expires changes no bit: its lists are not signed again (signing reads a whole list)", async () => {
+    const label = await makeLabel({ expiresOn: addDays(today, -1) });
+    const lists = () =>
+      sql<{ purpose: string; signed_at: string; generation: number }>(
+        "SELECT s.purpose, s.signed_at, s.generation FROM status_entries e JOIN status_lists s ON s.list = e.list WHERE e.label_number = ? ORDER BY s.purpose",
+        label.number,
+      );
+    const before = await lists();
+    expect(before).toHaveLength(3);
+    const queued = () => sql<{ n: number }>("SELECT count(*) AS n FROM effects WHERE kind = 'status-list'");
+    const [{ n: intentsBefore }] = (await queued()) as [{ n: number }];
+    await daily(today);
+    expect((await labelOf(label.number)).status).toBe("expired");
+    expect(await lists()).toEqual(before);
+    expect((await queued())[0]!.n).toBe(intentsBefore);
+  });
 });
 
 describe("access", () => {

@@ -12,7 +12,7 @@
  * « expiré » from the date and are never cached past midnight (docs/adr/0004-effects-of-a-label-change.md).
  * @see docs/adr/0004-effects-of-a-label-change.md
  */
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { type EffectKind, effects, publicLabels, STATUS_PURPOSES, statusEntries } from "../db/schema";
@@ -111,9 +111,10 @@ export function publicChangeStatements(db: Db, change: PublicChange, now = new D
  * A `status-list` intent, per purpose, for each list these labels have their place in — selected from
  * their places inside the batch (a label's list is not its number's year once a year's list is full).
  * A label without a place yet gets one, with these intents in the same batch, from its credential
- * effect (src/changes/credentials.ts).
+ * effect (src/changes/credentials.ts). `only`: a condition on the place (`status_entries`), for a batch
+ * that knows in SQL which of its labels change a bit. Each statement returns the subjects it queued.
  */
-export function statusListIntentStatements(db: Db, labelNumbers: readonly string[], nowIso: string) {
+export function statusListIntentStatements(db: Db, labelNumbers: readonly string[], nowIso: string, only?: SQL) {
   if (labelNumbers.length === 0) return [];
   return STATUS_PURPOSES.map((purpose) =>
     db
@@ -133,10 +134,11 @@ export function statusListIntentStatements(db: Db, labelNumbers: readonly string
             claimToken: sql<null>`null`.as("claim_token"),
           })
           .from(statusEntries)
-          .where(inArray(statusEntries.labelNumber, [...labelNumbers]))
+          .where(and(inArray(statusEntries.labelNumber, [...labelNumbers]), only))
           .groupBy(statusEntries.list),
       )
-      .onConflictDoUpdate(pendingAlready),
+      .onConflictDoUpdate(pendingAlready)
+      .returning({ subject: effects.subject }),
   );
 }
 

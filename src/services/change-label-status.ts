@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { afterChange, statusSubjectsOf } from "../changes/effects";
+import { afterChange } from "../changes/effects";
 import {
   type Intent,
   intentsOf,
@@ -26,7 +26,7 @@ import {
   roleOf,
 } from "../db/labels";
 import { refreshPublicLabels } from "../db/public-model";
-import { labels } from "../db/schema";
+import { labelEvents, labels, statusEntries } from "../db/schema";
 import { conflict, forbidden, invalid } from "../domain/errors";
 import { type LabelAction, liftRefusal, nextStatus, TRANSITIONS } from "../domain/label-lifecycle";
 import { parisDay } from "../domain/paris-time";
@@ -160,20 +160,17 @@ export async function expireLabels(
     sql`(select ${labels.structureCode} from ${labels} where +${labels.status} in ${TRANSITIONS.expire.from} and ${labels.number} in ${numbers})`,
   );
   // A suspended label that expires leaves the suspension and message lists: their bits must be cleared.
-  // The lists are those of the labels' places (a year's list may have rolled over to `2026-2`), selected
-  // in the batch, and signed right after it like any change's (a list whose bits did not change is not
-  // signed again); what fails is left to the minute cron.
-  const done = await db.batch([
-    events,
-    ...extra,
-    bump,
-    update,
-    refresh,
-    ...notify,
-    ...statusListIntentStatements(db, numbers, opts.nowIso),
-  ]);
+  // A valid one changes no bit (0 before, 0 after), and its lists are not signed again: signing reads the
+  // whole list, once per purpose. Which labels were suspended is read in the batch, from this expiry's own
+  // events (`from_status`; a label expires once), never from a read before it. The lists are those of the
+  // labels' places (a year's list may have rolled over to `2026-2`), signed right after the batch like any
+  // change's; what fails is left to the minute cron.
+  const wasSuspended = sql`exists (select 1 from ${labelEvents} where ${labelEvents.labelNumber} = ${statusEntries.labelNumber}
+    and ${labelEvents.type} = 'expired' and ${labelEvents.fromStatus} = 'suspended')`;
+  const intents = statusListIntentStatements(db, numbers, opts.nowIso, wasSuspended);
+  const done = await db.batch([events, ...extra, bump, update, refresh, ...notify, ...intents]);
   const expired = done[2 + extra.length] as { number: string; structureCode: string }[];
-  const lists = await statusSubjectsOf(db, [...new Set(expired.map((l) => l.structureCode))]);
+  const lists = (done.slice(-intents.length) as { subject: string }[][]).flat().map((r) => r.subject);
   await afterChange(deps, [NOTIFY_INTENT, ...lists.map((subject): Intent => ({ kind: "status-list", subject }))], now);
   return expired;
 }
