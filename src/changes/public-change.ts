@@ -86,6 +86,25 @@ const pendingAlready = {
   set: { attempts: sql`${effects.attempts}` },
 };
 
+/**
+ * The columns of a pending intent chosen in SQL, one per row a select yields (`kind` and `subject` computed
+ * from its rows), for the insert-selects that record effects for rows they find in the batch.
+ */
+function pendingIntentColumns(kind: SQL<string>, subject: SQL<string>, nowIso: string) {
+  return {
+    id: sql<string>`'eff_' || lower(hex(randomblob(10)))`.as("id"),
+    kind: kind.as("kind"),
+    subject: subject.as("subject"),
+    status: sql<"pending">`'pending'`.as("status"),
+    attempts: sql<number>`0`.as("attempts"),
+    nextAttemptAt: sql<string>`${nowIso}`.as("next_attempt_at"),
+    lastError: sql<null>`null`.as("last_error"),
+    createdAt: sql<string>`${nowIso}`.as("created_at"),
+    doneAt: sql<null>`null`.as("done_at"),
+    claimToken: sql<null>`null`.as("claim_token"),
+  };
+}
+
 /** A pending row per intent (none where one is pending already). */
 export function insertIntents(db: Db, intents: readonly Intent[], nowIso: string) {
   return intents.map((i) =>
@@ -121,18 +140,7 @@ export function statusListIntentStatements(db: Db, labelNumbers: readonly string
       .insert(effects)
       .select(
         db
-          .select({
-            id: sql<string>`'eff_' || lower(hex(randomblob(10)))`.as("id"),
-            kind: sql<"status-list">`'status-list'`.as("kind"),
-            subject: sql<string>`${purpose} || '/' || ${statusEntries.list}`.as("subject"),
-            status: sql<"pending">`'pending'`.as("status"),
-            attempts: sql<number>`0`.as("attempts"),
-            nextAttemptAt: sql<string>`${nowIso}`.as("next_attempt_at"),
-            lastError: sql<null>`null`.as("last_error"),
-            createdAt: sql<string>`${nowIso}`.as("created_at"),
-            doneAt: sql<null>`null`.as("done_at"),
-            claimToken: sql<null>`null`.as("claim_token"),
-          })
+          .select(pendingIntentColumns(sql`'status-list'`, sql`${purpose} || '/' || ${statusEntries.list}`, nowIso))
           .from(statusEntries)
           .where(and(inArray(statusEntries.labelNumber, [...labelNumbers]), only))
           .groupBy(statusEntries.list),
@@ -166,18 +174,7 @@ export function certifierRenameStatements(db: Db, certifierId: string, now = new
       .insert(effects)
       .select(
         db
-          .select({
-            id: sql<string>`'eff_' || lower(hex(randomblob(10)))`.as("id"),
-            kind: sql<typeof kind>`${kind}`.as("kind"),
-            subject: sql<string>`${prefix} || ${publicLabels.code}`.as("subject"),
-            status: sql<"pending">`'pending'`.as("status"),
-            attempts: sql<number>`0`.as("attempts"),
-            nextAttemptAt: sql<string>`${nowIso}`.as("next_attempt_at"),
-            lastError: sql<null>`null`.as("last_error"),
-            createdAt: sql<string>`${nowIso}`.as("created_at"),
-            doneAt: sql<null>`null`.as("done_at"),
-            claimToken: sql<null>`null`.as("claim_token"),
-          })
+          .select(pendingIntentColumns(sql`${kind}`, sql`${prefix} || ${publicLabels.code}`, nowIso))
           .from(publicLabels)
           .where(eq(publicLabels.certifierId, certifierId)),
       )

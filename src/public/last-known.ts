@@ -19,6 +19,7 @@ import { config } from "../env";
 import { outageSettings } from "../lib/d1-outage";
 import { log, loggableError } from "../lib/log";
 import type { Deps } from "../services/deps";
+import { putKnown, readKnown } from "./known-store";
 import { type PublicLabel, toPublicLabel } from "./present";
 
 export type LastKnown = {
@@ -55,11 +56,7 @@ export function lastKnownKey(ref: PublicRef): string {
 }
 
 /** Stores the facts of a reference (an entry lives at most the maximum age: past it, it is never shown). */
-export async function putLastKnown(env: Env, ref: PublicRef, facts: LastKnown): Promise<void> {
-  await env.LAST_KNOWN.put(lastKnownKey(ref), JSON.stringify(facts), {
-    expirationTtl: outageSettings(env).maxAgeSeconds,
-  });
-}
+export const putLastKnown = (env: Env, ref: PublicRef, facts: LastKnown) => putKnown(env, lastKnownKey(ref), facts);
 
 export type StaleAnswer = { label: PublicLabel; known: LastKnown };
 
@@ -74,21 +71,8 @@ export async function lastKnownAnswer(
   now: Date,
   where: { surface: string; cause: unknown },
 ): Promise<StaleAnswer | null> {
-  let known: LastKnown | null = null;
-  try {
-    known = await env.LAST_KNOWN.get<LastKnown>(lastKnownKey(ref), "json");
-  } catch (err) {
-    log.error("last known answer unreadable (KV failed)", { surface: where.surface, ...loggableError(err) });
-    return null;
-  }
-  const ageSeconds = known ? Math.round((now.getTime() - Date.parse(known.factsAt)) / 1000) : null;
-  const fields = { surface: where.surface, ref: ref.value, ageSeconds, ...loggableError(where.cause) };
-  if (known?.v !== 1 || ageSeconds === null || ageSeconds > outageSettings(env).maxAgeSeconds) {
-    log.error("public answer unavailable: D1 failed and no recent last known answer", fields);
-    return null;
-  }
-  // One line per stale answer, `metric` to count them (docs/operators.md « When something fails »).
-  log.warn("stale public answer (D1 failed)", { metric: "public.stale", factsAt: known.factsAt, ...fields });
+  const known = await readKnown<LastKnown>(env, lastKnownKey(ref), now, { ...where, ref: ref.value });
+  if (!known) return null;
   const label = toPublicLabel(known.row, parisDay(now), now.toISOString(), env.PUBLIC_BASE_URL, publicationPolicy(env));
   return { label: { ...label, stale: true, factsAt: known.factsAt }, known };
 }

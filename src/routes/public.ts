@@ -57,6 +57,21 @@ export const Ref = z
 const Tier = z.enum(TIERS).nullable().openapi({ description: "Palier: bronze, argent or or", example: "or" });
 const Day = z.string().nullable().openapi({ example: "2029-03-31" });
 
+/** `stale` and `factsAt`, on the answers that have a last known version when D1 fails (src/public/last-known.ts). */
+const staleFields = (what: string) => ({
+  stale: z
+    .literal(true)
+    .optional()
+    .openapi({
+      description: `Present (and \`true\`) only when the registry's database did not answer: ${what}`,
+      example: true,
+    }),
+  factsAt: z.string().optional().openapi({
+    description: "With `stale`: when the registry last read these facts from its database (ISO 8601, UTC)",
+    example: "2026-12-06T04:30:00.000Z",
+  }),
+});
+
 export const PublicLabelSchema = z
   .object({
     valid: z.boolean().openapi({ description: "True only when the status is `valid`", example: true }),
@@ -92,20 +107,11 @@ export const PublicLabelSchema = z
       example: "2026-11-27T09:00:00.000Z",
     }),
     permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-01" }),
-    stale: z
-      .literal(true)
-      .optional()
-      .openapi({
-        description:
-          "Present (and `true`) only when the registry's database did not answer: this is the last known answer, " +
-          "as of `factsAt`, its status computed for today (a label past its last day shows `expired`). Kept " +
-          "10 s at most; ask again shortly. Absent from every normal answer (docs/integrators.md).",
-        example: true,
-      }),
-    factsAt: z.string().optional().openapi({
-      description: "With `stale`: when the registry last read these facts from its database (ISO 8601, UTC)",
-      example: "2026-12-06T04:30:00.000Z",
-    }),
+    ...staleFields(
+      "this is the last known answer, as of `factsAt`, its status computed for today (a label past its last " +
+        "day shows `expired`). Kept 10 s at most; ask again shortly. Absent from every normal answer " +
+        "(docs/integrators.md).",
+    ),
   })
   .openapi("PublicLabel");
 
@@ -463,19 +469,7 @@ const PublicHistorySchema = z
       }),
     ),
     permalink: z.string().openapi({ example: "https://registre.example/verify/DEMO-PREF-01" }),
-    stale: z
-      .literal(true)
-      .optional()
-      .openapi({
-        description:
-          "Present (and `true`) only when the registry's database did not answer: the last known history, as of " +
-          "`factsAt` (as in `PublicLabel`).",
-        example: true,
-      }),
-    factsAt: z.string().optional().openapi({
-      description: "With `stale`: when the registry last read these facts from its database (ISO 8601, UTC)",
-      example: "2026-12-06T04:30:00.000Z",
-    }),
+    ...staleFields("the last known history, as of `factsAt` (as in `PublicLabel`)."),
   })
   .openapi("PublicHistory");
 
